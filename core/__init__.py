@@ -1,0 +1,1 @@
+"""Domain logic of the title platform. Never imports streamlit."""

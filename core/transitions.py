@@ -1,0 +1,50 @@
+"""The entry point pages and tests use to act on a declaration.
+
+``execute`` runs one action as one transaction through the engine (core.workflow.perform);
+when the engine refuses for lack of permission, the denial is audited in its own transaction,
+since the refused one rolls back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.errors import Forbidden, NotFound
+from core.workflow import Actor, Option, available_actions, perform
+from core.workflow_store import SqlStore
+from db.base import utcnow
+from db.session import unit_of_work
+
+
+def act(session: Session, actor: Actor, declaration_id: int, action: str, payload: dict | None = None, *,
+        expected_version: int | None = None, now: dt.datetime | None = None,
+        today: dt.date | None = None) -> int:
+    """Perform one action in the caller's transaction; returns the declaration's new version."""
+    return perform(SqlStore(session), actor, declaration_id, action, payload,
+                   expected_version=expected_version, now=now or utcnow(), today=today)
+
+
+def options(session: Session, actor: Actor, declaration_id: int, today: dt.date | None = None) -> list[Option]:
+    return available_actions(SqlStore(session), actor, declaration_id, today or utcnow().date())
+
+
+def record_denial(session: Session, actor: Actor, target: str, action: str, error: Exception,
+                  now: dt.datetime | None = None) -> None:
+    audit.append(session, kind="denial", action=action, outcome="denied", at=now or utcnow(),
+                 account_id=actor.account_id, role=actor.role, unit_id=actor.unit_id, target=target,
+                 detail={"error": getattr(error, "key", type(error).__name__)})
+
+
+def execute(engine: Engine, actor: Actor, declaration_id: int, action: str, payload: dict | None = None, *,
+            expected_version: int | None = None, now: dt.datetime | None = None) -> int:
+    """One click, one transaction. Permission denials are audited, then re-raised."""
+    try:
+        with unit_of_work(engine) as session:
+            return act(session, actor, declaration_id, action, payload, expected_version=expected_version, now=now)
+    except (Forbidden, NotFound) as error:
+        with unit_of_work(engine) as session:
+            record_denial(session, actor, f"declaration:{declaration_id}", action, error, now)
+        raise

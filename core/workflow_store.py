@@ -1,0 +1,200 @@
+"""The workflow engine's store over SQLAlchemy: loads snapshots, answers guards, writes changes.
+
+``SqlStore.apply`` is the only code that writes a declaration's state: one guarded UPDATE
+(``WHERE version = expected``) and one audit event, in the caller's transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.modules import required_modules
+from core.workflow import TERMINAL, Actor, Change, LastStep, Snapshot
+from core.errors import ConcurrentChange
+from db.models import (Account, Attachment, AuditEvent, Committee, Declaration, DeclarationRecord, Expert,
+                       GroupDeclaration, Objection, PanelMember, Person, PublicityBatch, PublicityItem,
+                       ReportPath, ReviewGroup, TallyResult, Unit)
+
+INACTIVE = ("draft", *TERMINAL - {"approved"})
+RELAY_KINDS = ("department", "hr_bureau")
+
+
+class SqlFacts:
+    """Read-only answers to the engine's questions, one small query each."""
+
+    def __init__(self, session: Session):
+        self.s = session
+
+    def missing_items(self, d: Snapshot) -> list[str]:
+        row = self.s.get(Declaration, d.id)
+        missing = [f"missing.{name}" for name in ("level_code", "series_code", "specialty_code")
+                   if not getattr(row, name)]
+        if row.method == "exceptional" and not (row.exceptional_grounds or "").strip():
+            missing.append("missing.exceptional_grounds")
+        if d.flow == "review":
+            if row.review_type not in ("socialized", "self_review"):
+                missing.append("missing.review_type")
+            if row.committee_id is None:
+                missing.append("missing.committee")
+        committee = self.s.get(Committee, row.committee_id) if row.committee_id else None
+        present = set(self.s.scalars(select(DeclarationRecord.module).where(
+            DeclarationRecord.declaration_id == d.id).distinct()))
+        missing += [f"missing.module.{m}" for m in required_modules(d.flow, committee) if m not in present]
+        return missing
+
+    def has_other_active(self, d: Snapshot) -> bool:
+        return self.s.scalar(select(exists().where(
+            Declaration.applicant_person_id == d.applicant_person_id, Declaration.year == d.year,
+            Declaration.flow == d.flow, Declaration.id != d.id, Declaration.state.not_in(INACTIVE))))
+
+    def committee_open(self, d: Snapshot) -> bool:
+        c = self.s.get(Committee, d.committee_id) if d.committee_id else None
+        if c is None or not self._authorized(c, d) or not c.open_for_declaration:
+            return False
+        if (d.review_type == "self_review") != c.self_review:
+            return False
+        unit_path = self.s.scalar(select(Unit.path).where(Unit.id == d.unit_id)) or ""
+        return f"/{c.region_unit_id}/" in unit_path
+
+    def applicant_bound(self, d: Snapshot) -> bool:
+        return self.s.scalar(select(Person.unit_id).where(Person.id == d.applicant_person_id)) == d.unit_id
+
+    def publicity_ended(self, d: Snapshot, kind: str, today: dt.date) -> bool:
+        ends_on = self.s.scalar(
+            select(PublicityBatch.ends_on).join(PublicityItem, PublicityItem.batch_id == PublicityBatch.id)
+            .where(PublicityItem.declaration_id == d.id, PublicityBatch.kind == kind,
+                   PublicityBatch.status == "published")
+            .order_by(PublicityBatch.id.desc()).limit(1))
+        return ends_on is not None and ends_on < today
+
+    def has_open_objection(self, d: Snapshot) -> bool:
+        return self.s.scalar(select(exists().where(Objection.declaration_id == d.id, Objection.status == "open")))
+
+    def _ancestors(self, unit_id: int) -> list[Unit]:
+        """The unit's ancestors, nearest first."""
+        path = self.s.scalar(select(Unit.path).where(Unit.id == unit_id)) or "/"
+        ids = [int(p) for p in path.strip("/").split("/") if p][:-1]
+        units = {u.id: u for u in self.s.scalars(select(Unit).where(Unit.id.in_(ids)))}
+        return [units[i] for i in reversed(ids) if i in units]
+
+    def relay_route(self, d: Snapshot) -> tuple[int, ...]:
+        """Relay hops: departments and HR bureaus up to the HR bureau of the committee's region."""
+        start = self.s.scalar(select(ReportPath.target_unit_id).where(
+            ReportPath.unit_id == d.unit_id, ReportPath.series_code == d.series_code,
+            ReportPath.level_code == d.level_code, ReportPath.status == "approved").limit(1))
+        chain = ([self.s.get(Unit, start)] + self._ancestors(start)) if start else self._ancestors(d.unit_id)
+        stop = self.committee_region(d.committee_id) if d.committee_id else None
+        route: list[int] = []
+        for unit in chain:
+            if unit.kind in RELAY_KINDS:
+                route.append(unit.id)
+            if unit.kind == "hr_bureau" and (stop is None or unit.id == stop):
+                return tuple(route)
+        return tuple(route) if route and self.unit_kind(route[-1]) == "hr_bureau" else ()
+
+    def initial_route(self, d: Snapshot) -> tuple[int, ...]:
+        """Initial determination: the nearest competent department (if any), then the nearest HR bureau."""
+        route: list[int] = []
+        for unit in self._ancestors(d.unit_id):
+            if unit.kind == "department" and not route:
+                route.append(unit.id)
+            if unit.kind == "hr_bureau":
+                return (*route, unit.id)
+        return ()
+
+    def own_committee(self, d: Snapshot) -> int | None:
+        for c in self.s.scalars(select(Committee).where(
+                Committee.organizer_unit_id == d.unit_id, Committee.self_review.is_(True))):
+            if self._authorized(c, d):
+                return c.id
+        return None
+
+    @staticmethod
+    def _authorized(c: Committee, d: Snapshot) -> bool:
+        return (c.authority_status == "approved" and c.series_code == d.series_code
+                and d.level_code in (c.level_codes or []) and c.year == d.year)
+
+    def committee_authorized(self, committee_id: int, d: Snapshot) -> bool:
+        c = self.s.get(Committee, committee_id)
+        return c is not None and self._authorized(c, d)
+
+    def committee_organizer(self, committee_id: int | None) -> int | None:
+        return self.s.scalar(select(Committee.organizer_unit_id).where(Committee.id == committee_id))
+
+    def committee_region(self, committee_id: int | None) -> int | None:
+        return self.s.scalar(select(Committee.region_unit_id).where(Committee.id == committee_id))
+
+    def unit_kind(self, unit_id: int) -> str | None:
+        return self.s.scalar(select(Unit.kind).where(Unit.id == unit_id))
+
+    def tally(self, d: Snapshot) -> bool | None:
+        return self.s.scalar(select(TallyResult.passed).where(TallyResult.declaration_id == d.id)
+                             .order_by(TallyResult.id.desc()).limit(1))
+
+    def is_session_chair(self, actor: Actor, d: Snapshot) -> bool:
+        return self.s.scalar(select(exists().where(
+            GroupDeclaration.declaration_id == d.id, ReviewGroup.id == GroupDeclaration.group_id,
+            PanelMember.session_id == ReviewGroup.session_id, PanelMember.duty == "chair",
+            Expert.id == PanelMember.expert_id, Expert.person_id == actor.person_id)))
+
+    def has_supplement(self, d: Snapshot) -> bool:
+        return self.s.scalar(select(exists().where(
+            DeclarationRecord.declaration_id == d.id, DeclarationRecord.module == "supplement")))
+
+    def has_attachment(self, d: Snapshot, purpose: str) -> bool:
+        return self.s.scalar(select(exists().where(Attachment.declaration_id == d.id, Attachment.purpose == purpose)))
+
+    def last_step(self, d: Snapshot) -> LastStep | None:
+        e = self.s.execute(select(AuditEvent).where(
+            AuditEvent.declaration_id == d.id, AuditEvent.kind == "transition")
+            .order_by(AuditEvent.id.desc()).limit(1)).scalar_one_or_none()
+        if e is None:
+            return None
+        return LastStep(e.action, e.from_state, e.to_state, e.from_holder_unit_id, e.to_holder_unit_id,
+                        e.account_id, e.role, e.unit_id, dict((e.detail or {}).get("restore", {})))
+
+
+class SqlStore:
+    """The engine's store: one per transaction (session)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.facts = SqlFacts(session)
+
+    def load(self, declaration_id: int) -> Snapshot | None:
+        d = self.session.execute(select(Declaration).where(Declaration.id == declaration_id)
+                                 .execution_options(populate_existing=True)).scalar_one_or_none()
+        if d is None:
+            return None
+        return Snapshot(d.id, d.flow, d.state, d.version, d.applicant_person_id, d.unit_id, d.holder_unit_id,
+                        d.year, d.series_code, d.level_code, d.specialty_code, d.committee_id,
+                        tuple(d.relay_route or ()), d.is_supplement, d.review_type)
+
+    def apply(self, actor: Actor, change: Change, now: dt.datetime) -> int:
+        new_version = change.expected_version + 1
+        result = self.session.execute(
+            update(Declaration)
+            .where(Declaration.id == change.declaration_id, Declaration.version == change.expected_version)
+            .values(state=change.to_state, holder_unit_id=change.to_holder_unit_id, version=new_version,
+                    state_since=now, **change.columns)
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise ConcurrentChange()
+        audit.append(self.session, kind="transition", action=change.action, at=now, account_id=actor.account_id,
+                     role=actor.role, unit_id=actor.unit_id, target=f"declaration:{change.declaration_id}",
+                     declaration_id=change.declaration_id, from_state=change.from_state,
+                     to_state=change.to_state, from_holder_unit_id=change.from_holder_unit_id,
+                     to_holder_unit_id=change.to_holder_unit_id, version=new_version, comment=change.comment,
+                     detail=change.detail)
+        self.session.execute(update(Account).where(Account.id == actor.account_id,
+                                                   Account.first_business_action_at.is_(None))
+                             .values(first_business_action_at=now))
+        return new_version
+
+
+def count_transition_events(session: Session, declaration_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(AuditEvent).where(and_(
+        AuditEvent.declaration_id == declaration_id, AuditEvent.kind == "transition")))
