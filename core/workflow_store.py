@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.modules import required_modules
+from core.units import ancestors
 from core.workflow import TERMINAL, Actor, Change, LastStep, Snapshot
 from core.errors import ConcurrentChange
 from db.models import (Account, Attachment, AuditEvent, Committee, Declaration, DeclarationRecord, Expert,
@@ -74,11 +75,7 @@ class SqlFacts:
         return self.s.scalar(select(exists().where(Objection.declaration_id == d.id, Objection.status == "open")))
 
     def _ancestors(self, unit_id: int) -> list[Unit]:
-        """The unit's ancestors, nearest first."""
-        path = self.s.scalar(select(Unit.path).where(Unit.id == unit_id)) or "/"
-        ids = [int(p) for p in path.strip("/").split("/") if p][:-1]
-        units = {u.id: u for u in self.s.scalars(select(Unit).where(Unit.id.in_(ids)))}
-        return [units[i] for i in reversed(ids) if i in units]
+        return ancestors(self.s, unit_id)
 
     def relay_route(self, d: Snapshot) -> tuple[int, ...]:
         """Relay hops: departments and HR bureaus up to the HR bureau of the committee's region."""

@@ -47,6 +47,7 @@ class Account(Base):
     failed_attempts: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
     enabled: Mapped[bool] = mapped_column(default=True)
+    is_demo: Mapped[bool] = mapped_column(default=False)  # usable only while demo mode is on
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
     first_business_action_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
     created_at: Mapped[timestamp]

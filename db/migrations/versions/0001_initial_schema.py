@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:06:52.402547
+Create Date: 2026-11-23 11:08:41.984968
 """
 from alembic import op
 import sqlalchemy as sa
@@ -188,6 +188,7 @@ def upgrade() -> None:
     sa.Column('failed_attempts', sa.Integer(), nullable=False),
     sa.Column('locked_until', db.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.Column('last_login_at', db.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('first_business_action_at', db.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('created_at', db.base.UtcDateTime(timezone=True), nullable=False),
