@@ -86,6 +86,24 @@ _ERRORS = {
     "inputs_missing": ("请补全以下信息", "Please fill in"),
 }
 
+_ACCOUNT = {
+    "account.login_taken": ("该账号名已被使用", "That account name is taken"),
+    "account.login_invalid": ("账号名只能包含字母、数字和 . _ - @，且不超过 64 个字符",
+                              "Account names use letters, digits and . _ - @ (at most 64)"),
+    "account.not_found": ("账号不存在或不在您的管理范围内", "No such account in your scope"),
+    "auth.failed": ("账号或密码错误，或账号暂不可用。连续输错多次将被临时锁定，请联系单位管理员",
+                    "Wrong account or password, or the account is unavailable. Repeated failures lock it for a while"),
+    "password.current_wrong": ("当前密码不正确", "The current password is wrong"),
+    "password.rejected": ("新密码不符合要求", "The new password does not meet the policy"),
+    "password.too_short": ("密码长度不足", "The password is too short"),
+    "password.too_simple": ("密码须包含大写字母、小写字母、数字、符号中的至少三类", "Use at least three of: upper case, lower case, digits, symbols"),
+    "password.whitespace": ("密码首尾不能有空格", "No spaces at the start or end"),
+    "password.too_long": ("密码过长", "The password is too long"),
+    "password.weak": ("该密码过于常见，请换一个", "That password is too common"),
+    "password.personal": ("密码不能包含账号名、身份证号或手机号", "The password may not contain your account name, ID number or phone"),
+    "password.same_as_old": ("新密码不能与当前密码相同", "The new password must differ from the current one"),
+}
+
 
 def _section(prefix: str, table: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
     return {f"{prefix}.{k}": {"zh": zh, "en": en} for k, (zh, en) in table.items()}
@@ -95,4 +113,5 @@ MESSAGES: dict[str, dict[str, str]] = {
     **_section("state", _STATES), **_section("action", _ACTIONS), **_section("role", _ROLES),
     **_section("guard", _GUARDS), **_section("missing", _MISSING), **_section("input", _INPUTS),
     **_section("error", _ERRORS),
+    **{k: {"zh": zh, "en": en} for k, (zh, en) in _ACCOUNT.items()},
 }
