@@ -25,16 +25,17 @@ from db.models import Account, Person, RoleGrant
 
 def create_account(session: Session, *, login_name: str, display_name: str, person_id: int | None = None,
                    kind: str = "personal", password: str | None = None, is_demo: bool = False,
-                   now: dt.datetime | None = None) -> tuple[Account, str | None]:
+                   now: dt.datetime | None = None, password_hash: str | None = None) -> tuple[Account, str | None]:
     """Create an account. Without ``password`` a random one-time password is generated and returned:
-    it expires and must be changed at first login. A given password (demo accounts) is kept as is."""
+    it expires and must be changed at first login. A given password (demo accounts) is kept as is;
+    a given ``password_hash`` (the demo province hashes its one password once) is stored as is."""
     now = now or utcnow()
     login_name = normalize_login(login_name)
     if session.scalar(select(Account.id).where(Account.login_name == login_name)) is not None:
         raise ValidationError("account.login_taken")
-    temporary = None if password else generate_temporary_password()
+    temporary = None if password or password_hash else generate_temporary_password()
     account = Account(login_name=login_name, display_name=display_name, person_id=person_id, kind=kind,
-                      password_hash=hash_password(password or temporary), is_demo=is_demo,
+                      password_hash=password_hash or hash_password(password or temporary), is_demo=is_demo,
                       must_change_password=temporary is not None,
                       temp_password_expires_at=now + dt.timedelta(hours=RULES.temp_password_hours) if temporary else None,
                       password_changed_at=None if temporary else now, created_at=now)

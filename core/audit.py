@@ -38,6 +38,14 @@ def ensure_chain_head(session: Session) -> None:
         session.flush()
 
 
+# Built once: every append runs the same three statements with new parameters (no per-call
+# statement construction or ORM bulk path; the SQL is unchanged).
+_HEAD = AuditChainHead.__table__
+_LOCK_HEAD = select(_HEAD.c.last_event_id, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+_INSERT_EVENT = AuditEvent.__table__.insert()
+_ADVANCE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
+
+
 def append(session: Session, *, kind: str, action: str, at: dt.datetime, outcome: str = "ok",
            account_id: int | None = None, role: str | None = None, unit_id: int | None = None,
            target: str | None = None, declaration_id: int | None = None, from_state: str | None = None,
@@ -45,8 +53,9 @@ def append(session: Session, *, kind: str, action: str, at: dt.datetime, outcome
            to_holder_unit_id: int | None = None, version: int | None = None, comment: str | None = None,
            detail: dict | None = None) -> int:
     """Append one audit event in the caller's transaction; returns its id."""
-    head = session.execute(select(AuditChainHead.last_event_id, AuditChainHead.last_hash)
-                           .where(AuditChainHead.id == 1).with_for_update()).one_or_none()
+    if session.autoflush:  # as the ORM statements these replaced did before running
+        session.flush()
+    head = session.execute(_LOCK_HEAD).one_or_none()
     if head is None:
         ensure_chain_head(session)
         head = (0, GENESIS)
@@ -56,9 +65,8 @@ def append(session: Session, *, kind: str, action: str, at: dt.datetime, outcome
                   from_holder_unit_id=from_holder_unit_id, to_holder_unit_id=to_holder_unit_id,
                   version=version, comment=comment, detail=detail or {})
     digest = row_hash(head[1], values)
-    session.execute(AuditEvent.__table__.insert().values(**values, prev_hash=head[1], row_hash=digest))
-    session.execute(update(AuditChainHead).where(AuditChainHead.id == 1)
-                    .values(last_event_id=values["id"], last_hash=digest))
+    session.execute(_INSERT_EVENT, {**values, "prev_hash": head[1], "row_hash": digest})
+    session.execute(_ADVANCE_HEAD, {"last_event_id": values["id"], "last_hash": digest})
     return values["id"]
 
 

@@ -54,3 +54,8 @@ def file_store_path() -> Path:
 def demo_mode() -> bool:
     """Demo mode builds the demo province on an empty database and lists demo accounts."""
     return os.environ.get("TITLES_DEMO", "1").lower() in ("1", "true", "yes")
+
+
+def bcrypt_rounds() -> int:
+    """bcrypt cost; 12 in production. Tests lower it (TITLES_BCRYPT_ROUNDS=4) to stay fast."""
+    return max(4, min(16, int(os.environ.get("TITLES_BCRYPT_ROUNDS", "12"))))

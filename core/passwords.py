@@ -6,7 +6,7 @@ import string
 
 import bcrypt
 
-from core.config import RULES
+from core.config import RULES, bcrypt_rounds
 
 # A short list of passwords seen everywhere; the seed systems' default "123@abc" among them.
 WEAK = frozenset({
@@ -19,7 +19,7 @@ _SYMBOLS = "!@#$%^&*()-_=+[]{};:,.?/~"
 
 
 def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=bcrypt_rounds())).decode("ascii")
 
 
 def check_password(password: str, password_hash: str) -> bool:

@@ -281,8 +281,12 @@ def _was_last_actor(a: Actor, s: Snapshot, f: Facts) -> bool:
 
 
 def _is_withdrawable(flow: str, step: LastStep) -> bool:
-    return any(t.withdrawable and t.action == step.action and t.source == step.from_state
-               and t.target == step.to_state for t in _BY_FLOW[flow])
+    return _withdrawable_move(flow, step.action, step.from_state, step.to_state)
+
+
+def _withdrawable_move(flow: str, action: str, source: str, target: str) -> bool:
+    return any(t.withdrawable and t.action == action and t.source == source and t.target == target
+               for t in _BY_FLOW[flow])
 
 
 def _hop_index(s: Snapshot) -> int:
@@ -512,14 +516,14 @@ def perform(store: Store, actor: Actor, declaration_id: int, action: str, payloa
         raise NotFound()
     if not in_scope(actor, s, store.facts) and not (action == "withdraw" and _was_last_actor(actor, s, store.facts)):
         raise NotFound()
+    if expected_version is not None and expected_version != s.version:
+        raise ConcurrentChange()  # before the state checks: a stale page is told it moved, not "invalid"
     rows = rows_for(s.flow, s.state, action)
     if not rows:
         raise InvalidAction("error.invalid_action", state=f"state.{s.state}", action=f"action.{action}")
     rows = [r for r in rows if actor.role in r.roles]
     if not rows:
         raise Forbidden("error.role_not_allowed", action=f"action.{action}")
-    if expected_version is not None and expected_version != s.version:
-        raise ConcurrentChange()
     row = _pick_branch(rows, s, store.facts)
     comment = _check_inputs(row, payload)
     problems = _guard_problems(row, s, store.facts, actor, payload, today)
@@ -550,12 +554,17 @@ def _build_change(row: Transition, s: Snapshot, facts: Facts, payload: dict, com
 
 def replay(events: list[tuple[str, str, str]], flow: str = REVIEW) -> str:
     """Fold (action, from, to) events from draft; raises if an event is not a legal move."""
-    state = "draft"
+    state, previous = "draft", None
     for action, source, target in events:
         if source != state:
             raise ValueError(f"event from {source} but declaration was in {state}")
         legal = rows_for(flow, source, action)
-        if not legal or not (action == "withdraw" or any(r.target == target for r in legal)):
+        if action == "withdraw":  # back exactly one withdrawable step
+            ok = bool(legal) and previous is not None and _withdrawable_move(flow, *previous) \
+                and previous[1] == target
+        else:
+            ok = any(r.target == target for r in legal)
+        if not ok:
             raise ValueError(f"illegal event {action}: {source} -> {target}")
-        state = target
+        state, previous = target, (action, source, target)
     return state

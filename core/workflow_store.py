@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -154,6 +154,20 @@ class SqlFacts:
                         e.account_id, e.role, e.unit_id, dict((e.detail or {}).get("restore", {})))
 
 
+# Built once (same SQL as ORM statements, without per-call construction or ORM bulk paths).
+_D = Declaration.__table__
+_LOAD = select(_D.c.id, _D.c.flow, _D.c.state, _D.c.version, _D.c.applicant_person_id, _D.c.unit_id,
+               _D.c.holder_unit_id, _D.c.year, _D.c.series_code, _D.c.level_code, _D.c.specialty_code,
+               _D.c.committee_id, _D.c.relay_route, _D.c.is_supplement, _D.c.review_type
+               ).where(_D.c.id == bindparam("declaration_id"))
+# The SET clause comes from the parameters' keys (state, holder, version, state_since and the change's columns).
+_GUARDED_UPDATE = update(_D).where(_D.c.id == bindparam("declaration_id_"),
+                                   _D.c.version == bindparam("expected_version_"))
+_A = Account.__table__
+_STAMP_FIRST_ACTION = (update(_A).where(_A.c.id == bindparam("account_id_"), _A.c.first_business_action_at.is_(None))
+                       .values(first_business_action_at=bindparam("now_")))
+
+
 class SqlStore:
     """The engine's store: one per transaction (session)."""
 
@@ -162,8 +176,9 @@ class SqlStore:
         self.facts = SqlFacts(session)
 
     def load(self, declaration_id: int) -> Snapshot | None:
-        d = self.session.execute(select(Declaration).where(Declaration.id == declaration_id)
-                                 .execution_options(populate_existing=True)).scalar_one_or_none()
+        if self.session.autoflush:  # pending edits first, as an ORM query would; then read the row fresh
+            self.session.flush()
+        d = self.session.execute(_LOAD, {"declaration_id": declaration_id}).first()
         if d is None:
             return None
         return Snapshot(d.id, d.flow, d.state, d.version, d.applicant_person_id, d.unit_id, d.holder_unit_id,
@@ -172,12 +187,10 @@ class SqlStore:
 
     def apply(self, actor: Actor, change: Change, now: dt.datetime) -> int:
         new_version = change.expected_version + 1
-        result = self.session.execute(
-            update(Declaration)
-            .where(Declaration.id == change.declaration_id, Declaration.version == change.expected_version)
-            .values(state=change.to_state, holder_unit_id=change.to_holder_unit_id, version=new_version,
-                    state_since=now, **change.columns)
-            .execution_options(synchronize_session=False))
+        result = self.session.execute(_GUARDED_UPDATE, {
+            "state": change.to_state, "holder_unit_id": change.to_holder_unit_id, "version": new_version,
+            "state_since": now, **change.columns,
+            "declaration_id_": change.declaration_id, "expected_version_": change.expected_version})
         if result.rowcount != 1:
             raise ConcurrentChange()
         audit.append(self.session, kind="transition", action=change.action, at=now, account_id=actor.account_id,
@@ -186,9 +199,7 @@ class SqlStore:
                      to_state=change.to_state, from_holder_unit_id=change.from_holder_unit_id,
                      to_holder_unit_id=change.to_holder_unit_id, version=new_version, comment=change.comment,
                      detail=change.detail)
-        self.session.execute(update(Account).where(Account.id == actor.account_id,
-                                                   Account.first_business_action_at.is_(None))
-                             .values(first_business_action_at=now))
+        self.session.execute(_STAMP_FIRST_ACTION, {"account_id_": actor.account_id, "now_": now})
         return new_version
 
 

@@ -15,6 +15,8 @@ import warnings
 import pytest
 from sqlalchemy import create_engine, text
 
+os.environ.setdefault("TITLES_BCRYPT_ROUNDS", "4")  # production cost is 12; tests need speed, not strength
+
 from db.migrate import upgrade_to_head
 from db.models import Base
 from db.session import make_engine

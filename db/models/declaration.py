@@ -14,11 +14,14 @@ class Declaration(Base):
 
     __tablename__ = "declaration"
     __table_args__ = (
-        Index("ix_declaration_inbox", "holder_unit_id", "state", "state_since", "id"),
+        # Keyset inbox pages (core.inbox); year/level/series trail so filters are checked in the index.
+        Index("ix_declaration_inbox", "holder_unit_id", "state", "state_since", "id", "year", "level_code",
+              "series_code"),
         Index("ix_declaration_scope", "unit_id", "state"),
         Index("ix_declaration_applicant", "applicant_person_id", "year"),
         Index("ix_declaration_committee", "committee_id", "state"),
         Index("ix_declaration_state", "state", "created_at"),
+        Index("ix_declaration_dashboard", "flow", "state", "created_at"),  # core.stats: covering GROUP BY
     )
     id: Mapped[intpk]
     flow: Mapped[str] = mapped_column(String(24), default="review")  # review / initial_determination

@@ -1,0 +1,83 @@
+"""What the generic workspace page asks for, one transaction each: inbox page, detail, filters, act.
+
+A page hands the actor of the chosen context; every function checks the actor's right again
+(``core.workspaces.require``, ``core.dossier.access_declaration``, the engine itself).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from core import catalogue, transitions
+from core.dossier import Dossier, authorised_committees, dossier
+from core.errors import ConcurrentChange, DomainError
+from core.inbox import Cursor, InboxPage
+from core.workflow import Actor, Option
+from core.workspaces import inbox, require, shown_actions
+from db.models import Declaration
+from db.session import read_session
+
+YEARS_BACK = 4
+
+
+@dataclass(frozen=True)
+class Choices:
+    years: list[int]
+    levels: list[tuple[str, str, str]]  # (code, zh, en)
+    series: list[tuple[str, str, str]]
+
+
+@dataclass(frozen=True)
+class Detail:
+    dossier: Dossier
+    options: list[Option]
+    committees: list[tuple[int, str]]  # choices for assign_committee, when offered
+
+
+def filter_choices(engine: Engine, today: dt.date | None = None) -> Choices:
+    year = (today or dt.date.today()).year
+    with read_session(engine) as session:
+        levels = [(x.code, x.name_zh, x.name_en) for x in catalogue.list_levels(session)]
+        series = [(x.code, x.name_zh, x.name_en) for x in catalogue.list_series(session)]
+    return Choices(list(range(year + 1, year - YEARS_BACK, -1)), levels, series)
+
+
+def load_inbox(engine: Engine, actor: Actor, workspace_id: str, *, after: Cursor | None = None, limit: int = 50,
+               year: int | None = None, level: str | None = None, series: str | None = None) -> InboxPage:
+    with read_session(engine) as session:
+        return inbox(session, actor, workspace_id, after=after, limit=limit, year=year, level=level, series=series)
+
+
+def load_detail(engine: Engine, actor: Actor, workspace_id: str, declaration_id: int) -> Detail:
+    """The dossier (NotFound when outside the actor's scope) and the actions offered now."""
+    require(actor, workspace_id)
+    with read_session(engine) as session:
+        info = dossier(session, actor, declaration_id)
+        options = shown_actions(transitions.options(session, actor, declaration_id))
+        wants_committee = any("committee_id" in o.inputs for o in options)
+        committees = authorised_committees(session, actor, declaration_id) if wants_committee else []
+    return Detail(info, options, committees)
+
+
+def act(engine: Engine, actor: Actor, workspace_id: str, declaration_id: int, action: str, payload: dict,
+        expected_version: int) -> int:
+    """One click, one transaction (core.transitions.execute); a stale version raises ConcurrentChange.
+
+    The engine checks the version after the action's legality, so a declaration that moved on may first
+    be refused as an invalid action or out of scope; when its version has changed since the user looked,
+    the true cause is reported instead: someone else acted on it.
+    """
+    require(actor, workspace_id)
+    try:
+        return transitions.execute(engine, actor, declaration_id, action, payload, expected_version=expected_version)
+    except DomainError as error:
+        if isinstance(error, ConcurrentChange) or _version(engine, declaration_id) in (None, expected_version):
+            raise
+        raise ConcurrentChange() from error
+
+
+def _version(engine: Engine, declaration_id: int) -> int | None:
+    with read_session(engine) as session:
+        return session.scalar(select(Declaration.version).where(Declaration.id == declaration_id))

@@ -1,0 +1,38 @@
+"""Home: the to-do count of each workspace, and live statistics of the user's scope."""
+import streamlit as st
+
+from core.home import UNIT_SCOPED
+from core.workspaces import workspace
+from ui import charts, state
+from ui.i18n import tr
+
+principal, actor = state.principal(), state.actor()
+state.show_flash()
+st.title(tr("home.welcome", name=principal.display_name if principal else ""))
+if actor is None:
+    st.info(tr("home.no_workspace"))
+    st.stop()
+
+data = charts.numbers(actor)
+st.subheader(tr("home.todo"))
+if not data["todo"]:
+    st.info(tr("home.no_workspace"))
+else:
+    columns = st.columns(min(len(data["todo"]), 4))
+    for i, (ws_id, count) in enumerate(data["todo"].items()):
+        with columns[i % len(columns)]:
+            st.metric(tr(workspace(ws_id).title_key), count)
+            st.page_link(workspace(ws_id).page, label=tr(workspace(ws_id).title_key), icon=workspace(ws_id).icon)
+
+scope = tr("home.scope_unit") if actor.role in UNIT_SCOPED else tr("home.scope_visible")
+st.subheader(tr("home.stats", scope=scope))
+st.metric(tr("home.total"), data["total"])
+if not data["total"]:
+    st.caption(tr("home.no_data"))
+else:
+    left, right = st.columns(2)
+    with left:
+        charts.by_state_bar(data["by_state"], key="home.by_state")
+    with right:
+        charts.funnel(data["funnel"]["review"], key="home.funnel")
+    charts.weekly_line(data["weekly_new"], key="home.weekly")

@@ -1,0 +1,44 @@
+"""AppTest fixtures: one demo database built per test session, copied for every test.
+
+Building the demo province takes a while, so it is built once (migrations + demo data) into a
+template SQLite file; each test gets its own copy through ``TITLES_DATABASE_URL``. The app caches
+its engine per URL, so tests never share an engine or a database.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.bootstrap import prepare
+from db.session import make_engine
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> tuple[Path, Path]:
+    """(database file, file store) of a prepared demo database."""
+    base = tmp_path_factory.mktemp("demo")
+    store = base / "files"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TITLES_DEMO", "1")
+        mp.setenv("TITLES_FILE_STORE", str(store))
+        engine = make_engine(f"sqlite:///{base / 'demo.db'}")
+        prepare(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+    return base / "demo.db", store
+
+
+@pytest.fixture
+def app_db(tmp_path, demo_template, monkeypatch) -> str:
+    """A private copy of the demo database for one test; the app is pointed at it by environment."""
+    template, store = demo_template
+    target = tmp_path / "app.db"
+    shutil.copy(template, target)
+    url = f"sqlite:///{target}"
+    monkeypatch.setenv("TITLES_DATABASE_URL", url)
+    monkeypatch.setenv("TITLES_FILE_STORE", str(store))
+    monkeypatch.setenv("TITLES_DEMO", "1")
+    return url

@@ -1,0 +1,51 @@
+"""Driving the app in AppTest: start it, sign in through the real login form, read the navigation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from core.i18n import t
+
+HOME = Path(__file__).resolve().parents[2] / "Home.py"
+TIMEOUT = 60
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(str(HOME), default_timeout=TIMEOUT).run()
+    assert_ok(at)
+    return at
+
+
+def assert_ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def login_field(at: AppTest, key: str, lang: str = "zh"):
+    return next(w for w in at.text_input if w.label == t(key, lang))
+
+
+def sign_in(at: AppTest, login_name: str, password: str) -> AppTest:
+    login_field(at, "login.username").input(login_name)
+    login_field(at, "login.password").input(password)
+    next(b for b in at.button if b.label == t("login.submit")).click().run()
+    assert_ok(at)
+    return at
+
+
+def nav(at: AppTest) -> list[str]:
+    """The page ids the shell put into st.navigation for this user."""
+    return list(at.session_state["app.nav"]) if "app.nav" in at.session_state else []
+
+
+def registered_url_paths(at: AppTest) -> set[str]:
+    """What st.navigation actually registered (AppTest's registry of the last run)."""
+    return {info.get("url_pathname") or "" for info in at._registered_pages.values()}
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def infos(at: AppTest) -> list[str]:
+    return [e.value for e in at.info]

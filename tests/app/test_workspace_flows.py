@@ -1,0 +1,112 @@
+"""Other roles through the same workspace renderer: typed pledge, committee choice, opinions, blocked actions."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.i18n import t
+from core.pledge import PLEDGE_TEXT
+from db.demo import DEMO_PASSWORD
+from db.models import AuditEvent, Declaration
+from db.session import make_engine, read_session
+from tests.app.support import assert_ok, errors, sign_in, start
+from ui import workspace as workspace_ui
+
+
+def _open(at, ws: str, state: str) -> int:
+    """Open the first declaration of the workspace's inbox that is in ``state``."""
+    at.switch_page(f"pages/{ws}.py").run()
+    assert_ok(at)
+    pick = at.selectbox(key=f"{ws}.pick")
+    label = next(o for o in pick.options[1:] if o.endswith(t(f"state.{state}")))
+    declaration_id = int(label.split()[0].lstrip("#"))
+    pick.select(declaration_id).run()
+    assert_ok(at)
+    return declaration_id
+
+
+def _row(url: str, declaration_id: int):
+    with read_session(make_engine(url)) as s:
+        return s.execute(select(Declaration.state, Declaration.committee_id)
+                         .where(Declaration.id == declaration_id)).one()
+
+
+def test_the_applicant_submits_a_draft_only_with_the_pledge_typed_exactly(app_db):
+    at = sign_in(start(), "demo_applicant", DEMO_PASSWORD)
+    ws = "my_declarations"
+    declaration_id = _open(at, ws, "draft")
+    id_line = next(m.value for m in at.markdown if m.value.startswith(f"**{t('detail.id_number')}**"))
+    assert "**********" in id_line  # masked
+    at.button(key=f"{ws}.act.submit").click().run()
+    assert any(PLEDGE_TEXT in m.value for m in at.markdown)  # shown for reference
+    at.text_area(key=f"{ws}.pledge").input("本人承诺所提交的材料真实有效。")
+    at.button(key=f"{ws}.form_submit").click().run()
+    at.button(key=f"{ws}.confirm_yes").click().run()
+    assert_ok(at)
+    assert t("guard.pledge_mismatch") in errors(at)[0]
+    assert _row(app_db, declaration_id).state == "draft"
+    at.text_area(key=f"{ws}.pledge").input(PLEDGE_TEXT)
+    at.button(key=f"{ws}.form_submit").click().run()
+    at.button(key=f"{ws}.confirm_yes").click().run()
+    assert_ok(at)
+    assert _row(app_db, declaration_id).state == "unit_verify"
+
+
+def test_the_provincial_hr_bureau_assigns_an_authorised_committee(app_db):
+    at = sign_in(start(), "demo_prov_hr", DEMO_PASSWORD)
+    declaration_id = _open(at, "relay", "relay")
+    assert at.button(key="relay.act.approve").disabled  # the top of the route must assign instead
+    assert any(t("guard.top_must_assign") in w.value for w in at.warning)
+    at.button(key="relay.act.assign_committee").click().run()
+    committee = at.selectbox(key="relay.committee")
+    assert committee.options  # only committees with approved authority are offered
+    chosen = committee.value
+    at.button(key="relay.form_submit").click().run()
+    at.button(key="relay.confirm_yes").click().run()
+    assert_ok(at)
+    row = _row(app_db, declaration_id)
+    assert row.state == "material_receipt" and row.committee_id == chosen
+
+
+def test_a_policy_reviewer_records_an_initial_review_without_a_confirmation_step(app_db):
+    at = sign_in(start(), "demo_reviewer", DEMO_PASSWORD)
+    declaration_id = _open(at, "policy_review", "policy_review")
+    at.button(key="policy_review.act.initial_review").click().run()
+    at.radio(key="policy_review.result").set_value("fail")
+    at.text_area(key="policy_review.opinion").input("任职年限不足")
+    at.button(key="policy_review.form_submit").click().run()
+    assert_ok(at)
+    with read_session(make_engine(app_db)) as s:
+        event = s.execute(select(AuditEvent.action, AuditEvent.comment, AuditEvent.detail)
+                          .where(AuditEvent.declaration_id == declaration_id)
+                          .order_by(AuditEvent.id.desc()).limit(1)).one()
+    assert event.action == "initial_review" and event.comment == "任职年限不足" and event.detail["result"] == "fail"
+    assert _row(app_db, declaration_id).state == "policy_review"
+
+
+def test_the_inbox_filters_by_series_and_year(app_db):
+    at = sign_in(start(), "demo_prov_hr", DEMO_PASSWORD)
+    at.switch_page("pages/relay.py").run()
+    everything = len(at.selectbox(key="relay.pick").options)
+    at.selectbox(key="relay.series").select("health").run()
+    assert_ok(at)
+    assert 1 < len(at.selectbox(key="relay.pick").options) < everything
+    oldest = at.selectbox(key="relay.year").options[-1]
+    at.selectbox(key="relay.year").select(int(oldest)).run()
+    assert_ok(at)
+    assert at.selectbox(key="relay.pick").options == [t("ws.select_none")]
+    assert t("ws.empty") in [i.value for i in at.info]
+
+
+def test_the_inbox_pages_forward_with_the_next_page_button(app_db, monkeypatch):
+    monkeypatch.setattr(workspace_ui, "PAGE_SIZE", 5)
+    at = sign_in(start(), "demo_prov_hr", DEMO_PASSWORD)
+    at.switch_page("pages/relay.py").run()
+    first = at.selectbox(key="relay.pick").options[1:]
+    assert len(first) == 5
+    at.button(key="relay.next").click().run()
+    assert_ok(at)
+    second = at.selectbox(key="relay.pick").options[1:]
+    assert second and not set(first) & set(second)
+    assert t("ws.page", n=2) in [c.value for c in at.caption]
+    at.button(key="relay.first").click().run()
+    assert at.selectbox(key="relay.pick").options[1:] == first

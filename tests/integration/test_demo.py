@@ -1,0 +1,216 @@
+"""The demo province: realistic in size, every state of both flows, coherent histories, valid
+identities, featured accounts with work in their inboxes, and demo logins only in demo mode."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+
+import pytest
+from sqlalchemy import func, select
+
+from core.accounts import authenticate, contexts, login_gate
+from core.audit import verify
+from core.errors import AuthError
+from core.filestore import read_blob, sniff_media_type
+from core.passwords import check_password
+from core.transitions import options
+from core.workflow import FLOWS, ROLES, STATES, replay
+from db.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo_province, ensure_demo_data, list_demo_accounts
+from db.demo.__main__ import main as demo_cli
+from db.demo.identity import valid_id_number, valid_uscc
+from db.migrate import upgrade_to_head
+from db.models import (Account, Attachment, AuditEvent, Declaration, DossierAssignment, Expert, PanelMember,
+                       PanelSession, Person, Unit)
+from db.session import make_engine, read_session, unit_of_work
+
+NOW = dt.datetime(2026, 11, 20, 3, 30, tzinfo=dt.timezone.utc)
+SMALL = 60
+
+
+@pytest.fixture(autouse=True)
+def _file_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("TITLES_FILE_STORE", str(tmp_path / "files"))
+    monkeypatch.setenv("TITLES_DEMO", "1")
+
+
+def _build(engine, applicants: int = SMALL):
+    with unit_of_work(engine) as session:
+        return build_demo_province(session, applicants=applicants, now=NOW)
+
+
+def _assert_coherent(session) -> None:
+    """Every history replays to its state with version = 1 + events, in time order; the chain holds."""
+    events = defaultdict(list)
+    for row in session.execute(select(AuditEvent.declaration_id, AuditEvent.action, AuditEvent.from_state,
+                                      AuditEvent.to_state, AuditEvent.at)
+                               .where(AuditEvent.kind == "transition").order_by(AuditEvent.id)):
+        events[row.declaration_id].append(row)
+    for d in session.scalars(select(Declaration)):
+        history = events[d.id]
+        assert replay([(e.action, e.from_state, e.to_state) for e in history], d.flow) == d.state, d.id
+        assert d.version == 1 + len(history), d.id
+        times = [e.at for e in history]
+        assert times == sorted(times) and len(set(times)) == len(times), d.id
+        assert all(d.created_at <= t <= NOW for t in times), d.id
+    assert verify(session) is None
+
+
+def _assert_every_state_present(session) -> None:
+    present = defaultdict(set)
+    for flow, state in session.execute(select(Declaration.flow, Declaration.state).distinct()):
+        present[flow].add(state)
+    for flow in FLOWS:
+        assert present[flow] == set(STATES[flow]), (flow, set(STATES[flow]) - present[flow])
+
+
+def _assert_valid_identities(session) -> None:
+    numbers = list(session.scalars(select(Person.id_number)))
+    assert numbers and all(valid_id_number(n) for n in numbers)
+    codes = list(session.scalars(select(Unit.uscc)))
+    assert all(code and valid_uscc(code) for code in codes)
+
+
+def _assert_evidence_on_disk(session) -> None:
+    """Every attachment is a stored, valid PDF; every recommended declaration carries its unit proof."""
+    attachments = session.execute(select(Attachment.declaration_id, Attachment.purpose, Attachment.sha256)).all()
+    for sha in {a.sha256 for a in attachments}:
+        assert sniff_media_type(read_blob(sha)) == "application/pdf"
+    proved = {a.declaration_id for a in attachments if a.purpose == "unit_proof"}
+    recommended = set(session.scalars(select(AuditEvent.declaration_id).where(AuditEvent.action == "recommend")))
+    assert recommended and recommended <= proved
+
+
+def test_default_province_is_realistic_and_builds_within_a_minute_on_sqlite(sqlite_only):
+    summary = _build(sqlite_only, applicants=320)
+    assert summary.seconds < 60
+    assert summary.units["hr_bureau"] == 10 and summary.units["department"] >= 10
+    assert summary.units["committee_organizer"] >= 5 and summary.units["employer"] >= 20
+    assert summary.experts >= 60 and summary.applicants >= 300
+    with read_session(sqlite_only) as session:
+        experts = list(session.scalars(select(Expert)))
+        assert all(e.specialty_codes and e.series_code and e.level_code for e in experts)
+        _assert_every_state_present(session)
+        _assert_coherent(session)
+        _assert_valid_identities(session)
+
+
+def test_small_province_is_coherent_on_each_backend(engine):
+    _build(engine)
+    with read_session(engine) as session:
+        _assert_every_state_present(session)
+        _assert_coherent(session)
+        _assert_valid_identities(session)
+        _assert_evidence_on_disk(session)
+
+
+def _actor(session, login: str, role: str):
+    account_id = session.scalar(select(Account.id).where(Account.login_name == login))
+    return next(a for a in contexts(session, account_id) if a.role == role)
+
+
+def _can_act_on_something(session, actor, states: tuple[str, ...]) -> None:
+    """The account's unit holds declarations in these states, and at least one offers an unblocked action."""
+    ids = list(session.scalars(select(Declaration.id).where(Declaration.holder_unit_id == actor.unit_id,
+                                                            Declaration.state.in_(states))))
+    found = {session.get(Declaration, i).state for i in ids}
+    assert found == set(states), (actor.role, states, found)
+    assert any(not o.blocked and o.action != "withdraw" for i in ids for o in options(session, actor, i, NOW.date()))
+
+
+def test_featured_accounts_have_work_in_their_inboxes(engine):
+    _build(engine)
+    with read_session(engine) as session:
+        _can_act_on_something(session, _actor(session, "demo_unit_op", "unit_operator"),
+                              ("unit_verify", "unit_publicity", "unit_recommend"))
+        for login, role in (("demo_dept_op", "dept_operator"), ("demo_city_hr", "hr_operator"),
+                            ("demo_prov_hr", "hr_operator"), ("demo_county_hr", "hr_operator")):
+            _can_act_on_something(session, _actor(session, login, role), ("relay",))
+        _can_act_on_something(session, _actor(session, "demo_committee_op", "committee_operator"),
+                              ("material_receipt",))
+        reviewer = _actor(session, "demo_reviewer", "policy_reviewer")
+        waiting = list(session.scalars(select(Declaration.id).where(
+            Declaration.state == "policy_review", Declaration.committee_id == reviewer.committee_id)))
+        assert waiting and any(o.action == "recheck_pass" and not o.blocked for o in options(session, reviewer, waiting[0]))
+        applicant = _actor(session, "demo_applicant", "applicant")
+        mine = {d.state: d for d in session.scalars(select(Declaration).where(
+            Declaration.applicant_person_id == applicant.person_id))}
+        assert set(mine) == {"draft", "returned"}
+        reason = session.scalar(select(AuditEvent.comment).where(AuditEvent.declaration_id == mine["returned"].id)
+                                .order_by(AuditEvent.id.desc()).limit(1))
+        assert reason
+        expert = session.scalar(select(Expert.id).join(Account, Account.person_id == Expert.person_id)
+                                .where(Account.login_name == "demo_expert"))
+        assert session.scalar(select(func.count()).select_from(DossierAssignment)
+                              .join(PanelMember, PanelMember.id == DossierAssignment.member_id)
+                              .join(PanelSession, PanelSession.id == PanelMember.session_id)
+                              .where(PanelMember.expert_id == expert, PanelSession.status == "reviewing",
+                                     DossierAssignment.final.is_(False))) >= 1
+
+
+def test_demo_accounts_cover_every_role_and_log_in_only_in_demo_mode(engine, monkeypatch):
+    _build(engine)
+    with read_session(engine) as session:
+        listed = list_demo_accounts(session)
+        assert {row["role"] for row in listed} == set(ROLES)
+        assert {row["login_name"] for row in listed} == set(DEMO_LOGINS)
+        assert all(row["display_name"] and row["unit_name"] for row in listed)
+        assert session.scalar(select(func.count()).select_from(Account).where(Account.is_demo.is_(False))) == 0
+        hashes = {login_gate(session, row["login_name"], NOW) for row in listed}
+        assert None not in hashes and all(check_password(DEMO_PASSWORD, h) for h in hashes)
+    with unit_of_work(engine) as session:
+        assert authenticate(session, "demo_applicant", DEMO_PASSWORD, NOW).login_name == "demo_applicant"
+    monkeypatch.setenv("TITLES_DEMO", "0")
+    with read_session(engine) as session:
+        assert all(login_gate(session, login, NOW) is None for login in DEMO_LOGINS)
+    with pytest.raises(AuthError):
+        with unit_of_work(engine) as session:
+            authenticate(session, "demo_unit_op", DEMO_PASSWORD, NOW)
+
+
+def test_ensure_demo_data_builds_once_even_when_two_servers_start_together(engine):
+    results: list[bool] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            results.append(ensure_demo_data(engine, applicants=SMALL, now=NOW))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and sorted(results) == [False, True]
+    assert ensure_demo_data(engine, applicants=SMALL, now=NOW) is False
+    with read_session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Account).where(Account.login_name == "demo_applicant")) == 1
+
+
+def test_ensure_demo_data_does_nothing_outside_demo_mode(sqlite_only, monkeypatch):
+    monkeypatch.setenv("TITLES_DEMO", "0")
+    assert ensure_demo_data(sqlite_only, applicants=SMALL, now=NOW) is False
+    with read_session(sqlite_only) as session:
+        assert session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
+def test_the_same_seed_builds_the_same_province(tmp_path):
+    people = []
+    for name in ("a", "b"):
+        engine = make_engine(f"sqlite:///{tmp_path / name}.db")
+        upgrade_to_head(engine)
+        _build(engine)
+        with read_session(engine) as session:
+            people.append(session.execute(select(Person.name, Person.id_number, Person.phone).order_by(Person.id)).all())
+        engine.dispose()
+    assert people[0] == people[1]
+
+
+def test_cli_builds_a_fresh_sqlite_file_and_leaves_a_built_one_alone(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TITLES_DATABASE_URL", f"sqlite:///{tmp_path / 'cli' / 'titles.db'}")
+    assert demo_cli(["--reset", "--applicants", str(SMALL)]) == 0
+    assert "demo_applicant" in capsys.readouterr().out
+    assert demo_cli([]) == 0
+    assert "nothing built" in capsys.readouterr().out

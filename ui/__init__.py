@@ -1,0 +1,1 @@
+"""Streamlit helpers: the only place besides pages/ and Home.py that imports streamlit."""

@@ -1,0 +1,85 @@
+"""The unit admin's accounts workspace: list (ID numbers masked), enable/disable, unlock, reset.
+
+A reset shows the generated one-time password once (it is kept only until the next click) and the
+account must change it at first login. Every action is core.unit_accounts' (scope-checked, audited).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from core import unit_accounts
+from core.errors import DomainError
+from core.unit_accounts import AccountRow
+from core.workspaces import may_use
+from ui import db, state
+from ui.i18n import show_error, tr
+
+WS = "unit_accounts"
+TEMP = f"{WS}.temp_password"
+
+
+def _status(row: AccountRow) -> str:
+    parts = [tr("accounts.status_enabled" if row.enabled else "accounts.status_disabled")]
+    if row.locked:
+        parts.append(tr("accounts.status_locked"))
+    if row.must_change_password:
+        parts.append(tr("accounts.status_must_change"))
+    return " · ".join(parts)
+
+
+def render() -> None:
+    admin = state.actor()
+    st.title(tr(f"ws.{WS}"))
+    if not may_use(admin, WS):
+        st.error(tr("error.not_found"))
+        return
+    state.show_flash()
+    temp = st.session_state.pop(TEMP, None)
+    if temp:
+        st.warning(tr("accounts.temp_password", password=temp))
+    search = st.text_input(tr("accounts.search"), key=f"{WS}.search")
+    rows = unit_accounts.load_accounts(db.engine(), admin, search or None)
+    if not rows:
+        st.info(tr("accounts.empty"))
+        return
+    st.dataframe(pd.DataFrame([{
+        tr("accounts.col_login"): r.login_name, tr("accounts.col_name"): r.person_name,
+        tr("accounts.col_id_number"): r.id_number, tr("accounts.col_unit"): r.unit_name,
+        tr("accounts.col_roles"): "、".join(tr(f"role.{x}") for x in r.roles), tr("accounts.col_status"): _status(r),
+    } for r in rows]), hide_index=True, key=f"{WS}.table")
+    by_id = {r.id: r for r in rows}
+    if st.session_state.get(f"{WS}.pick") not in by_id:
+        st.session_state[f"{WS}.pick"] = next(iter(by_id))
+    picked = st.selectbox(tr("accounts.select"), list(by_id), key=f"{WS}.pick",
+                          format_func=lambda i: f"{by_id[i].login_name} · {by_id[i].person_name}")
+    _actions(admin, by_id[picked])
+
+
+def _run(action: Callable[[], object], temp: bool = False) -> None:
+    try:
+        result = action()
+    except DomainError as error:
+        show_error(error)
+        return
+    if temp:
+        st.session_state[TEMP] = result
+    else:
+        state.flash("success", tr("accounts.done"))
+    st.rerun()
+
+
+def _actions(admin, row: AccountRow) -> None:
+    engine = db.engine()
+    cols = st.columns(3)
+    if row.enabled:
+        if cols[0].button(tr("accounts.disable"), key=f"{WS}.disable"):
+            _run(lambda: unit_accounts.do_set_enabled(engine, admin, row.id, False))
+    elif cols[0].button(tr("accounts.enable"), key=f"{WS}.enable"):
+        _run(lambda: unit_accounts.do_set_enabled(engine, admin, row.id, True))
+    if cols[1].button(tr("accounts.unlock"), key=f"{WS}.unlock", disabled=not row.locked):
+        _run(lambda: unit_accounts.do_unlock(engine, admin, row.id))
+    if cols[2].button(tr("accounts.reset"), key=f"{WS}.reset"):
+        _run(lambda: unit_accounts.do_reset_password(engine, admin, row.id), temp=True)

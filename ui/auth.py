@@ -1,0 +1,185 @@
+"""Login glue: streamlit-authenticator's form and cookie over accounts and sessions kept in core.
+
+The library renders the login form, checks the password with bcrypt and writes a signed cookie.
+Everything else stays in core: which accounts may try (lockout, disabled, demo accounts outside demo
+mode, expired one-time passwords: ``core.login.gate``), failures and lockout (``core.login.fail``),
+sessions with idle and absolute timeouts (``core.login.begin`` / ``resolve`` / ``end``).
+
+The library's credentials are a lazy mapping over the database (:class:`DbCredentials`): it never
+loads all accounts. The login callback replaces ``st.session_state['username']`` with a new
+server-side session token before the library writes its cookie, so the cookie (a JWT we cannot
+revoke) carries only that token, which we can: logout and timeouts end it in the database.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from sqlalchemy import Engine
+from streamlit_authenticator.utilities import LoginError
+
+from core import login
+from core.config import RULES
+from core.errors import DomainError
+from core.sessions import Principal, is_session_token
+from ui.i18n import tr
+
+COOKIE_NAME = "titles_session"
+NOTICE = "auth.notice"
+LOGOUT_REQUESTED = "auth.logout_requested"
+COOKIE_PENDING = "auth.cookie_pending"
+_NO_HASH = "!"  # records served for session tokens can never pass a password check
+
+
+class DbCredentials(Mapping):
+    """``credentials['usernames']`` for streamlit-authenticator, answered from the database.
+
+    A login name is present only when ``core.login.gate`` lets it try (its bcrypt hash is the record's
+    password); a session token only while its session lives. Absent names make the library fail
+    through its one generic path. Built once per run; answers are cached for that run only.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._records: dict[str, dict[str, Any] | None] = {}
+        self._principals: dict[str, Principal] = {}
+        self._cookie_names: set[str] = set()
+        self.asked: str | None = None  # the last login name the form asked about, for failure counting
+
+    def expect_cookie(self, cookie: Any) -> None:
+        """Names read from the cookie must be session tokens, never login names."""
+        if isinstance(cookie, dict) and cookie.get("username"):
+            self._cookie_names.add(str(cookie["username"]))
+
+    def principal(self, token: str | None) -> Principal | None:
+        """The live session's principal (resolved at most once per run)."""
+        if not is_session_token(token):
+            return None
+        if token not in self._principals and token not in self._records:
+            self._lookup(token)
+        return self._principals.get(token)
+
+    def remember(self, principal: Principal) -> None:
+        self._principals[principal.token] = principal
+        self._records[principal.token] = {"name": principal.display_name, "password": _NO_HASH}
+
+    def _lookup(self, key: Any) -> dict[str, Any] | None:
+        key = str(key or "").strip()
+        if key in self._records:
+            return self._records[key]
+        record = None
+        if is_session_token(key):
+            found = login.resolve(self._engine, key)
+            if found is not None:
+                self._principals[key] = found
+                record = {"name": found.display_name, "password": _NO_HASH}
+        if record is None and key and key not in self._cookie_names:
+            name = key.lower()
+            self.asked = name
+            password_hash = login.gate(self._engine, name)
+            record = {"name": name, "password": password_hash} if password_hash else None
+        self._records[key] = record
+        return record
+
+    def __contains__(self, key: object) -> bool:
+        return self._lookup(key) is not None
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        record = self._lookup(key)
+        if record is None:
+            raise KeyError(key)
+        return record
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0  # so the library never iterates or re-hashes
+
+
+class AuthShell:
+    """One per run (Home.py): the authenticator, its credentials, and the signed-in principal."""
+
+    def __init__(self, engine: Engine, cookie_key: str) -> None:
+        self.engine = engine
+        self.creds = DbCredentials(engine)
+        credentials: dict[str, Any] = {"usernames": self.creds}
+        self.authenticator = stauth.Authenticate(
+            credentials, cookie_name=COOKIE_NAME, cookie_key=cookie_key,
+            cookie_expiry_days=RULES.session_absolute_hours / 24, auto_hash=False, login_sleep_time=0)
+        # The library swaps an empty-looking mapping for a plain dict; it keeps our dict object.
+        credentials["usernames"] = self.creds
+
+    # --- every run ---------------------------------------------------------------------------
+    def current(self) -> Principal | None:
+        """The principal of this browser session, or None (then the login page is shown)."""
+        if st.session_state.pop(LOGOUT_REQUESTED, False):
+            self._library_logout()
+            st.session_state[NOTICE] = "login.logged_out"
+            return None
+        if not st.session_state.get("authentication_status"):
+            return None
+        found = self.creds.principal(st.session_state.get("username"))
+        if found is None:  # idle or absolute timeout, logout elsewhere, account disabled
+            st.session_state.pop(COOKIE_PENDING, None)
+            self._library_logout()
+            st.session_state[NOTICE] = "login.expired"
+        elif st.session_state.pop(COOKIE_PENDING, False):
+            # Written again in the first run after login: the login run's own cookie writer was
+            # cleared with the form, and this one stays on the page long enough to run.
+            self.authenticator.cookie_controller.set_cookie()
+        return found
+
+    def _library_logout(self) -> None:
+        if st.session_state.get("authentication_status"):
+            self.authenticator.logout(location="unrendered")
+        for key in ("authentication_status", "username", "name"):
+            st.session_state[key] = None
+
+    # --- login page ----------------------------------------------------------------------------
+    def login_form(self) -> Principal | None:
+        """Render the form (or accept a live cookie); the principal when signed in by now."""
+        notice = st.session_state.pop(NOTICE, None)
+        if notice:
+            st.info(tr(notice))
+        self.creds.expect_cookie(self.authenticator.cookie_controller.get_cookie())
+        try:
+            self._login()
+        except LoginError:  # the cookie names a session that has ended: forget the cookie
+            self.authenticator.cookie_controller.delete_cookie()
+            st.session_state["logout"] = True
+            st.info(tr("login.expired"))
+            self._login()
+        if st.session_state.get("authentication_status"):
+            st.session_state[COOKIE_PENDING] = True
+            return self.creds.principal(st.session_state.get("username"))
+        if st.session_state.get("authentication_status") is False and self.creds.asked:
+            login.fail(self.engine, self.creds.asked)
+            st.error(tr("auth.failed"))
+        return None
+
+    def _login(self) -> None:
+        fields = {"Form name": tr("login.form_name"), "Username": tr("login.username"),
+                  "Password": tr("login.password"), "Login": tr("login.submit")}
+        self.authenticator.login(location="main", fields=fields, key="login.form", callback=self._on_success)
+
+    def _on_success(self, event: dict[str, Any]) -> None:
+        """The password was right: open a server-side session and put its token where the cookie reads."""
+        try:
+            found = login.begin(self.engine, str(event.get("username") or ""))
+        except DomainError:  # locked or disabled in the meantime
+            st.session_state.update(authentication_status=False, username=None, name=None)
+            return
+        self.creds.remember(found)
+        st.session_state["username"] = found.token
+        st.session_state["name"] = found.display_name
+
+    # --- logout ----------------------------------------------------------------------------------
+    def logout_button(self) -> None:
+        st.sidebar.button(tr("auth.logout"), key="app.logout", on_click=self._request_logout)
+
+    def _request_logout(self) -> None:
+        login.end(self.engine, st.session_state.get("username"))
+        st.session_state[LOGOUT_REQUESTED] = True

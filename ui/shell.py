@@ -1,0 +1,111 @@
+"""The app shell Home.py runs on every request: language, login, context picker, navigation.
+
+The navigation is built from the signed-in user's current context (core.workspaces): pages that
+are not in it cannot be reached, not even by URL. A user who must change their password gets
+only the password page until they have.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core import login
+from core.sessions import Principal
+from core.workflow import Actor
+from core.workspaces import workspaces_for
+from ui import db, state
+from ui.auth import AuthShell
+from ui.i18n import language_switch, tr
+
+NAV = "app.nav"  # ids of the pages in the current navigation (read by tests and the home page)
+CONTEXT = "app.context"
+# URL paths deliberately differ from the file names in pages/: while Streamlit still believes the app
+# uses the legacy pages/ directory (its first run after start, and every AppTest run), a URL equal to a
+# file name would run that file directly, without Home.py and its login. A different URL falls back to
+# Home.py, which then resolves the page through st.navigation.
+HOME_URL, PASSWORD_URL = "dashboard", "change-password"
+
+
+def url_of(workspace_id: str) -> str:
+    return "ws-" + workspace_id.replace("_", "-")
+
+
+def run() -> None:
+    st.set_page_config(page_title=tr("app.title"), page_icon=":material/workspace_premium:", layout="wide")
+    language_switch()
+    engine = db.engine()
+    shell = AuthShell(engine, db.cookie_key())
+    principal = shell.current()
+    if principal is None:
+        principal = _login_page(shell)
+    if principal is None:
+        state.set_current(None, None)
+        st.session_state[NAV] = []
+        st.navigation([st.Page(_blank, title=tr("login.form_name"), url_path="login", default=True)],
+                      position="hidden").run()
+        return
+    actor = _pick_context(principal)
+    state.set_current(principal, actor)
+    st.sidebar.caption(tr("auth.signed_in_as", name=principal.display_name))
+    shell.logout_button()
+    _navigation(principal, actor).run()
+
+
+def _blank() -> None:
+    """The only page while signed out: the login form is drawn by the shell above it."""
+
+
+def _login_page(shell: AuthShell) -> Principal | None:
+    """The login page; on success it is cleared and the app reruns straight into the user's pages."""
+    box = st.empty()
+    with box.container():
+        st.title(tr("app.title"))
+        found = shell.login_form()
+        if found is None:
+            _demo_accounts()
+    if found is not None:
+        box.empty()
+        st.rerun()
+    return found
+
+
+def _demo_accounts() -> None:
+    rows, password = login.demo_accounts(db.engine())
+    if not rows:
+        return
+    st.subheader(tr("login.demo_title"))
+    st.caption(tr("login.demo_password", password=password))
+    frame = pd.DataFrame([{tr("login.col_login"): r.login_name, tr("login.col_role"): tr(f"role.{r.role}"),
+                           tr("login.col_unit"): r.unit_name or ""} for r in rows])
+    st.dataframe(frame, hide_index=True, key="login.demo_accounts")
+
+
+def _pick_context(principal: Principal) -> Actor | None:
+    contexts = tuple(dict.fromkeys(principal.contexts))  # the same grant twice is one context
+    if not contexts:
+        return None
+    if len(contexts) == 1:
+        return contexts[0]
+    if not isinstance(st.session_state.get(CONTEXT), int) or st.session_state[CONTEXT] >= len(contexts):
+        st.session_state[CONTEXT] = 0
+    labels = {c.index: tr("context.option", role=tr(f"role.{c.role}"), unit=c.unit_name or tr("context.no_unit"))
+              for c in login.context_choices(db.engine(), contexts)}
+    index = st.sidebar.selectbox(tr("context.label"), list(labels), format_func=labels.get, key=CONTEXT)
+    return contexts[index]
+
+
+def _navigation(principal: Principal, actor: Actor | None):
+    password = st.Page("pages/password.py", title=tr("nav.password"), icon=":material/key:", url_path=PASSWORD_URL)
+    if principal.must_change_password:
+        st.session_state[NAV] = ["password"]
+        return st.navigation([st.Page("pages/password.py", title=tr("nav.password"), icon=":material/key:",
+                                      url_path=PASSWORD_URL, default=True)], position="sidebar")
+    spaces = workspaces_for([actor]) if actor else []
+    home = st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", url_path=HOME_URL, default=True)
+    sections = {tr("nav.section.main"): [home]}
+    if spaces:
+        sections[tr("nav.section.workspaces")] = [
+            st.Page(w.page, title=tr(w.title_key), icon=w.icon, url_path=url_of(w.id)) for w in spaces]
+    sections[tr("nav.section.account")] = [password]
+    st.session_state[NAV] = ["home", *(w.id for w in spaces), "password"]
+    return st.navigation(sections, position="sidebar")

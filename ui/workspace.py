@@ -1,0 +1,234 @@
+"""The one workspace renderer every thin ``pages/<workspace>.py`` uses.
+
+Inbox (keyset pages, "下一页", filters year/level/series) → one declaration's dossier → the actions
+the engine offers (``core.transitions.options``; blocked ones disabled with their reasons). An
+action needing input opens a form; an irreversible one asks for confirmation in a dialog opened
+from a session-state flag (so AppTest can complete it). The click records the version shown and
+``core.transitions.execute`` refuses if someone acted in between.
+
+Session-state keys are namespaced by the workspace id: ``<ws>.year``, ``<ws>.pick``, ``<ws>.pending``...
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core import desk
+from core.errors import ConcurrentChange, DomainError, InvalidAction, NotFound
+from core.pledge import PLEDGE_TEXT
+from core.workflow import Option
+from core.workspaces import may_use
+from ui import db, dossier_view, state
+from ui.i18n import lang, show_error, tr
+
+_ALL = "__all__"
+PAGE_SIZE = 50
+
+
+def render(ws: str) -> None:
+    actor = state.actor()
+    state.show_flash()
+    st.title(tr(f"ws.{ws}"))
+    if not may_use(actor, ws):
+        st.error(tr("error.not_found"))
+        return
+    error = st.session_state.pop(f"{ws}.error", None)
+    if error is not None:
+        show_error(error)
+    filters = _filters(ws)
+    page = _inbox(ws, actor, filters)
+    selected = _pick(ws, page)
+    if selected is not None:
+        _detail(ws, actor, selected)
+
+
+# --- inbox -------------------------------------------------------------------------------------
+
+def _reset_paging(ws: str) -> None:
+    st.session_state[f"{ws}.cursors"] = []
+    st.session_state.pop(f"{ws}.pick", None)
+    st.session_state.pop(f"{ws}.pending", None)
+
+
+def _filters(ws: str) -> dict[str, Any]:
+    choices = desk.filter_choices(db.engine())
+    names = {code: (zh if lang() == "zh" else en) for code, zh, en in (*choices.levels, *choices.series)}
+    labels = {_ALL: tr("ws.filter.all"), **names}
+    label = lambda v: labels.get(v, str(v))  # noqa: E731 - pure: AppTest calls it outside a run
+    cols = st.columns(3)
+    year = cols[0].selectbox(tr("ws.filter.year"), [_ALL, *choices.years], format_func=label,
+                             key=f"{ws}.year", on_change=_reset_paging, args=(ws,))
+    level = cols[1].selectbox(tr("ws.filter.level"), [_ALL, *(c for c, _, _ in choices.levels)], format_func=label,
+                              key=f"{ws}.level", on_change=_reset_paging, args=(ws,))
+    series = cols[2].selectbox(tr("ws.filter.series"), [_ALL, *(c for c, _, _ in choices.series)],
+                               format_func=label, key=f"{ws}.series", on_change=_reset_paging, args=(ws,))
+    return {"year": None if year == _ALL else int(year), "level": None if level == _ALL else level,
+            "series": None if series == _ALL else series, "names": names}
+
+
+def _next_page(ws: str, cursor: Any) -> None:
+    st.session_state[f"{ws}.cursors"] = [*st.session_state.get(f"{ws}.cursors", []), cursor]
+    st.session_state.pop(f"{ws}.pick", None)
+
+
+def _inbox(ws: str, actor, filters: dict[str, Any]):
+    cursors = st.session_state.setdefault(f"{ws}.cursors", [])
+    page = desk.load_inbox(db.engine(), actor, ws, after=cursors[-1] if cursors else None, limit=PAGE_SIZE,
+                           year=filters["year"], level=filters["level"], series=filters["series"])
+    names = filters["names"]
+    if not page.rows:
+        st.info(tr("ws.empty"))
+    else:
+        st.dataframe(pd.DataFrame([{
+            tr("col.id"): r.id, tr("col.applicant"): r.applicant_name, tr("col.unit"): r.unit_name,
+            tr("col.series"): names.get(r.series_code, r.series_code), tr("col.level"): names.get(r.level_code, r.level_code),
+            tr("col.state"): tr(f"state.{r.state}"), tr("col.since"): dossier_view.when(r.state_since),
+        } for r in page.rows]), hide_index=True, key=f"{ws}.table")
+    cols = st.columns([1, 1, 4])
+    cols[0].caption(tr("ws.page", n=len(cursors) + 1))
+    if cursors:
+        cols[1].button(tr("ws.first"), key=f"{ws}.first", on_click=_reset_paging, args=(ws,))
+    if page.next_cursor is not None:
+        cols[2].button(tr("ws.next"), key=f"{ws}.next", on_click=_next_page, args=(ws, page.next_cursor))
+    return page
+
+
+def _pick(ws: str, page) -> int | None:
+    labels = {None: tr("ws.select_none"), **{r.id: f"#{r.id} {r.applicant_name} · {tr(f'state.{r.state}')}"
+                                             for r in page.rows}}
+    current = st.session_state.get(f"{ws}.pick")
+    if isinstance(current, int) and current not in labels:
+        labels[current] = f"#{current}"  # it left this list (acted on): keep it open to see where it went
+    options = list(labels)
+    if current not in options:
+        st.session_state[f"{ws}.pick"] = None
+    return st.selectbox(tr("ws.select"), options, format_func=labels.get,
+                        key=f"{ws}.pick", on_change=lambda: st.session_state.pop(f"{ws}.pending", None))
+
+
+# --- detail and actions --------------------------------------------------------------------------
+
+def _detail(ws: str, actor, declaration_id: int) -> None:
+    try:
+        detail = desk.load_detail(db.engine(), actor, ws, declaration_id)
+    except DomainError as error:
+        show_error(error)
+        return
+    d = detail.dossier
+    st.subheader(tr("detail.title", id=d.id))
+    dossier_view.facts(d)
+    st.markdown(f"#### {tr('act.title')}")
+    _buttons(ws, detail)
+    pending = st.session_state.get(f"{ws}.pending")
+    if pending and pending["id"] == d.id:
+        _pending(ws, actor, pending, detail, d.applicant_name)
+    dossier_view.timeline(d, key=f"{ws}.detail")
+    dossier_view.records(d, key=f"{ws}.detail")
+
+
+def _start(ws: str, declaration_id: int, version: int, option: Option) -> None:
+    """Button callback: remember the action and the version the user was looking at."""
+    stage = "form" if option.needs_reason or option.inputs else ("confirm" if option.confirm else "run")
+    st.session_state[f"{ws}.pending"] = {"id": declaration_id, "version": version, "option": option,
+                                         "stage": stage, "payload": {}}
+
+
+def _buttons(ws: str, detail: desk.Detail) -> None:
+    if not detail.options:
+        st.caption(tr("act.none"))
+        return
+    cols = st.columns(min(len(detail.options), 5))
+    for i, option in enumerate(detail.options):
+        with cols[i % len(cols)]:
+            st.button(tr(f"action.{option.action}"), key=f"{ws}.act.{option.action}", disabled=bool(option.blocked),
+                      on_click=_start, args=(ws, detail.dossier.id, detail.dossier.version, option))
+    for option in detail.options:
+        if option.blocked:
+            st.warning(tr("act.blocked", action=tr(f"action.{option.action}")) + "\n\n"
+                       + "\n".join(f"- {tr(b)}" for b in option.blocked))
+
+
+def _pending(ws: str, actor, pending: dict, detail: desk.Detail, name: str) -> None:
+    if pending["stage"] == "form":
+        _form(ws, actor, pending, detail)
+    elif pending["stage"] == "confirm":
+        _confirm(ws, actor, pending, name)
+    else:
+        _execute(ws, actor, pending)
+
+
+def _form(ws: str, actor, pending: dict, detail: desk.Detail) -> None:
+    option: Option = pending["option"]
+    payload: dict[str, Any] = {}
+    with st.form(f"{ws}.form", clear_on_submit=False):
+        st.markdown(f"**{tr(f'action.{option.action}')}**")
+        if "pledge" in option.inputs:
+            st.caption(tr("act.pledge_reference"))
+            st.markdown(f"> {PLEDGE_TEXT}")
+            payload["pledge"] = st.text_area(tr("act.pledge_input"), key=f"{ws}.pledge")
+        if "operator_name" in option.inputs:
+            payload["operator_name"] = st.text_input(tr("act.operator_name"), key=f"{ws}.operator_name")
+        if "operator_phone" in option.inputs:
+            payload["operator_phone"] = st.text_input(tr("act.operator_phone"), key=f"{ws}.operator_phone")
+        if "committee_id" in option.inputs:
+            committees = dict(detail.committees)
+            if not committees:
+                st.warning(tr("act.no_committee"))
+            payload["committee_id"] = st.selectbox(tr("act.committee"), list(committees),
+                                                   format_func=committees.get, key=f"{ws}.committee")
+        if "result" in option.inputs:
+            results = {v: tr(f"act.result_{v}") for v in ("pass", "fail")}
+            payload["result"] = st.radio(tr("act.result"), list(results), key=f"{ws}.result", horizontal=True,
+                                         format_func=results.get)
+        field = "reason" if option.needs_reason else "opinion"
+        payload[field] = st.text_area(tr(f"act.{field}"), key=f"{ws}.{field}")
+        submitted = st.form_submit_button(tr("act.submit"), key=f"{ws}.form_submit", type="primary")
+    st.button(tr("act.cancel"), key=f"{ws}.form_cancel", on_click=_clear, args=(ws,))
+    if submitted:
+        pending["payload"] = payload
+        if option.confirm:
+            pending["stage"] = "confirm"
+            st.rerun()
+        _execute(ws, actor, pending)
+
+
+def _clear(ws: str) -> None:
+    st.session_state.pop(f"{ws}.pending", None)
+
+
+def _confirm(ws: str, actor, pending: dict, name: str) -> None:
+    option: Option = pending["option"]
+
+    def body() -> None:
+        st.write(tr("act.confirm_text", id=pending["id"], name=name, action=tr(f"action.{option.action}")))
+        yes, no = st.columns(2)
+        if yes.button(tr("act.confirm_yes"), key=f"{ws}.confirm_yes", type="primary"):
+            _execute(ws, actor, pending)
+        no.button(tr("act.cancel"), key=f"{ws}.confirm_no", on_click=_clear, args=(ws,))
+
+    st.dialog(tr("act.confirm_title"), on_dismiss=partial(_clear, ws))(body)()
+
+
+def _execute(ws: str, actor, pending: dict) -> None:
+    """Run the action; report the outcome on the next run (the inbox and detail reload)."""
+    option: Option = pending["option"]
+    try:
+        desk.act(db.engine(), actor, ws, pending["id"], option.action, pending["payload"], pending["version"])
+    except (ConcurrentChange, NotFound, InvalidAction) as error:
+        st.session_state[f"{ws}.error"] = error
+        _clear(ws)
+    except DomainError as error:  # wrong or missing input, a guard: back to the form
+        st.session_state[f"{ws}.error"] = error
+        if option.needs_reason or option.inputs:
+            pending["stage"] = "form"
+        else:
+            _clear(ws)
+    else:
+        state.flash("success", tr("act.done", action=tr(f"action.{option.action}")))
+        _clear(ws)
+        for field in ("reason", "opinion", "pledge", "operator_name", "operator_phone"):
+            st.session_state.pop(f"{ws}.{field}", None)
+    st.rerun()
