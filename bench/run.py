@@ -72,7 +72,7 @@ class RawTransitions:
 
     ``minimal``: read + guarded update + event insert (the issue's yardstick). The event gets an
     id of its own range and a hash chained in memory, so it never collides with the engine's.
-    ``equivalent``: every statement the engine issues (chain head locked and advanced, account stamped).
+    ``equivalent``: every statement the engine issues (chain head locked and advanced, ).
     """
 
     def __init__(self, engine: Engine, equivalent: bool):
@@ -93,8 +93,6 @@ class RawTransitions:
         lock = "" if self.backend == "sqlite" else " FOR UPDATE"
         self.sql_head = f"SELECT last_event_id, last_hash FROM audit_chain_head WHERE id = 1{lock}"
         self.sql_head_set = f"UPDATE audit_chain_head SET last_event_id = {p}, last_hash = {p} WHERE id = 1"
-        self.sql_account = (f"UPDATE account SET first_business_action_at = {p} "
-                            f"WHERE id = {p} AND first_business_action_at IS NULL")
 
     def _ts(self, value: dt.datetime):
         # What SQLAlchemy's UtcDateTime binds: a fixed-format UTC string on SQLite, a datetime on PostgreSQL.
@@ -130,7 +128,6 @@ class RawTransitions:
                                             if k != "detail"], json.dumps({}), prev, digest))
             if self.equivalent:
                 cur.execute(self.sql_head_set, (event_id, digest))
-                cur.execute(self.sql_account, (self._ts(now), account_id))
             else:
                 self.prev = digest
             if self.backend == "sqlite":
@@ -450,8 +447,9 @@ def report(results: list[dict], args) -> str:
                      + f"Transitions: {t['transitions']} per side in {args.rounds} interleaved rounds (per-round "
                        f"ratio {t['round_ratio_min']:.2f}–{t['round_ratio_max']:.2f}, median "
                        f"{t['round_ratio_median']:.2f}), engine {t['engine_ms']:.2f} ms each "
-                       f"({t['engine_statements']:.0f} SQL statements, SQLite's BEGIN IMMEDIATE included, then commit), raw "
-                       f"{t['raw_ms']:.2f} ms, raw + chain head + account stamp {t['raw_eq_ms']:.2f} ms. "
+                       f"({t['engine_statements']:.0f} SQL statements"
+                       f"{' counting BEGIN IMMEDIATE' if r['backend'] == 'sqlite' else ''}, then commit), raw "
+                       f"{t['raw_ms']:.2f} ms, raw + chain head {t['raw_eq_ms']:.2f} ms. "
                      + f"Inbox: {i['queries']} pages of 50 over {i['workspaces']} workspaces (largest "
                        f"{i['biggest_inbox']:,} rows), pages ≥ 5 deep p95 {i['deep_p95_ms']:.2f} ms, max "
                        f"{i['max_ms']:.1f} ms. "

@@ -73,6 +73,17 @@ def contexts(session: Session, account_id: int) -> list[Actor]:
                   specialty_codes=tuple(g.specialty_codes or ())) for g in grants]
 
 
+def has_acted(session: Session, account_id: int) -> bool:
+    """Whether the account has taken any business step yet (derived from the audit trail), e.g. a
+    policy-review account may be edited only before its first one."""
+    from sqlalchemy import exists
+
+    from db.models import AuditEvent
+
+    return bool(session.scalar(select(exists().where(AuditEvent.account_id == account_id,
+                                                     AuditEvent.kind == "transition"))))
+
+
 def _by_login(session: Session, login_name: str) -> Account | None:
     try:
         name = normalize_login(login_name)

@@ -85,10 +85,7 @@ def demo_accounts(engine: Engine) -> tuple[list[DemoAccount], str | None]:
     """The demo accounts (login, role, unit) and the demo password; nothing outside demo mode."""
     if not demo_mode():
         return [], None
-    try:
-        from db.demo import DEMO_PASSWORD, list_demo_accounts
-    except ImportError:
-        return [], None
+    from db.demo import DEMO_PASSWORD, list_demo_accounts  # only in demo mode: keeps the demo out of production imports
     with read_session(engine) as session:
         rows = list_demo_accounts(session)
     return [_demo_row(r) for r in rows], DEMO_PASSWORD

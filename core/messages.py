@@ -294,3 +294,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     **{k: {"zh": zh, "en": en} for k, (zh, en) in _ACCOUNT.items()},
     **{k: {"zh": zh, "en": en} for k, (zh, en) in _SHELL.items()},
 }
+
+from core.msg_applicant import MESSAGES_APPLICANT  # noqa: E402 - the applicant workspace's own table
+MESSAGES.update(MESSAGES_APPLICANT)
+
+from core.msg_unit import MESSAGES_UNIT  # noqa: E402 - the unit and relay workspaces' own table
+MESSAGES.update(MESSAGES_UNIT)

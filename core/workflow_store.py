@@ -11,11 +11,11 @@ from sqlalchemy import and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.modules import required_modules
+from core.submission import missing_item_keys
 from core.units import ancestors
 from core.workflow import TERMINAL, Actor, Change, LastStep, Snapshot
 from core.errors import ConcurrentChange
-from db.models import (Account, Attachment, AuditEvent, Committee, Declaration, DeclarationRecord, Expert,
+from db.models import (Attachment, AuditEvent, Committee, Declaration, DeclarationRecord, Expert,
                        GroupDeclaration, Objection, PanelMember, Person, PublicityBatch, PublicityItem,
                        ReportPath, ReviewGroup, TallyResult, Unit)
 
@@ -30,21 +30,7 @@ class SqlFacts:
         self.s = session
 
     def missing_items(self, d: Snapshot) -> list[str]:
-        row = self.s.get(Declaration, d.id)
-        missing = [f"missing.{name}" for name in ("level_code", "series_code", "specialty_code")
-                   if not getattr(row, name)]
-        if row.method == "exceptional" and not (row.exceptional_grounds or "").strip():
-            missing.append("missing.exceptional_grounds")
-        if d.flow == "review":
-            if row.review_type not in ("socialized", "self_review"):
-                missing.append("missing.review_type")
-            if row.committee_id is None:
-                missing.append("missing.committee")
-        committee = self.s.get(Committee, row.committee_id) if row.committee_id else None
-        present = set(self.s.scalars(select(DeclarationRecord.module).where(
-            DeclarationRecord.declaration_id == d.id).distinct()))
-        missing += [f"missing.module.{m}" for m in required_modules(d.flow, committee) if m not in present]
-        return missing
+        return missing_item_keys(self.s, d.id)  # fields, modules, rows and evidence together (core.submission)
 
     def has_other_active(self, d: Snapshot) -> bool:
         return self.s.scalar(select(exists().where(
@@ -163,9 +149,6 @@ _LOAD = select(_D.c.id, _D.c.flow, _D.c.state, _D.c.version, _D.c.applicant_pers
 # The SET clause comes from the parameters' keys (state, holder, version, state_since and the change's columns).
 _GUARDED_UPDATE = update(_D).where(_D.c.id == bindparam("declaration_id_"),
                                    _D.c.version == bindparam("expected_version_"))
-_A = Account.__table__
-_STAMP_FIRST_ACTION = (update(_A).where(_A.c.id == bindparam("account_id_"), _A.c.first_business_action_at.is_(None))
-                       .values(first_business_action_at=bindparam("now_")))
 
 
 class SqlStore:
@@ -199,7 +182,6 @@ class SqlStore:
                      to_state=change.to_state, from_holder_unit_id=change.from_holder_unit_id,
                      to_holder_unit_id=change.to_holder_unit_id, version=new_version, comment=change.comment,
                      detail=change.detail)
-        self.session.execute(_STAMP_FIRST_ACTION, {"account_id_": actor.account_id, "now_": now})
         return new_version
 
 

@@ -23,6 +23,7 @@ from core import stats
 from core.errors import NotFound
 from core.inbox import MAX_LIMIT, Cursor, InboxPage, InboxRow, inbox_page
 from core.scope import visible_declarations
+from core.unit_accounts import locked_count
 from core.workflow import APPLICANT_HELD, Actor, Option
 from db.models import Declaration, Person, Unit
 
@@ -143,8 +144,6 @@ def inbox(session: Session, actor: Actor, workspace_id: str, *, after: Cursor | 
 
 def todo_counts(session: Session, actor: Actor, now: dt.datetime | None = None) -> dict[str, int]:
     """Per workspace of the actor's role: how many items wait for them (SQL counts)."""
-    from core.unit_accounts import locked_count
-
     spaces = workspaces_for([actor])
     counts: dict[str, int] = {}
     held = [w for w in spaces if w.source == HOLDER]

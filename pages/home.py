@@ -34,5 +34,11 @@ else:
     with left:
         charts.by_state_bar(data["by_state"], key="home.by_state")
     with right:
-        charts.funnel(data["funnel"]["review"], key="home.funnel")
-    charts.weekly_line(data["weekly_new"], key="home.weekly")
+        charts.funnel(data["funnel"]["review"], "review", key="home.funnel")
+    left, right = st.columns(2)
+    with left:
+        charts.weekly_line(data["weekly_new"], key="home.weekly")
+    initial = data["funnel"].get("initial_determination") or []
+    if initial and initial[0][1]:
+        with right:
+            charts.funnel(initial, "initial_determination", key="home.funnel_initial")

@@ -25,6 +25,18 @@ YEAR = 2026
 SERIES, LEVEL, SPECIALTY = "engineering", "associate_senior", "eng_civil"
 FAKE_HASH = "$2b$04$" + "x" * 53
 PAST = dt.date(2020, 1, 1)
+SUMMARY = ("本人自参加工作以来一直从事土木建筑工程设计工作，先后主持和参与多项山区桥梁、隧道及房屋建筑项目的结构设计，"
+           "严格执行国家规范，解决了多项现场技术难题，确保了工程质量与安全。任现职以来，围绕装配式混凝土结构节点性能开展研究，"
+           "发表论文两篇，获市级科技进步奖一项，并指导青年技术人员三名。今后将继续加强学习，不断提高专业技术水平，"
+           "为单位和行业发展作出更大贡献。在今后的工作中，本人将坚持质量第一、安全第一的原则，"
+           "认真总结工程实践经验，积极参与技术标准编制和新技术推广应用。")
+SAMPLE_ROWS = {  # one complete row per module (core.record_schema); none needs an evidence file
+    "education": {"school": "重庆大学", "major": "土木工程", "degree": "本科", "start": "2008-09", "end": "2012-07"},
+    "qualification": {"name": "工程师", "obtained_on": "2018-12-01", "issuer": "省人社厅"},
+    "work_history": {"employer": "市建筑设计院", "position": "结构工程师", "start": "2012-08", "end": "至今"},
+    "achievement": {"kind": "paper", "title": "装配式混凝土结构节点性能研究", "date": "2021-05"},
+    "work_summary": {"text": SUMMARY},
+}
 
 
 @dataclass
@@ -108,7 +120,7 @@ class World:
         self.session.flush()
         if complete:
             for module in DEFAULT_REQUIRED[flow]:
-                self.session.add(DeclarationRecord(declaration_id=d.id, module=module, data={"note": module}))
+                self.session.add(DeclarationRecord(declaration_id=d.id, module=module, data=dict(SAMPLE_ROWS[module])))
         self.session.flush()
         return d.id
 
@@ -124,12 +136,12 @@ class World:
         self.session.flush()
         return batch.id
 
-    def attach(self, declaration_id: int, purpose: str) -> None:
+    def attach(self, declaration_id: int, purpose: str, record_id: int | None = None) -> None:
         sha = f"{purpose:0<64}"[:64]
         if self.session.get(StoredFile, sha) is None:
             self.session.add(StoredFile(sha256=sha, size=1, media_type="application/pdf"))
             self.session.flush()
-        self.session.add(Attachment(declaration_id=declaration_id, purpose=purpose, sha256=sha,
+        self.session.add(Attachment(declaration_id=declaration_id, record_id=record_id, purpose=purpose, sha256=sha,
                                     original_name=f"{purpose}.pdf"))
         self.session.flush()
 

@@ -13,6 +13,7 @@ import streamlit as st
 from core import unit_accounts
 from core.errors import DomainError
 from core.unit_accounts import AccountRow
+from core.workflow import Actor
 from core.workspaces import may_use
 from ui import db, state
 from ui.i18n import show_error, tr
@@ -71,7 +72,7 @@ def _run(action: Callable[[], object], temp: bool = False) -> None:
     st.rerun()
 
 
-def _actions(admin, row: AccountRow) -> None:
+def _actions(admin: Actor, row: AccountRow) -> None:
     engine = db.engine()
     cols = st.columns(3)
     if row.enabled:

@@ -104,6 +104,7 @@ class AuthShell:
 
     def __init__(self, engine: Engine, cookie_key: str) -> None:
         self.engine = engine
+        self.signed_in_by_form = False  # True in the run whose form submission signed the user in
         self.creds = DbCredentials(engine)
         credentials: dict[str, Any] = {"usernames": self.creds}
         self.authenticator = stauth.Authenticate(
@@ -153,7 +154,8 @@ class AuthShell:
             st.info(tr("login.expired"))
             self._login()
         if st.session_state.get("authentication_status"):
-            st.session_state[COOKIE_PENDING] = True
+            if self.signed_in_by_form:
+                st.session_state[COOKIE_PENDING] = True
             return self.creds.principal(st.session_state.get("username"))
         if st.session_state.get("authentication_status") is False and self.creds.asked:
             login.fail(self.engine, self.creds.asked)
@@ -173,6 +175,7 @@ class AuthShell:
             st.session_state.update(authentication_status=False, username=None, name=None)
             return
         self.creds.remember(found)
+        self.signed_in_by_form = True
         st.session_state["username"] = found.token
         st.session_state["name"] = found.display_name
 

@@ -37,10 +37,11 @@ def by_state_bar(counts: dict[str, int], key: str) -> None:
     st.plotly_chart(figure, key=key)
 
 
-def funnel(stages: list[tuple[str, int]], key: str) -> None:
+def funnel(stages: list[tuple[str, int]], flow: str, key: str) -> None:
     figure = go.Figure(go.Funnel(y=[tr(f"stage.{s}") for s, _ in stages], x=[n for _, n in stages],
                                  textinfo="value+percent initial"))
-    figure.update_layout(title=tr("chart.funnel"), height=340, margin=dict(l=10, r=10, t=40, b=10))
+    figure.update_layout(title=f"{tr('chart.funnel')} · {tr(f'flow.{flow}')}", height=340,
+                         margin=dict(l=10, r=10, t=40, b=10))
     st.plotly_chart(figure, key=key)
 
 

@@ -56,7 +56,8 @@ def _blank() -> None:
 
 
 def _login_page(shell: AuthShell) -> Principal | None:
-    """The login page; on success it is cleared and the app reruns straight into the user's pages."""
+    """The login page. A form login clears it and reruns into the user's pages; a live cookie goes
+    straight on to the page the URL asked for."""
     box = st.empty()
     with box.container():
         st.title(tr("app.title"))
@@ -65,7 +66,8 @@ def _login_page(shell: AuthShell) -> Principal | None:
             _demo_accounts()
     if found is not None:
         box.empty()
-        st.rerun()
+        if shell.signed_in_by_form:
+            st.rerun()
     return found
 
 

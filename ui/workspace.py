@@ -19,7 +19,8 @@ import streamlit as st
 from core import desk
 from core.errors import ConcurrentChange, DomainError, InvalidAction, NotFound
 from core.pledge import PLEDGE_TEXT
-from core.workflow import Option
+from core.inbox import InboxPage
+from core.workflow import Actor, Option
 from core.workspaces import may_use
 from ui import db, dossier_view, state
 from ui.i18n import lang, show_error, tr
@@ -74,7 +75,7 @@ def _next_page(ws: str, cursor: Any) -> None:
     st.session_state.pop(f"{ws}.pick", None)
 
 
-def _inbox(ws: str, actor, filters: dict[str, Any]):
+def _inbox(ws: str, actor: Actor, filters: dict[str, Any]) -> InboxPage:
     cursors = st.session_state.setdefault(f"{ws}.cursors", [])
     page = desk.load_inbox(db.engine(), actor, ws, after=cursors[-1] if cursors else None, limit=PAGE_SIZE,
                            year=filters["year"], level=filters["level"], series=filters["series"])
@@ -96,7 +97,7 @@ def _inbox(ws: str, actor, filters: dict[str, Any]):
     return page
 
 
-def _pick(ws: str, page) -> int | None:
+def _pick(ws: str, page: InboxPage) -> int | None:
     labels = {None: tr("ws.select_none"), **{r.id: f"#{r.id} {r.applicant_name} · {tr(f'state.{r.state}')}"
                                              for r in page.rows}}
     current = st.session_state.get(f"{ws}.pick")
@@ -111,7 +112,7 @@ def _pick(ws: str, page) -> int | None:
 
 # --- detail and actions --------------------------------------------------------------------------
 
-def _detail(ws: str, actor, declaration_id: int) -> None:
+def _detail(ws: str, actor: Actor, declaration_id: int) -> None:
     try:
         detail = desk.load_detail(db.engine(), actor, ws, declaration_id)
     except DomainError as error:
@@ -151,7 +152,7 @@ def _buttons(ws: str, detail: desk.Detail) -> None:
                        + "\n".join(f"- {tr(b)}" for b in option.blocked))
 
 
-def _pending(ws: str, actor, pending: dict, detail: desk.Detail, name: str) -> None:
+def _pending(ws: str, actor: Actor, pending: dict, detail: desk.Detail, name: str) -> None:
     if pending["stage"] == "form":
         _form(ws, actor, pending, detail)
     elif pending["stage"] == "confirm":
@@ -160,7 +161,7 @@ def _pending(ws: str, actor, pending: dict, detail: desk.Detail, name: str) -> N
         _execute(ws, actor, pending)
 
 
-def _form(ws: str, actor, pending: dict, detail: desk.Detail) -> None:
+def _form(ws: str, actor: Actor, pending: dict, detail: desk.Detail) -> None:
     option: Option = pending["option"]
     payload: dict[str, Any] = {}
     with st.form(f"{ws}.form", clear_on_submit=False):
@@ -199,7 +200,7 @@ def _clear(ws: str) -> None:
     st.session_state.pop(f"{ws}.pending", None)
 
 
-def _confirm(ws: str, actor, pending: dict, name: str) -> None:
+def _confirm(ws: str, actor: Actor, pending: dict, name: str) -> None:
     option: Option = pending["option"]
 
     def body() -> None:
@@ -212,7 +213,7 @@ def _confirm(ws: str, actor, pending: dict, name: str) -> None:
     st.dialog(tr("act.confirm_title"), on_dismiss=partial(_clear, ws))(body)()
 
 
-def _execute(ws: str, actor, pending: dict) -> None:
+def _execute(ws: str, actor: Actor, pending: dict) -> None:
     """Run the action; report the outcome on the next run (the inbox and detail reload)."""
     option: Option = pending["option"]
     try:

@@ -122,12 +122,14 @@ def _summary(rng: random.Random, series: str, specialty: str, topic: str, years:
         "agriculture": "长期扎根基层一线，开展农业技术试验示范与推广，指导农户和新型经营主体应用新品种新技术，助力乡村振兴。",
         "economics": "负责经营管理相关工作，推动制度建设与流程优化，参与重大项目的可行性分析与效益评价，取得良好经济效益。",
     }[series]
-    closing = f"任现职以来，围绕“{topic}”开展研究与实践，形成了一定的工作成果。今后将继续加强学习，不断提高专业技术水平。"
+    closing = (f"任现职以来，围绕“{topic}”开展研究与实践，形成了一定的工作成果。"
+               "工作中注重总结经验、规范技术资料，积极参加继续教育和学术交流，履行专业技术岗位职责。"
+               "今后将继续加强学习，不断提高专业技术水平。")  # ≥ 200 characters (core.record_schema)
     return opening + middle + closing
 
 
 def supplement_record(rng: random.Random) -> dict:
-    return {"description": rng.choice((
+    return {"title": "政策性审查未通过补充材料", "description": rng.choice((
         "补充提交继续教育学时证明（已加盖单位公章）。", "补充提交论文检索证明及期刊封面、目录页扫描件。",
         "补充提交任现职以来年度考核结果证明。", "补充提交劳动合同及社保缴费证明，说明工作经历起止时间。")),
         "sealed_by_unit": True}

@@ -49,7 +49,6 @@ class Account(Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     is_demo: Mapped[bool] = mapped_column(default=False)  # usable only while demo mode is on
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
-    first_business_action_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
     created_at: Mapped[timestamp]
 
 

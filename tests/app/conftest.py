@@ -42,3 +42,18 @@ def app_db(tmp_path, demo_template, monkeypatch) -> str:
     monkeypatch.setenv("TITLES_FILE_STORE", str(store))
     monkeypatch.setenv("TITLES_DEMO", "1")
     return url
+
+
+@pytest.fixture(autouse=True)
+def no_exception_after_any_run(monkeypatch):
+    """Every AppTest run in these tests must end without an exception element on the page."""
+    from streamlit.testing.v1 import AppTest
+
+    original = AppTest._run
+
+    def checked_run(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        assert not self.exception, [e.value for e in self.exception]
+        return result
+
+    monkeypatch.setattr(AppTest, "_run", checked_run)

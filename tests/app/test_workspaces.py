@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.i18n import t
 from core.workspaces import workspaces_for
 from db.demo import DEMO_LOGINS, DEMO_PASSWORD
 from tests.app.support import assert_ok, nav, registered_url_paths, sign_in, start
@@ -52,3 +53,39 @@ def test_a_page_outside_the_users_workspaces_cannot_be_reached(app_db):
     at = sign_in(start(), "demo_applicant", DEMO_PASSWORD)
     with pytest.raises(ValueError):
         at.switch_page("pages/unit_verify.py")
+
+
+def test_the_home_page_shows_the_to_do_count_of_each_workspace(app_db):
+    from core.workspaces import todo_counts
+    from db.session import make_engine, read_session
+
+    at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
+    with read_session(make_engine(app_db)) as s:
+        expected = todo_counts(s, at.session_state["app.actor"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert {w: metrics[t(f"ws.{w}")] for w in expected} == {w: str(n) for w, n in expected.items()}
+    assert int(metrics[t("home.total")]) > 0
+    assert len(at.get("plotly_chart")) == 2 and len(at.get("vega_lite_chart")) >= 1
+
+
+def test_a_user_with_several_roles_picks_the_context_and_gets_its_workspaces(app_db):
+    from sqlalchemy import select
+
+    from core.accounts import create_account, grant_role
+    from db.models import Account, RoleGrant
+    from db.session import make_engine, unit_of_work
+
+    with unit_of_work(make_engine(app_db)) as s:
+        units = {login: s.scalar(select(RoleGrant.unit_id).join(Account, Account.id == RoleGrant.account_id)
+                                 .where(Account.login_name == login)) for login in ("demo_unit_op", "demo_dept_op")}
+        account, _ = create_account(s, login_name="two_hats", display_name="两个身份", password="Kq7#mVx2pLw9")
+        grant_role(s, account.id, "unit_operator", units["demo_unit_op"])
+        grant_role(s, account.id, "dept_operator", units["demo_dept_op"])
+    at = sign_in(start(), "two_hats", "Kq7#mVx2pLw9")
+    picker = at.sidebar.selectbox(key="app.context")
+    assert picker.options == [t("context.option", role=t("role.unit_operator"), unit="筑南市第一人民医院"),
+                              t("context.option", role=t("role.dept_operator"), unit="筑南市卫生健康局")]
+    assert nav(at) == ["home", "unit_verify", "unit_publicity", "unit_recommend", "password"]
+    picker.select(1).run()
+    assert nav(at) == ["home", "relay", "password"]
+    assert at.session_state["app.actor"].role == "dept_operator"

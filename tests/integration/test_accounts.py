@@ -159,3 +159,13 @@ def test_demo_accounts_log_in_only_in_demo_mode(engine, monkeypatch):
     monkeypatch.setenv("TITLES_DEMO", "1")
     with unit_of_work(engine) as s:
         assert accounts.authenticate(s, "wang", GOOD, now=T0).account_id
+
+
+def test_an_account_has_acted_once_it_took_a_business_step(engine):
+    with unit_of_work(engine) as s:
+        w = World.build(s)
+        declaration = w.new_declaration()
+        assert not accounts.has_acted(s, w.actor("unit_op").account_id)
+        w.drive(declaration, "unit_publicity")
+        assert accounts.has_acted(s, w.actor("unit_op").account_id)
+        assert not accounts.has_acted(s, w.actor("dept_op").account_id)

@@ -117,8 +117,11 @@ def tallied(passed: bool) -> Prep:
 
 
 def add_supplement(w: World, d: int) -> None:
-    w.session.add(DeclarationRecord(declaration_id=d, module="supplement", data={"note": "补充材料(单位盖章)"}))
+    record = DeclarationRecord(declaration_id=d, module="supplement",
+                               data={"title": "补充材料", "description": "补充材料(单位盖章)"})
+    w.session.add(record)
     w.session.flush()
+    w.attach(d, "supplement", record_id=record.id)
 
 
 def objection(w: World, d: int) -> None:

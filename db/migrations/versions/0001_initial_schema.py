@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:08:41.984968
+Create Date: 2026-11-23 11:43:47.136179
 """
 from alembic import op
 import sqlalchemy as sa
@@ -190,7 +190,6 @@ def upgrade() -> None:
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.Column('last_login_at', db.base.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('first_business_action_at', db.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('created_at', db.base.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_account_person_id_person')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_account')),
@@ -230,7 +229,8 @@ def upgrade() -> None:
     with op.batch_alter_table('declaration', schema=None) as batch_op:
         batch_op.create_index('ix_declaration_applicant', ['applicant_person_id', 'year'], unique=False)
         batch_op.create_index('ix_declaration_committee', ['committee_id', 'state'], unique=False)
-        batch_op.create_index('ix_declaration_inbox', ['holder_unit_id', 'state', 'state_since', 'id'], unique=False)
+        batch_op.create_index('ix_declaration_dashboard', ['flow', 'state', 'created_at'], unique=False)
+        batch_op.create_index('ix_declaration_inbox', ['holder_unit_id', 'state', 'state_since', 'id', 'year', 'level_code', 'series_code'], unique=False)
         batch_op.create_index('ix_declaration_scope', ['unit_id', 'state'], unique=False)
         batch_op.create_index('ix_declaration_state', ['state', 'created_at'], unique=False)
 
@@ -647,6 +647,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_declaration_state')
         batch_op.drop_index('ix_declaration_scope')
         batch_op.drop_index('ix_declaration_inbox')
+        batch_op.drop_index('ix_declaration_dashboard')
         batch_op.drop_index('ix_declaration_committee')
         batch_op.drop_index('ix_declaration_applicant')
 

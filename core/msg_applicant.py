@@ -1,0 +1,110 @@
+"""Catalogue entries of the applicant workspace: declaring, records, evidence, submit problems, notices.
+
+Kept apart from core.messages so the applicant work can grow without touching the shared table;
+the per-field record messages are generated from the module schemas (core.record_schema).
+"""
+from __future__ import annotations
+
+from core.record_schema import ACHIEVEMENT_KINDS, SCHEMAS, catalogue
+
+_DECL = {
+    "invalid": ("申报信息有误，请按提示修改", "Please correct the declaration details"),
+    "read_only": ("当前状态“{state}”下申报为只读，不能修改", "In state '{state}' the declaration is read-only"),
+    "supplement_only": ("待补充材料阶段只能在“政策性审查未通过补充材料”栏补充材料，或修改申报类别",
+                        "While awaiting supplements only the supplementary materials and the category can change"),
+    "open_exists": ("您{year}年度已有一项{flow}（含暂存的草稿）：请继续办理该申报，或将其作废后再新建",
+                    "You already have a {flow} for {year} (drafts included): continue it, or cancel it first"),
+    "flow_invalid": ("请选择职称评审或职称初定", "Choose title review or initial determination"),
+    "year_invalid": ("申报年度不正确", "The year is not valid"),
+    "level_invalid": ("请从列表中选择申报级别", "Choose a level from the list"),
+    "series_invalid": ("请从列表中选择职称系列", "Choose a series from the list"),
+    "specialty_invalid": ("所选专业不属于该职称系列，请重新选择", "The specialty does not belong to the series"),
+    "method_invalid": ("申报方式只能是正常晋升、破格或转系列", "The method is regular, exceptional or series change"),
+    "grounds_required": ("破格申报须填写破格理由", "An exceptional declaration needs its grounds"),
+    "grounds_too_long": ("破格理由不能超过 {max} 字", "The grounds may have at most {max} characters"),
+    "review_type_invalid": ("评审类别只能选择社会化评审或自主评审中的一项",
+                            "The review type is exactly one of socialized review and self-review"),
+    "self_review_unavailable": ("您的单位没有该系列、级别、年度已备案的自主评审委员会，请选择社会化评审",
+                                "Your employer holds no self-review authority for this series, level and year"),
+    "committee_mismatch": ("所选评委会与评审类别不符", "The committee does not match the review type"),
+    "no_committee_here": ("职称初定不选择评委会和评审类别", "An initial determination has no committee or review type"),
+    "locked": ("以下各项在当前阶段不能修改", "These cannot be changed now"),
+    "unknown_field": ("没有这一项：{field}", "No such field: {field}"),
+    "no_committee": ("未查到相关的评委会", "No matching committee found"),
+    "self_review_hint": ("自主评审只适用于取得自主评审权的用人单位，社会化评审与自主评审不能同时选择",
+                         "Self-review only applies to employers holding a self-review authority; choose exactly one"),
+}
+DECL_FIELDS = {
+    "year": ("申报年度", "year"), "flow": ("申报事项", "kind of declaration"), "level_code": ("申报级别", "level"),
+    "series_code": ("职称系列", "series"), "specialty_code": ("专业", "specialty"), "method": ("申报方式", "method"),
+    "exceptional_grounds": ("破格理由", "grounds"), "review_type": ("评审类别", "review type"),
+    "committee_id": ("申报评委会", "committee"),
+}
+_LOCKED = {name: (f"不能修改{zh}", f"The {en} cannot be changed now") for name, (zh, en) in DECL_FIELDS.items()}
+_REC = {
+    "invalid": ("材料信息有误，请按提示修改", "Please correct the row"),
+    "module_unknown": ("没有这个材料栏目", "No such module"),
+    "empty": ("请至少填写一项内容", "Fill in at least one field"),
+    "single": ("工作总结只能有一份，请修改已有的内容", "There is one work summary: edit the existing one"),
+    "too_many": ("每个栏目最多 {max} 条", "At most {max} rows per module"),
+}
+_FILE = {
+    "bad_name": ("文件名不能包含路径符号（/ \\）或控制字符，且不超过 {max} 个字符，请改名后重新上传",
+                 "File names may not contain path characters (/ \\) or control characters, nor exceed {max} characters"),
+    "no_evidence": ("该栏目不需要上传证明材料", "This module takes no evidence files"),
+    "too_many": ("每条最多上传 {max} 个文件", "At most {max} files per row"),
+}
+_PROBLEM = {
+    "specialty_mismatch": ("所选专业不属于该职称系列", "The specialty does not belong to the series"),
+    "at_row": ("第{row}条 · {text}", "Row {row} · {text}"),
+}
+_NOTICE = {
+    "draft": ("草稿已暂存，可随时回来继续填写；填写完整、手动输入诚信承诺书后提交。提交后不能再修改",
+              "Saved as a draft: come back any time. Submit when complete, with the pledge typed by hand; "
+              "after submitting it is read-only"),
+    "returned": ("申报已被退回：请在“追踪”中查看退回原因，修改后重新提交。重新提交后将再次进行单位公示",
+                 "Returned to you: see the reason under Track, edit and resubmit; it goes through unit publicity again"),
+    "returned_initial": ("申报已被退回：请在“追踪”中查看退回原因，修改后重新提交",
+                         "Returned to you: see the reason under Track, edit and resubmit"),
+    "supplement": ("政策性审查未通过：请在“追踪”中查看原因，在“政策性审查未通过补充材料”栏补充材料"
+                   "（须加盖单位公章），可修改申报类别，然后重新提交",
+                   "Policy review failed: see the reasons under Track, add supplementary materials (sealed by "
+                   "your unit), change the category if needed, and resubmit"),
+    "submitted": ("已提交，申报为只读。可在“追踪”中查看当前办理单位和办理进度",
+                  "Submitted: read-only now. Track shows who holds it and every step"),
+    "terminated_recheck": ("复审未通过，本申报已终止，不能再修改或重新提交。如需申报，请重新新建申报（须重新经过单位公示等环节）",
+                           "The re-examination failed and this declaration has ended; it cannot be edited or "
+                           "resubmitted. To declare again, start a new declaration"),
+    "terminated": ("本申报已被终止，原因见“追踪”。如需申报，请重新新建申报",
+                   "This declaration was terminated (see Track for the reason). To declare again, start a new one"),
+    "approved": ("评审通过", "Approved"),
+    "not_approved": ("评审未通过，原因见“追踪”", "Not approved; see Track"),
+    "cancelled": ("本申报已作废", "This declaration was cancelled"),
+    "cancel_confirm": ("作废后本申报不能恢复，确定要作废吗？", "A cancelled declaration cannot be restored. Cancel it?"),
+}
+_FORM = {
+    "title": ("专业技术职务任职资格申报表", "Professional title declaration form"),
+    "title_initial": ("专业技术职务初定申报表", "Initial title determination form"),
+    "basic": ("一、申报人基本信息", "1. Applicant"), "declared": ("二、申报信息", "2. Declaration"),
+    "records": ("三、申报材料", "3. Materials"), "pledge": ("四、诚信承诺", "4. Integrity pledge"),
+    "state": ("当前状态", "State"), "submitted_at": ("提交时间", "Submitted at"),
+    "not_submitted": ("尚未提交", "Not submitted"), "evidence": ("证明材料", "Evidence"),
+    "no_rows": ("（无）", "(none)"), "grounds": ("破格理由", "Grounds"),
+    "pledge_signed": ("申报人已手动输入上述承诺。", "Typed by hand by the applicant."),
+    "pledge_unsigned": ("（提交时由申报人手动输入）", "(typed by the applicant when submitting)"),
+    "printed": ("打印时间", "Printed"), "page": ("第 {n} 页", "Page {n}"),
+}
+_LABELS = {f"achievement.{c}": (zh, en) for c, zh, en in ACHIEVEMENT_KINDS} | {
+    f"module.{m}": (s.zh, s.en) for m, s in SCHEMAS.items()} | {f"decl.{k}": v for k, v in DECL_FIELDS.items()} | {
+    f"field.{m}.{f.name}": (f.zh, f.en) for m, s in SCHEMAS.items() for f in s.fields}
+
+
+def _section(prefix: str, table: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    return {f"{prefix}.{k}": {"zh": zh, "en": en} for k, (zh, en) in table.items()}
+
+
+MESSAGES_APPLICANT: dict[str, dict[str, str]] = {
+    **_section("decl", _DECL), **_section("decl.locked", _LOCKED), **_section("rec", _REC), **_section("file", _FILE),
+    **_section("problem", _PROBLEM), **_section("notice", _NOTICE), **_section("form", _FORM),
+    **_section("label", _LABELS), **catalogue(),
+}
