@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,3 +61,8 @@ def demo_mode() -> bool:
 def bcrypt_rounds() -> int:
     """bcrypt cost; 12 in production. Tests lower it (TITLES_BCRYPT_ROUNDS=4) to stay fast."""
     return max(4, min(16, int(os.environ.get("TITLES_BCRYPT_ROUNDS", "12"))))
+
+
+def local_date(now: dt.datetime) -> dt.date:
+    """The calendar date where the users are (publicity periods are counted in China's days)."""
+    return now.astimezone(ZoneInfo(os.environ.get("TITLES_TIMEZONE", "Asia/Shanghai"))).date()

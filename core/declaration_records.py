@@ -80,7 +80,8 @@ def add_record(session: Session, actor: Actor, declaration_id: int, module: str,
 
 def owned_record(session: Session, actor: Actor, record_id: int) -> tuple[DeclarationRecord, Declaration]:
     """A row of a declaration the actor may edit in its current state (NotFound when not theirs)."""
-    record = session.scalar(select(DeclarationRecord).join(Declaration, Declaration.id == DeclarationRecord.declaration_id)
+    record = session.scalar(select(DeclarationRecord)
+                            .join(Declaration, Declaration.id == DeclarationRecord.declaration_id)
                             .where(DeclarationRecord.id == record_id, visible_declarations(session, actor)))
     if record is None:
         raise NotFound()

@@ -128,7 +128,8 @@ def update_fields(session: Session, actor: Actor, declaration_id: int, changes: 
     current = {name: getattr(d, name) for name in FIELDS}
     merged = _cascade(current, _values({**current, **changes}), set(changes))
     changed = {k for k in FIELDS if merged[k] != current[k]}
-    if locked := sorted(changed - edit_scope(d.state).fields):
+    barred = changed - edit_scope(d.state).fields
+    if locked := sorted(barred & set(changes)) or sorted(barred):  # name what was asked for, not its echoes
         raise ValidationError("decl.locked", details=[f"decl.locked.{k}" for k in locked])
     if problems := field_problems(session, d.unit_id, d.flow, d.year, merged,
                                   check_committee=bool(changed & _COMMITTEE_INPUTS)):

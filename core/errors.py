@@ -22,8 +22,7 @@ class DomainError(Exception):
     def detail_messages(self, lang: str = "zh") -> list[str]:
         from core.i18n import t
 
-        return [t(d, lang) if isinstance(d, str) and d.startswith(("guard.", "error.")) else str(d)
-                for d in self.details]
+        return [t(d, lang) if isinstance(d, str) else str(d) for d in self.details]
 
 
 class NotFound(DomainError):

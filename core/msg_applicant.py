@@ -50,7 +50,8 @@ _REC = {
 }
 _FILE = {
     "bad_name": ("文件名不能包含路径符号（/ \\）或控制字符，且不超过 {max} 个字符，请改名后重新上传",
-                 "File names may not contain path characters (/ \\) or control characters, nor exceed {max} characters"),
+                 "File names may not contain path characters (/ \\) or control characters, "
+                 "nor exceed {max} characters"),
     "no_evidence": ("该栏目不需要上传证明材料", "This module takes no evidence files"),
     "too_many": ("每条最多上传 {max} 个文件", "At most {max} files per row"),
 }
@@ -63,7 +64,8 @@ _NOTICE = {
               "Saved as a draft: come back any time. Submit when complete, with the pledge typed by hand; "
               "after submitting it is read-only"),
     "returned": ("申报已被退回：请在“追踪”中查看退回原因，修改后重新提交。重新提交后将再次进行单位公示",
-                 "Returned to you: see the reason under Track, edit and resubmit; it goes through unit publicity again"),
+                 "Returned to you: see the reason under Track, edit and resubmit; "
+                 "it goes through unit publicity again"),
     "returned_initial": ("申报已被退回：请在“追踪”中查看退回原因，修改后重新提交",
                          "Returned to you: see the reason under Track, edit and resubmit"),
     "supplement": ("政策性审查未通过：请在“追踪”中查看原因，在“政策性审查未通过补充材料”栏补充材料"
@@ -92,7 +94,10 @@ _FORM = {
     "no_rows": ("（无）", "(none)"), "grounds": ("破格理由", "Grounds"),
     "pledge_signed": ("申报人已手动输入上述承诺。", "Typed by hand by the applicant."),
     "pledge_unsigned": ("（提交时由申报人手动输入）", "(typed by the applicant when submitting)"),
-    "printed": ("打印时间", "Printed"), "page": ("第 {n} 页", "Page {n}"),
+    "page": ("第 {n} 页", "Page {n}"),
+    "subtitle": ("申报编号：{id}；打印时间：{time}", "Declaration no. {id}; printed {time}"),
+    "title_name": ("申报职称", "Title sought"),
+    "yes": ("是", "yes"), "no": ("否", "no"), "row": ("第 {n} 条", "Row {n}"),
 }
 _LABELS = {f"achievement.{c}": (zh, en) for c, zh, en in ACHIEVEMENT_KINDS} | {
     f"module.{m}": (s.zh, s.en) for m, s in SCHEMAS.items()} | {f"decl.{k}": v for k, v in DECL_FIELDS.items()} | {
@@ -106,5 +111,5 @@ def _section(prefix: str, table: dict[str, tuple[str, str]]) -> dict[str, dict[s
 MESSAGES_APPLICANT: dict[str, dict[str, str]] = {
     **_section("decl", _DECL), **_section("decl.locked", _LOCKED), **_section("rec", _REC), **_section("file", _FILE),
     **_section("problem", _PROBLEM), **_section("notice", _NOTICE), **_section("form", _FORM),
-    **_section("label", _LABELS), **catalogue(),
+    **_section("label", {k: (zh, en[:1].upper() + en[1:]) for k, (zh, en) in _LABELS.items()}), **catalogue(),
 }

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -26,7 +26,7 @@ from core.transitions import act
 from core.workdays import check_period
 from core.workflow import Actor
 from db.base import utcnow
-from db.models import Declaration, Objection, PublicityBatch, PublicityItem
+from db.models import AuditEvent, Declaration, Objection, PublicityBatch, PublicityItem
 
 MAX_TITLE, MAX_BODY = 200, 8000
 OPEN_STATUSES = ("draft", "published")
@@ -87,10 +87,18 @@ def _open_batch_clause(today: dt.date):
                and_(PublicityBatch.status == "published", PublicityBatch.ends_on >= today))
 
 
+def _resubmitted_since(declaration_id, since):
+    """Whether the declaration was resubmitted after ``since``: a returned declaration that came back
+    must be publicised again (000 §6 备注), so an older batch no longer counts for it."""
+    return exists().where(AuditEvent.declaration_id == declaration_id, AuditEvent.kind == "transition",
+                          AuditEvent.action == "resubmit", AuditEvent.at > since)
+
+
 def _check_not_in_open_batch(session: Session, kind: str, ids: list[int], today: dt.date) -> None:
     busy = session.scalars(select(PublicityItem.declaration_id).join(
         PublicityBatch, PublicityBatch.id == PublicityItem.batch_id).where(
-        PublicityItem.declaration_id.in_(ids), PublicityBatch.kind == kind, _open_batch_clause(today))).all()
+        PublicityItem.declaration_id.in_(ids), PublicityBatch.kind == kind, _open_batch_clause(today),
+        ~_resubmitted_since(PublicityItem.declaration_id, PublicityBatch.created_at))).all()
     if busy:
         raise ValidationError("publicity.already_in_batch", details=[f"#{i}" for i in sorted(set(busy))])
 
@@ -150,10 +158,27 @@ def publish(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime |
     if batch.status != "draft":
         raise InvalidAction("publicity.not_draft")
     _check_dates(batch.starts_on, batch.ends_on, today)
-    held_declarations(session, actor, batch.kind, item_ids(session, batch.id))
+    state = KINDS[batch.kind].state
+    moved = [i for i, current, holder, _, stale in _items(session, batch)
+             if _left(batch, current, holder, stale)]
+    if moved:
+        raise ValidationError("publicity.wrong_state", details=[f"#{i}" for i in moved], state=f"state.{state}")
     batch.status = "published"
     session.flush()
     _audit(session, actor, "publicity_publish", batch.id, now)
+
+
+def discard_draft(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime | None = None) -> None:
+    """Delete a batch that was never published (e.g. its start date passed), freeing its declarations."""
+    now = now or utcnow()
+    batch = access_batch(session, actor, batch_id)
+    if batch.status != "draft":
+        raise InvalidAction("publicity.not_draft")
+    ids = item_ids(session, batch.id)
+    session.execute(delete(PublicityItem).where(PublicityItem.batch_id == batch.id))
+    session.delete(batch)
+    session.flush()
+    _audit(session, actor, "publicity_discard", batch_id, now, declarations=ids)
 
 
 def edit_notice(session: Session, actor: Actor, batch_id: int, title: str, body: str, *,
@@ -207,9 +232,9 @@ def complete_batch(session: Session, actor: Actor, batch_id: int, now: dt.dateti
                    today: dt.date | None = None) -> Completion:
     """After the end date, move every declaration of the batch on through the engine.
 
-    Declarations with an open objection are held (reported in ``held``); ones that already left the
-    publicity (returned, withdrawn elsewhere) are skipped. The batch is marked completed once none
-    is held.
+    Declarations with an open objection are held (reported in ``held``); ones that left the publicity
+    (returned, or returned and resubmitted since: they need a new publicity) are skipped as ``gone``.
+    The batch is marked completed once none is held.
     """
     now = now or utcnow()
     today = today or now.date()
@@ -219,10 +244,9 @@ def complete_batch(session: Session, actor: Actor, batch_id: int, now: dt.dateti
     if not batch.ends_on < today:
         raise GuardFailed("error.guard_failed", details=["guard.publicity_running"],
                           action="action.complete_publicity")
-    state = KINDS[batch.kind].state
     completed, held, gone = [], [], []
-    for declaration_id, current, holder, objected in _items_with_objections(session, batch.id):
-        if current != state or holder != batch.owner_unit_id:
+    for declaration_id, current, holder, objected, stale in _items(session, batch):
+        if _left(batch, current, holder, stale):
             gone.append(declaration_id)
         elif objected:
             held.append(declaration_id)
@@ -236,38 +260,16 @@ def complete_batch(session: Session, actor: Actor, batch_id: int, now: dt.dateti
     return Completion(completed, held, gone, not held)
 
 
-def _items_with_objections(session: Session, batch_id: int) -> list[tuple[int, str, int | None, bool]]:
+def _left(batch: PublicityBatch, state: str, holder: int | None, resubmitted: bool) -> bool:
+    """Whether a declaration has left this batch's publicity (moved on, returned, or came back since)."""
+    return state != KINDS[batch.kind].state or holder != batch.owner_unit_id or resubmitted
+
+
+def _items(session: Session, batch: PublicityBatch) -> list[tuple[int, str, int | None, bool, bool]]:
+    """Each declaration of the batch: id, state, holder, has an open objection, resubmitted since."""
     objected = exists().where(Objection.declaration_id == Declaration.id, Objection.status == "open")
     return [tuple(r) for r in session.execute(
-        select(Declaration.id, Declaration.state, Declaration.holder_unit_id, objected)
+        select(Declaration.id, Declaration.state, Declaration.holder_unit_id, objected,
+               _resubmitted_since(Declaration.id, batch.created_at))
         .join(PublicityItem, PublicityItem.declaration_id == Declaration.id)
-        .where(PublicityItem.batch_id == batch_id).order_by(PublicityItem.id))]
-
-
-@dataclass(frozen=True)
-class BatchRow:
-    id: int
-    kind: str
-    title: str
-    starts_on: dt.date
-    ends_on: dt.date
-    status: str
-    is_public: bool
-    declarations: int
-    open_objections: int
-
-
-def list_batches(session: Session, actor: Actor, kind: str = "unit", status: str | None = None) -> list[BatchRow]:
-    """The batches of this kind the actor's unit owns, newest first, with counts."""
-    unit_id = require_operator(actor, _kind(kind).roles)
-    items = (select(func.count()).select_from(PublicityItem)
-             .where(PublicityItem.batch_id == PublicityBatch.id).scalar_subquery())
-    objections = (select(func.count()).select_from(Objection)
-                  .where(Objection.batch_id == PublicityBatch.id, Objection.status == "open").scalar_subquery())
-    query = (select(PublicityBatch.id, PublicityBatch.kind, PublicityBatch.title, PublicityBatch.starts_on,
-                    PublicityBatch.ends_on, PublicityBatch.status, PublicityBatch.is_public, items, objections)
-             .where(PublicityBatch.owner_unit_id == unit_id, PublicityBatch.kind == kind)
-             .order_by(PublicityBatch.id.desc()))
-    if status is not None:
-        query = query.where(PublicityBatch.status == status)
-    return [BatchRow(*r) for r in session.execute(query)]
+        .where(PublicityItem.batch_id == batch.id).order_by(PublicityItem.id))]

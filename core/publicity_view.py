@@ -1,4 +1,4 @@
-"""The read side of publicity batches: the notice template and one batch with its declarations.
+"""The read side of publicity batches: the notice template, the unit's batches, one batch in detail.
 
 The default notice follows the manuals' publicity notices (001 §6.2.2 / §6.2.8): who publicises,
 the people with their series, specialty and level, the period with its working-day minimum, and
@@ -11,14 +11,15 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from core.config import RULES
 from core.i18n import t
-from core.publicity import access_batch, held_declarations
+from core.batch import require_operator
+from core.publicity import KINDS, access_batch, held_declarations
 from core.workflow import Actor
-from db.models import Declaration, Level, Objection, Person, PublicityItem, Series, Specialty, Unit
+from db.models import Declaration, Level, Objection, Person, PublicityBatch, PublicityItem, Series, Specialty, Unit
 
 
 @dataclass(frozen=True)
@@ -107,3 +108,32 @@ def batch_detail(session: Session, actor: Actor, batch_id: int) -> BatchDetail:
         .join(Person, Person.id == Declaration.applicant_person_id)
         .where(PublicityItem.batch_id == b.id).order_by(PublicityItem.id))]
     return BatchDetail(b.id, b.kind, b.title, b.body, b.starts_on, b.ends_on, b.status, b.is_public, items)
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    id: int
+    kind: str
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+    is_public: bool
+    declarations: int
+    open_objections: int
+
+
+def list_batches(session: Session, actor: Actor, kind: str = "unit", status: str | None = None) -> list[BatchRow]:
+    """The batches of this kind the actor's unit owns, newest first, with counts."""
+    unit_id = require_operator(actor, KINDS[kind].roles if kind in KINDS else ())
+    items = (select(func.count()).select_from(PublicityItem)
+             .where(PublicityItem.batch_id == PublicityBatch.id).scalar_subquery())
+    objections = (select(func.count()).select_from(Objection)
+                  .where(Objection.batch_id == PublicityBatch.id, Objection.status == "open").scalar_subquery())
+    query = (select(PublicityBatch.id, PublicityBatch.kind, PublicityBatch.title, PublicityBatch.starts_on,
+                    PublicityBatch.ends_on, PublicityBatch.status, PublicityBatch.is_public, items, objections)
+             .where(PublicityBatch.owner_unit_id == unit_id, PublicityBatch.kind == kind)
+             .order_by(PublicityBatch.id.desc()))
+    if status is not None:
+        query = query.where(PublicityBatch.status == status)
+    return [BatchRow(*r) for r in session.execute(query)]

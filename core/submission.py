@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound
+from core.i18n import t
 from core.modules import required_modules
 from core.record_schema import SCHEMAS, needs_evidence, row_problems
 from core.scope import visible_declarations
@@ -32,8 +33,6 @@ class Problem:
     record_id: int | None = None
 
     def text(self, lang: str = "zh") -> str:
-        from core.i18n import t
-
         message = t(self.key, lang)
         return t("problem.at_row", lang, row=self.row, text=message) if self.row else message
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.config import local_date
 from core.errors import Forbidden, NotFound
 from core.workflow import Actor, Option, available_actions, perform
 from core.workflow_store import SqlStore
@@ -23,12 +24,13 @@ def act(session: Session, actor: Actor, declaration_id: int, action: str, payloa
         expected_version: int | None = None, now: dt.datetime | None = None,
         today: dt.date | None = None) -> int:
     """Perform one action in the caller's transaction; returns the declaration's new version."""
+    now = now or utcnow()
     return perform(SqlStore(session), actor, declaration_id, action, payload,
-                   expected_version=expected_version, now=now or utcnow(), today=today)
+                   expected_version=expected_version, now=now, today=today or local_date(now))
 
 
 def options(session: Session, actor: Actor, declaration_id: int, today: dt.date | None = None) -> list[Option]:
-    return available_actions(SqlStore(session), actor, declaration_id, today or utcnow().date())
+    return available_actions(SqlStore(session), actor, declaration_id, today or local_date(utcnow()))
 
 
 def record_denial(session: Session, actor: Actor, target: str, action: str, error: Exception,

@@ -203,7 +203,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     *(_t(R, s, "return_to_applicant", "returned", OPERATORS, holder="none", needs_reason=True)
       for s in _RETURNABLE),
     *(_t(R, s, "terminate", "terminated", OPERATORS, holder="none", needs_reason=True)
-      for s in ("relay", "material_receipt")),
+      for s in ("relay", "material_receipt", "unit_publicity", "candidate_publicity", "result_publicity")),
     # --- committee: material receipt, policy review ---------------------------------------------
     _t(R, "material_receipt", "accept", "policy_review", "committee_operator", withdrawable=True),
     _t(R, "material_receipt", "refuse", "unit_recommend", "committee_operator", holder="unit",

@@ -49,16 +49,26 @@ class SqlFacts:
     def applicant_bound(self, d: Snapshot) -> bool:
         return self.s.scalar(select(Person.unit_id).where(Person.id == d.applicant_person_id)) == d.unit_id
 
+    def _entry_version(self, d: Snapshot) -> int:
+        """The version with which the declaration last entered its current state by a forward step (a
+        withdraw back into it does not count): earlier rounds' publicities and objections do not apply."""
+        return self.s.scalar(select(func.max(AuditEvent.version)).where(
+            AuditEvent.declaration_id == d.id, AuditEvent.kind == "transition", AuditEvent.to_state == d.state,
+            AuditEvent.action != "withdraw")) or 0
+
     def publicity_ended(self, d: Snapshot, kind: str, today: dt.date) -> bool:
         ends_on = self.s.scalar(
             select(PublicityBatch.ends_on).join(PublicityItem, PublicityItem.batch_id == PublicityBatch.id)
             .where(PublicityItem.declaration_id == d.id, PublicityBatch.kind == kind,
-                   PublicityBatch.status == "published")
+                   PublicityBatch.status.in_(("published", "completed")),
+                   PublicityItem.declaration_version >= self._entry_version(d))
             .order_by(PublicityBatch.id.desc()).limit(1))
         return ends_on is not None and ends_on < today
 
     def has_open_objection(self, d: Snapshot) -> bool:
-        return self.s.scalar(select(exists().where(Objection.declaration_id == d.id, Objection.status == "open")))
+        return bool(self.s.scalar(select(exists().where(
+            Objection.declaration_id == d.id, Objection.status == "open",
+            Objection.declaration_version >= self._entry_version(d)))))
 
     def _ancestors(self, unit_id: int) -> list[Unit]:
         return ancestors(self.s, unit_id)

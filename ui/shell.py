@@ -12,7 +12,7 @@ import streamlit as st
 from core import login
 from core.sessions import Principal
 from core.workflow import Actor
-from core.workspaces import workspaces_for
+from core.workspaces import WORKSPACES, workspaces_for
 from ui import db, state
 from ui.auth import AuthShell
 from ui.i18n import language_switch, tr
@@ -41,8 +41,7 @@ def run() -> None:
     if principal is None:
         state.set_current(None, None)
         st.session_state[NAV] = []
-        st.navigation([st.Page(_blank, title=tr("login.form_name"), url_path="login", default=True)],
-                      position="hidden").run()
+        _signed_out_navigation().run()
         return
     actor = _pick_context(principal)
     state.set_current(principal, actor)
@@ -52,7 +51,16 @@ def run() -> None:
 
 
 def _blank() -> None:
-    """The only page while signed out: the login form is drawn by the shell above it."""
+    """The page body while signed out: the login form is drawn by the shell above it."""
+
+
+def _signed_out_navigation():
+    """While signed out every URL of the app shows the login form, keeping its address: after
+    signing in, the user lands on the page the URL named (when their roles include it)."""
+    title = tr("login.form_name")
+    urls = [PASSWORD_URL, *(url_of(w.id) for w in WORKSPACES)]
+    return st.navigation([st.Page(_blank, title=title, url_path=HOME_URL, default=True),
+                          *(st.Page(_blank, title=title, url_path=url) for url in urls)], position="hidden")
 
 
 def _login_page(shell: AuthShell) -> Principal | None:

@@ -75,6 +75,20 @@ def attach_unit_proof(ctx: Ctx, declaration_id: int, unit_id: int, now: dt.datet
     ctx.session.flush()
 
 
+def attach_certificates(ctx: Ctx, declaration_id: int, rows: list[DeclarationRecord], uploader: int,
+                        now: dt.datetime) -> None:
+    """A scan on every row with a certificate number: submit requires one (core.record_schema)."""
+    needing = [r for r in rows if r.data.get("certificate_no")]
+    if not needing:
+        return
+    ctx.session.flush()
+    if "certificate" not in ctx.files:
+        ctx.files["certificate"] = store_pdf(ctx.session, "证书扫描件", ["（演示数据：证书扫描件）"])
+    ctx.session.add_all(Attachment(declaration_id=declaration_id, record_id=r.id, purpose="evidence",
+                                   sha256=ctx.files["certificate"], original_name=f"{r.data.get('name', '证书')}证书.pdf",
+                                   uploaded_by=uploader, uploaded_at=now) for r in needing)
+
+
 def add_supplement(ctx: Ctx, declaration_id: int, data: dict, applicant_name: str, uploader: int,
                    now: dt.datetime) -> None:
     """The supplementary material (sealed by the unit) a resubmission from supplement requires."""

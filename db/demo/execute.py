@@ -32,9 +32,11 @@ def insert_declaration(ctx: Ctx, dp: DeclPlan) -> None:
     modules = list(records)
     if dp.target == "draft" and dp.applicant.slug != DEMO_UNIT and ctx.rng.random() < 0.4:
         modules = modules[:-ctx.rng.randint(1, 2)]
-    ctx.session.add_all(DeclarationRecord(declaration_id=decl.id, module=module, position=i, data=row,
-                                          created_at=dp.created, updated_at=dp.created)
-                        for module in modules for i, row in enumerate(records[module]))
+    rows = [DeclarationRecord(declaration_id=decl.id, module=module, position=i, data=row,
+                              created_at=dp.created, updated_at=dp.created)
+            for module in modules for i, row in enumerate(records[module])]
+    ctx.session.add_all(rows)
+    evidence.attach_certificates(ctx, decl.id, rows, a.actor.account_id, dp.created)
 
 
 def run_all(ctx: Ctx, plans: list[DeclPlan]) -> None:

@@ -123,7 +123,8 @@ def _summary(rng: random.Random, series: str, specialty: str, topic: str, years:
         "economics": "负责经营管理相关工作，推动制度建设与流程优化，参与重大项目的可行性分析与效益评价，取得良好经济效益。",
     }[series]
     closing = (f"任现职以来，围绕“{topic}”开展研究与实践，形成了一定的工作成果。"
-               "工作中注重总结经验、规范技术资料，积极参加继续教育和学术交流，履行专业技术岗位职责。"
+               "工作中注重总结经验、规范技术资料，积极参加继续教育和学术交流，认真履行专业技术岗位职责，"
+               "在指导青年技术人员、参与单位技术管理等方面发挥了应有作用。"
                "今后将继续加强学习，不断提高专业技术水平。")  # ≥ 200 characters (core.record_schema)
     return opening + middle + closing
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import BigId, Base, UtcDateTime, intpk, name, timestamp
@@ -31,6 +31,7 @@ class PublicityItem(Base):
     id: Mapped[intpk]
     batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("publicity_batch.id"), index=True)
     declaration_id: Mapped[int] = mapped_column(BigId, ForeignKey("declaration.id"), index=True)
+    declaration_version: Mapped[int | None] = mapped_column(default=None)  # the round it belongs to
 
 
 class Objection(Base):
@@ -39,6 +40,7 @@ class Objection(Base):
     id: Mapped[intpk]
     declaration_id: Mapped[int] = mapped_column(BigId, ForeignKey("declaration.id"))
     batch_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("publicity_batch.id"))
+    declaration_version: Mapped[int | None] = mapped_column(default=None)  # the round it belongs to
     raised_by_name: Mapped[str] = mapped_column(String(100))
     contact: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(String(4000))
@@ -46,3 +48,17 @@ class Objection(Base):
     resolution: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[timestamp]
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
+
+
+@event.listens_for(PublicityItem, "before_insert")
+@event.listens_for(Objection, "before_insert")
+def _stamp_round(_mapper, connection, target) -> None:  # noqa: ANN001
+    """Record the declaration's version when it enters a publicity or gets an objection, so the
+    engine's guards can tell this round's publicity and objections from earlier rounds' by version
+    (clock-independent)."""
+    if target.declaration_version is None:
+        from db.models.declaration import Declaration
+
+        table = Declaration.__table__
+        target.declaration_version = connection.scalar(
+            select(table.c.version).where(table.c.id == target.declaration_id))

@@ -12,9 +12,9 @@ from typing import Any
 from core.pledge import PLEDGE_TEXT
 from core.publicity import create_unit_publicity, publish
 from core.publicity_view import notice_for
-from db.models import Person
+from db.models import Declaration, Person
 from db.session import unit_of_work
-from tests.world import World
+from tests.world import HAPPY_PATH, World
 
 UTC = dt.timezone.utc
 START, END = dt.date(2025, 9, 30), dt.date(2025, 10, 14)
@@ -38,23 +38,39 @@ def add_applicant(w: World, n: int, unit: str = "employer") -> str:
     return name
 
 
-def declarations(w: World, count: int, state: str, unit: str = "employer") -> list[int]:
-    """``count`` declarations of different applicants of ``unit``, each driven to ``state``."""
+def advance(w: World, d: int, target: str) -> None:
+    """Push a submitted declaration along the world's happy path (after submit) until ``target``."""
+    for state, step in HAPPY_PATH[1:]:
+        current = w.session.get(Declaration, d, populate_existing=True).state
+        if current == target:
+            return
+        assert current == state, f"advance: at {current}, expected {state}"
+        step(w, d)
+    assert w.session.get(Declaration, d, populate_existing=True).state == target
+
+
+def declarations(w: World, count: int, state: str = "unit_verify", unit: str = "employer") -> list[int]:
+    """``count`` declarations of different applicants of ``unit``, submitted (and, for the employer,
+    driven along the happy path to ``state``)."""
     ids = []
-    for n in range(count):
-        person_id = w.actor(add_applicant(w, len(w.actors) + n, unit)).person_id
-        d = w.new_declaration(person_id=person_id, unit=unit)
-        w.drive(d, "unit_verify")
-        if unit != "employer":  # the world's happy path is the employer's; other units verify themselves
-            w.do("sibling_op", d, "approve")
+    for _ in range(count):
+        name = add_applicant(w, len(w.actors), unit)
+        d = w.new_declaration(person_id=w.actor(name).person_id, unit=unit)
+        submit(w, name, d)
         if state != "unit_verify":
-            w.drive(d, state)
+            advance(w, d, state)
         ids.append(d)
     return ids
 
 
 def submit(w: World, name: str, d: int) -> None:
     w.do(name, d, "submit", pledge=PLEDGE_TEXT)
+
+
+def applicant_of(w: World, d: int) -> str:
+    """The world's name of the applicant actor who owns declaration ``d``."""
+    person_id = w.session.get(Declaration, d).applicant_person_id
+    return next(n for n, a in w.actors.items() if a.role == "applicant" and a.person_id == person_id)
 
 
 def run(engine, w: World, call: Callable[[World], Any]) -> Any:

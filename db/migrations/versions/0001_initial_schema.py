@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:43:47.136179
+Create Date: 2026-11-23 11:52:55.825196
 """
 from alembic import op
 import sqlalchemy as sa
@@ -480,6 +480,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('declaration_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('batch_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('declaration_version', sa.Integer(), nullable=True),
     sa.Column('raised_by_name', sa.String(length=100), nullable=False),
     sa.Column('contact', sa.String(length=100), nullable=False),
     sa.Column('text', sa.String(length=4000), nullable=False),
@@ -515,6 +516,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('batch_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('declaration_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('declaration_version', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['batch_id'], ['publicity_batch.id'], name=op.f('fk_publicity_item_batch_id_publicity_batch')),
     sa.ForeignKeyConstraint(['declaration_id'], ['declaration.id'], name=op.f('fk_publicity_item_declaration_id_declaration')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_publicity_item'))

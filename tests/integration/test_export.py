@@ -1,0 +1,72 @@
+"""Excel exports: Chinese headers, ID numbers and phones masked, only rows in scope, and every export audited."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from core.errors import NotFound
+from core.export import declarations_excel, inbox_excel
+from db.models import AuditEvent
+from db.session import unit_of_work
+from tests.integration.unit_support import declarations, run
+from tests.world import World
+
+
+def _sheet(data: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+
+
+def _exports(engine) -> list[AuditEvent]:
+    with unit_of_work(engine) as s:
+        rows = s.scalars(select(AuditEvent).where(AuditEvent.kind == "export").order_by(AuditEvent.id)).all()
+        s.expunge_all()
+        return list(rows)
+
+
+@pytest.fixture
+def world(engine):
+    with unit_of_work(engine) as s:
+        w = World.build(s)
+        ids = declarations(w, 3, "unit_verify")
+    return w, ids
+
+
+def test_an_inbox_export_has_chinese_headers_masked_numbers_and_every_row(engine, world):
+    w, ids = world
+    data = run(engine, w, lambda w: inbox_excel(w.session, w.actor("unit_op"), "unit_verify"))
+    header, *rows = _sheet(data)
+    assert header[:4] == ("编号", "申报人", "身份证号", "手机号") and "状态" in header
+    assert [r[0] for r in rows] == ids
+    assert all(r[2].startswith("5201") and r[2].count("*") == 10 and len(r[2]) == 18 for r in rows)
+    assert all(r[3].startswith("138") and "****" in r[3] for r in rows)
+    assert {r[9] for r in rows} == {"单位内部核验"}
+    assert not any("52010219900307" in str(cell) for r in rows for cell in r)
+    [event] = _exports(engine)
+    assert (event.account_id, event.unit_id, event.detail["what"], event.detail["rows"]) == \
+        (w.actor("unit_op").account_id, w.units["employer"], "unit_verify", 3)
+
+
+def test_ids_outside_the_actors_scope_are_not_exported_but_the_attempt_is_audited(engine, world):
+    w, ids = world
+    data = run(engine, w, lambda w: declarations_excel(w.session, w.actor("sibling_op"), "unit_verify", ids))
+    assert _sheet(data)[1:] == []
+    data = run(engine, w, lambda w: declarations_excel(w.session, w.actor("other_dept_op"), "relay", ids))
+    assert _sheet(data)[1:] == []
+    assert [(e.detail["rows"], e.detail["requested"]) for e in _exports(engine)] == [(0, 3), (0, 3)]
+
+
+def test_a_department_exports_its_subtrees_declarations_and_english_headers_on_request(engine, world):
+    w, ids = world
+    data = run(engine, w, lambda w: declarations_excel(w.session, w.actor("dept_op"), "returned", ids[:2], lang="en"))
+    header, *rows = _sheet(data)
+    assert header[:4] == ("No.", "Applicant", "ID number", "Phone") and [r[0] for r in rows] == ids[:2]
+
+
+def test_a_role_without_the_workspace_cannot_export_its_inbox(engine, world):
+    w, _ = world
+    with pytest.raises(NotFound):
+        run(engine, w, lambda w: inbox_excel(w.session, w.actor("dept_op"), "unit_verify"))
+    assert _exports(engine) == []
