@@ -98,6 +98,17 @@ def batches(engine: Engine, actor: Actor) -> list[publicity_view.BatchRow]:
         return publicity_view.list_batches(session, actor, "unit")
 
 
+def in_open_batches(engine: Engine, actor: Actor) -> dict[int, int]:
+    """Declaration id -> the unit's draft or not yet ended batch it is in (a new batch cannot take it)."""
+    day, found = today(), {}
+    with read_session(engine) as session:
+        for row in publicity_view.list_batches(session, actor, "unit"):
+            if row.status == "draft" or (row.status == "published" and row.ends_on >= day):
+                for item in publicity_view.batch_detail(session, actor, row.id).items:
+                    found.setdefault(item.declaration_id, row.id)
+    return found
+
+
 def batch(engine: Engine, actor: Actor, batch_id: int) -> publicity_view.BatchDetail:
     with read_session(engine) as session:
         return publicity_view.batch_detail(session, actor, batch_id)

@@ -162,6 +162,12 @@ def _t(flow: str, source: str, action: str, target: str, roles: Any, **kw: Any) 
 
 
 R, I = REVIEW, INITIAL
+# Which operators hold a declaration in each state (for return and terminate).
+HOLDER_OPERATORS = {
+    "unit_verify": "unit_operator", "unit_publicity": "unit_operator", "unit_recommend": "unit_operator",
+    "relay": RELAY_OPERATORS, "material_receipt": "committee_operator",
+    "candidate_publicity": "committee_operator", "result_publicity": "committee_operator",
+}
 _RETURNABLE = ("unit_verify", "unit_publicity", "unit_recommend", "relay", "material_receipt")
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -200,9 +206,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(R, "relay", "reject", "unit_recommend", RELAY_OPERATORS, holder="unit", when="at_first_hop",
        needs_reason=True),
     _t(R, "relay", "reject", "relay", RELAY_OPERATORS, holder="previous_hop", needs_reason=True),
-    *(_t(R, s, "return_to_applicant", "returned", OPERATORS, holder="none", needs_reason=True)
+    *(_t(R, s, "return_to_applicant", "returned", HOLDER_OPERATORS[s], holder="none", needs_reason=True)
       for s in _RETURNABLE),
-    *(_t(R, s, "terminate", "terminated", OPERATORS, holder="none", needs_reason=True)
+    *(_t(R, s, "terminate", "terminated", HOLDER_OPERATORS[s], holder="none", needs_reason=True)
       for s in ("relay", "material_receipt", "unit_publicity", "candidate_publicity", "result_publicity")),
     # --- committee: material receipt, policy review ---------------------------------------------
     _t(R, "material_receipt", "accept", "policy_review", "committee_operator", withdrawable=True),

@@ -111,8 +111,13 @@ class SqlFacts:
                 and d.level_code in (c.level_codes or []) and c.year == d.year)
 
     def committee_authorized(self, committee_id: int, d: Snapshot) -> bool:
+        """Approved authority for the series, level and year, a region covering the applicant's unit,
+        and never another employer's self-review committee."""
         c = self.s.get(Committee, committee_id)
-        return c is not None and self._authorized(c, d)
+        if c is None or not self._authorized(c, d) or (c.self_review and c.organizer_unit_id != d.unit_id):
+            return False
+        unit_path = self.s.scalar(select(Unit.path).where(Unit.id == d.unit_id)) or ""
+        return f"/{c.region_unit_id}/" in unit_path
 
     def committee_organizer(self, committee_id: int | None) -> int | None:
         return self.s.scalar(select(Committee.organizer_unit_id).where(Committee.id == committee_id))

@@ -1,4 +1,4 @@
-"""Workspace: 申报公示 / Unit publicity (inbox, dossier, the engine's actions) via ui.workspace."""
-from ui.workspace import render
+"""Workspace: 申报公示 / Unit publicity (create, publish, edit, objections, complete after the end)."""
+from ui.unit_publicity import render
 
-render("unit_publicity")
+render()

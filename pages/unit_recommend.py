@@ -1,4 +1,4 @@
-"""Workspace: 单位推荐上报 / Unit recommendation (inbox, dossier, the engine's actions) via ui.workspace."""
-from ui.workspace import render
+"""Workspace: 单位推荐上报 / Unit recommendation (operator, unit proof, report or own committee; paths)."""
+from ui.unit_recommend import render
 
-render("unit_recommend")
+render()

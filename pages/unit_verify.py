@@ -1,4 +1,4 @@
-"""Workspace: 单位内部核验 / Unit verification (inbox, dossier, the engine's actions) via ui.workspace."""
-from ui.workspace import render
+"""Workspace: 单位内部核验 / Unit verification (status lists, batch approve, dossier, returns, withdraw)."""
+from ui.unit_verify import render
 
-render("unit_verify")
+render()

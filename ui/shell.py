@@ -13,7 +13,7 @@ from core import login
 from core.sessions import Principal
 from core.workflow import Actor
 from core.workspaces import WORKSPACES, workspaces_for
-from ui import db, state
+from ui import db, registration, state
 from ui.auth import AuthShell
 from ui.i18n import language_switch, tr
 
@@ -36,6 +36,12 @@ def run() -> None:
     engine = db.engine()
     shell = AuthShell(engine, db.cookie_key())
     principal = shell.current()
+    if principal is None and st.session_state.get(registration.REGISTER):  # self-registration, no login
+        state.set_current(None, None)
+        st.session_state[NAV] = []
+        registration.render(engine)
+        _signed_out_navigation().run()
+        return
     if principal is None:
         principal = _login_page(shell)
     if principal is None:
@@ -71,6 +77,7 @@ def _login_page(shell: AuthShell) -> Principal | None:
         st.title(tr("app.title"))
         found = shell.login_form()
         if found is None:
+            registration.open_button()
             _demo_accounts()
     if found is not None:
         box.empty()

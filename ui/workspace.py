@@ -10,6 +10,7 @@ Session-state keys are namespaced by the workspace id: ``<ws>.year``, ``<ws>.pic
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -22,14 +23,15 @@ from core.pledge import PLEDGE_TEXT
 from core.inbox import InboxPage
 from core.workflow import Actor, Option
 from core.workspaces import may_use
-from ui import db, dossier_view, state
+from ui import db, dossier_view, state, worktabs
 from ui.i18n import lang, show_error, tr
 
 _ALL = "__all__"
 PAGE_SIZE = 50
 
 
-def render(ws: str) -> None:
+def render(ws: str, *, tabs: dict[str, Callable[[Actor], None]] | None = None, export: bool = False) -> None:
+    """The workspace page; ``tabs`` (title -> drawer) follow the inbox tab, ``export`` adds the Excel button."""
     actor = state.actor()
     state.show_flash()
     st.title(tr(f"ws.{ws}"))
@@ -39,11 +41,26 @@ def render(ws: str) -> None:
     error = st.session_state.pop(f"{ws}.error", None)
     if error is not None:
         show_error(error)
-    filters = _filters(ws)
-    page = _inbox(ws, actor, filters)
+    if not tabs:
+        inbox_view(ws, actor, export)
+        return
+    views = st.tabs([tr("ws.tab.inbox"), *tabs])
+    with views[0]:
+        inbox_view(ws, actor, export)
+    for view, draw in zip(views[1:], tabs.values()):
+        with view:
+            draw(actor)
+
+
+def inbox_view(ws: str, actor: Actor, export: bool = False) -> None:
+    """Filters, the inbox (keyset pages), the Excel export, and the picked declaration's dossier."""
+    chosen = filters(ws)
+    if export:
+        worktabs.export_button(ws, actor, year=chosen["year"], level=chosen["level"], series=chosen["series"])
+    page = _inbox(ws, actor, chosen)
     selected = _pick(ws, page)
     if selected is not None:
-        _detail(ws, actor, selected)
+        detail(ws, actor, selected)
 
 
 # --- inbox -------------------------------------------------------------------------------------
@@ -54,7 +71,7 @@ def _reset_paging(ws: str) -> None:
     st.session_state.pop(f"{ws}.pending", None)
 
 
-def _filters(ws: str) -> dict[str, Any]:
+def filters(ws: str) -> dict[str, Any]:
     choices = desk.filter_choices(db.engine())
     names = {code: (zh if lang() == "zh" else en) for code, zh, en in (*choices.levels, *choices.series)}
     labels = {_ALL: tr("ws.filter.all"), **names}
@@ -112,7 +129,7 @@ def _pick(ws: str, page: InboxPage) -> int | None:
 
 # --- detail and actions --------------------------------------------------------------------------
 
-def _detail(ws: str, actor: Actor, declaration_id: int) -> None:
+def detail(ws: str, actor: Actor, declaration_id: int) -> None:
     try:
         detail = desk.load_detail(db.engine(), actor, ws, declaration_id)
     except DomainError as error:

@@ -39,8 +39,7 @@ def test_the_applicant_submits_a_draft_only_with_the_pledge_typed_exactly(app_db
     at.button(key=f"{ws}.act.submit").click().run()
     assert any(PLEDGE_TEXT in m.value for m in at.markdown)  # shown for reference
     at.text_area(key=f"{ws}.pledge").input("本人承诺所提交的材料真实有效。")
-    at.button(key=f"{ws}.form_submit").click().run()
-    at.button(key=f"{ws}.confirm_yes").click().run()
+    at.button(key=f"{ws}.form_submit").click().run()  # refused before any confirmation
     assert_ok(at)
     assert t("guard.pledge_mismatch") in errors(at)[0]
     assert _row(app_db, declaration_id).state == "draft"

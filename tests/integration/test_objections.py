@@ -123,17 +123,18 @@ def test_a_returned_declaration_that_comes_back_needs_a_new_publicity_not_the_ol
         assert s.get(PublicityBatch, again).status == "draft"
 
 
-def test_termination_is_not_offered_in_unit_publicity_and_leaves_the_objection_open(engine, running):
+def test_an_upheld_objection_can_terminate_during_unit_publicity_but_a_blank_reason_is_refused(engine, running):
     w, ids, _ = running
     objection = run(engine, w, _object(ids[0]))
     op = w.actor("unit_op")
-    with pytest.raises(InvalidAction):
-        run(engine, w, lambda w: resolve_objection(w.session, op, objection, "terminate", REASON, today=DURING))
     with pytest.raises(ValidationError):
         run(engine, w, lambda w: resolve_objection(w.session, op, objection, "dismiss", "  "))
     with unit_of_work(engine) as s:
         assert s.get(Objection, objection).status == "open"
-        assert s.get(Declaration, ids[0]).state == "unit_publicity"
+    run(engine, w, lambda w: resolve_objection(w.session, op, objection, "terminate", REASON, today=DURING))
+    with unit_of_work(engine) as s:
+        assert s.get(Objection, objection).status == "upheld"
+        assert s.get(Declaration, ids[0]).state == "terminated"
 
 
 def test_a_sibling_unit_and_a_department_neither_see_nor_resolve_the_objection(engine, running):

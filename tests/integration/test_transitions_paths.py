@@ -214,8 +214,11 @@ WITHDRAW_REFUSED = [
 @pytest.mark.parametrize("case", WITHDRAW_REFUSED)
 def test_withdraw_is_refused_to_anyone_else_after_the_next_holder_acted_and_for_steps_not_withdrawable(engine, case):
     position, first, then, who, refusal = case
-    w, d = setup(engine, position, pub("candidate"))  # an ended candidate publicity, for complete_publicity
-    _run(engine, w, d, [first] + ([then] if then else []))
+    w, d = setup(engine, position)
+    _run(engine, w, d, [first])
+    with world_in(engine, w) as ww:
+        ww.publicize(d, "candidate", owner="organizer")  # an ended publicity of this round, for complete_publicity
+    _run(engine, w, d, [then] if then else [])
     before = look(engine, d)
     with pytest.raises(GuardFailed if isinstance(refusal, str) else refusal) as raised:
         execute(engine, actor_of(w, who), d, "withdraw")
@@ -238,9 +241,11 @@ OPTIONS = [
     ("unit_verify", None, "applicant", {}),
     ("unit_verify", None, "sibling_op", {}),
     ("unit_verify", None, "unit_admin", {}),
-    ("unit_publicity", None, "unit_op", {"complete_publicity": P_RUN, "return_to_applicant": (), "withdraw": ()}),
+    ("unit_publicity", None, "unit_op", {"complete_publicity": P_RUN, "return_to_applicant": (), "terminate": (),
+                                         "withdraw": ()}),
     ("unit_publicity", both(pub("unit", "employer", ended=False), objection), "unit_op",
-     {"complete_publicity": (*P_RUN, "guard.open_objection"), "return_to_applicant": (), "withdraw": ()}),
+     {"complete_publicity": (*P_RUN, "guard.open_objection"), "return_to_applicant": (), "terminate": (),
+      "withdraw": ()}),
     ("unit_recommend", None, "unit_op", {"recommend": ("guard.no_unit_proof",), "assign_own_committee": (),
                                          "return_to_applicant": (), "withdraw": ()}),
     ("relay", None, "dept_op", {"approve": (), "reject": (), "return_to_applicant": (), "terminate": ()}),
@@ -259,7 +264,7 @@ OPTIONS = [
     ("policy_review", None, "other_reviewer", {}),
     ("supplement", None, "applicant", {"cancel": (), "resubmit": ("guard.no_supplement",)}),
     ("candidate_publicity", None, "reviewer", {"complete_publicity": P_RUN, "withdraw": ()}),
-    ("candidate_publicity", None, "committee_op", {"complete_publicity": P_RUN}),
+    ("candidate_publicity", None, "committee_op", {"complete_publicity": P_RUN, "terminate": ()}),
     ("panel_review", None, "committee_op", {"tally": ("guard.not_tallied",)}),
     ("filing@hr", None, "prov_hr", {"filing_approved": (), "filing_rejected": ()}),
     ("filing@hr", None, "committee_op", {"withdraw": ()}),

@@ -15,7 +15,6 @@ from core.workflow import (ANY, FLOWS, INITIAL, PREVIOUS, REVIEW, ROLES, STATES,
 ROOT = Path(__file__).resolve().parents[2]
 
 # --- workflow.md, encoded by hand: (sources, action, targets, roles, reason required per the doc) -------
-HOLDER_OPS = {"unit_operator", "dept_operator", "hr_operator", "committee_operator"}  # "holder's operator"
 RELAY_OPS = {"dept_operator", "hr_operator"}  # the holder in relay is a department or an HR bureau
 COMMITTEE_UNIT = {"committee_operator", "policy_reviewer"}  # states table: "committee unit / policy reviewer"
 
@@ -32,9 +31,12 @@ REVIEW_TABLE = [
     ("relay", "approve", "relay", RELAY_OPS, None),
     ("relay", "assign_committee", "material_receipt", {"hr_operator"}, None),
     ("relay", "reject", "unit_recommend relay", RELAY_OPS, True),
-    ("unit_verify unit_publicity unit_recommend relay material_receipt", "return_to_applicant", "returned",
-     HOLDER_OPS, True),
-    ("relay material_receipt", "terminate", "terminated", HOLDER_OPS, True),
+    # "holder's operator": the operators of the unit that holds the declaration in that state
+    ("unit_verify unit_publicity unit_recommend", "return_to_applicant", "returned", {"unit_operator"}, True),
+    ("relay", "return_to_applicant", "returned", RELAY_OPS, True),
+    ("material_receipt", "return_to_applicant", "returned", {"committee_operator"}, True),
+    ("relay", "terminate", "terminated", RELAY_OPS, True),
+    ("material_receipt", "terminate", "terminated", {"committee_operator"}, True),
     ("material_receipt", "accept", "policy_review", {"committee_operator"}, None),
     ("material_receipt", "refuse", "relay", {"committee_operator"}, True),
     ("policy_review", "initial_review", "policy_review", {"policy_reviewer"}, None),
@@ -52,11 +54,14 @@ REVIEW_TABLE = [
     ("filing", "filing_approved", "approved", {"hr_operator"}, None),
 ]
 # Documented outside the table: evaluation filing (§6.2.11, "committee unit submits -> HR bureau approves or
-# rejects"); a self-reviewed declaration has no relay route, so refusing it goes back to unit_recommend.
+# rejects"); a self-reviewed declaration has no relay route, so refusing it goes back to unit_recommend; an
+# objection upheld during a publicity terminates the declaration (core/objections.py; not yet in workflow.md).
 REVIEW_EXTRA = [
     ("filing", "submit_filing", "filing", {"committee_operator"}, None),
     ("filing", "filing_rejected", "filing", {"hr_operator"}, None),
     ("material_receipt", "refuse", "unit_recommend", {"committee_operator"}, True),
+    ("unit_publicity", "terminate", "terminated", {"unit_operator"}, True),
+    ("candidate_publicity result_publicity", "terminate", "terminated", {"committee_operator"}, True),
 ]
 # "Initial title determination: draft -> unit_verify -> competent department review -> HR approval -> approved"
 INITIAL_TABLE = [

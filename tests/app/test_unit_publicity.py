@@ -1,0 +1,111 @@
+"""申报公示 in AppTest: create from the template, publish after a confirmation, resolve an objection,
+complete only after the end."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core import unit_desk
+from core.i18n import t
+from core.workdays import earliest_end
+from db.demo import DEMO_PASSWORD
+from db.models import Objection, PublicityBatch, PublicityItem
+from db.session import make_engine, read_session
+from tests.app.support import assert_ok, errors, sign_in, start
+
+WS = "unit_publicity"
+
+
+def _open():
+    at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
+    at.switch_page(f"pages/{WS}.py").run()
+    assert_ok(at)
+    return at
+
+
+def _batch(url: str, batch_id: int):
+    with read_session(make_engine(url)) as s:
+        b = s.get(PublicityBatch, batch_id)
+        items = s.scalars(select(PublicityItem.declaration_id).where(PublicityItem.batch_id == batch_id)).all()
+        return b.status, b.title, b.starts_on, b.ends_on, sorted(items)
+
+
+def _open_batch_with_objection(url: str) -> tuple[int, int]:
+    with read_session(make_engine(url)) as s:
+        return s.execute(select(Objection.batch_id, Objection.id).join(
+            PublicityBatch, PublicityBatch.id == Objection.batch_id).where(
+            Objection.status == "open", PublicityBatch.owner_unit_id == 25)).first()
+
+
+def test_create_from_the_template_then_publish_after_confirmation(app_db):
+    at = _open()
+    assert at.get("download_button")
+    chosen = at.multiselect(key=f"{WS}.chosen")
+    ids = [5, 96]  # waiting for a publicity in the demo unit
+    chosen.set_value(ids).run()
+    assert_ok(at)
+    title = at.text_input(key=f"{WS}.title").value
+    assert title and "2026" in title  # from the template
+    assert "公示时间" in at.text_area(key=f"{WS}.body").value
+    begin = at.date_input(key=f"{WS}.start").value
+    assert at.date_input(key=f"{WS}.end").value == earliest_end(begin)
+    assert t("publicity.earliest_end", date=earliest_end(begin).isoformat()) in [c.value for c in at.caption]
+    at.button(key=f"{WS}.create").click().run()
+    assert_ok(at)
+    batch_id = at.selectbox(key=f"{WS}.batch").value
+    assert _batch(app_db, batch_id)[0] == "draft" and _batch(app_db, batch_id)[4] == ids
+    at.button(key=f"{WS}.publish").click().run()
+    assert _batch(app_db, batch_id)[0] == "draft"  # not before "yes"
+    at.button(key=f"{WS}.publish.yes").click().run()
+    assert_ok(at)
+    assert _batch(app_db, batch_id)[0] == "published"
+    assert any(b.key == f"{WS}.complete" and b.disabled for b in at.button)  # only after the end
+
+
+def test_a_too_short_period_is_refused_with_the_earliest_end(app_db):
+    at = _open()
+    at.multiselect(key=f"{WS}.chosen").set_value([250]).run()
+    begin = at.date_input(key=f"{WS}.start").value
+    at.date_input(key=f"{WS}.end").set_value(begin).run()
+    at.button(key=f"{WS}.create").click().run()
+    assert_ok(at)
+    assert any(earliest_end(begin).isoformat() in e for e in errors(at))
+
+
+def test_the_notice_can_be_edited_while_running(app_db):
+    at = _open()
+    batch_id, _ = _open_batch_with_objection(app_db)
+    at.selectbox(key=f"{WS}.batch").select(batch_id).run()
+    at.text_input(key=f"{WS}.edit_title.{batch_id}").input("更正后的公示标题")
+    at.button(key=f"{WS}.edit_save").click().run()
+    assert_ok(at)
+    assert _batch(app_db, batch_id)[1] == "更正后的公示标题"
+
+
+def test_an_objection_is_dismissed_with_a_reason_after_confirmation(app_db):
+    at = _open()
+    batch_id, objection_id = _open_batch_with_objection(app_db)
+    at.selectbox(key=f"{WS}.batch").select(batch_id).run()
+    assert set(at.radio(key=f"{WS}.outcome").options) >= {t("objection.outcome.dismiss")}
+    at.selectbox(key=f"{WS}.objection").select(objection_id).run()
+    at.radio(key=f"{WS}.outcome").set_value("dismiss").run()
+    at.text_area(key=f"{WS}.objection_reason").input("经核实举报内容不属实")
+    at.button(key=f"{WS}.resolve").click().run()
+    at.button(key=f"{WS}.resolve.yes").click().run()
+    assert_ok(at)
+    with read_session(make_engine(app_db)) as s:
+        row = s.execute(select(Objection.status, Objection.resolution).where(Objection.id == objection_id)).one()
+    assert tuple(row) == ("dismissed", "经核实举报内容不属实")
+
+
+def test_an_ended_batch_completes_and_reports_what_had_left(app_db):
+    at = _open()
+    with read_session(make_engine(app_db)) as s:
+        ended = s.scalar(select(PublicityBatch.id).where(
+            PublicityBatch.owner_unit_id == 25, PublicityBatch.status == "published",
+            PublicityBatch.ends_on < unit_desk.today()).order_by(PublicityBatch.id.desc()).limit(1))
+    at.selectbox(key=f"{WS}.batch").select(ended).run()
+    at.button(key=f"{WS}.complete").click().run()
+    at.button(key=f"{WS}.complete.yes").click().run()
+    assert_ok(at)
+    assert _batch(app_db, ended)[0] == "completed"
+    assert any(t("publicity.gone") in i.value for i in at.info)

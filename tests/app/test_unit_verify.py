@@ -1,0 +1,95 @@
+"""单位内部核验 in AppTest: status lists, filters, batch approve with a confirmation, returns, withdraw."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.i18n import t
+from db.demo import DEMO_PASSWORD
+from db.models import AuditEvent, Declaration
+from db.session import make_engine, read_session
+from tests.app.support import assert_ok, errors, sign_in, start
+
+WS = "unit_verify"
+
+
+def _open(app_db):
+    at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
+    at.switch_page(f"pages/{WS}.py").run()
+    assert_ok(at)
+    return at
+
+
+def _states(url: str, ids) -> dict[int, str]:
+    with read_session(make_engine(url)) as s:
+        return dict(s.execute(select(Declaration.id, Declaration.state).where(Declaration.id.in_(list(ids)))).all())
+
+
+def test_the_pending_list_renders_with_supplements_marked_and_an_export_button(app_db):
+    at = _open(app_db)
+    assert at.title[0].value == t(f"ws.{WS}")
+    picks = at.multiselect(key=f"{WS}.chosen").options
+    assert len(picks) == 7  # 5 in unit_verify + 2 supplements in the demo unit
+    assert sum(t("worklist.supplement_mark") in p for p in picks) == 2
+    assert at.get("download_button")  # the Excel export
+    assert t("worklist.page_of", n=1, m=1, total=7) in [c.value for c in at.caption]
+
+
+def _ids(options) -> list[int]:
+    return [int(o.split()[0].lstrip("#")) for o in options]
+
+
+def test_filters_sorting_and_status_change_the_list(app_db):
+    at = _open(app_db)
+    at.selectbox(key=f"{WS}.level").select("intermediate").run()
+    assert_ok(at)
+    assert len(at.multiselect(key=f"{WS}.chosen").options) == 3  # 2 in unit_verify, 1 supplement
+    at.selectbox(key=f"{WS}.series").select("engineering").run()
+    assert t("ws.empty") in [i.value for i in at.info]
+    at.selectbox(key=f"{WS}.series").select("__all__").run()
+    at.selectbox(key=f"{WS}.level").select("__all__").run()
+    at.selectbox(key=f"{WS}.sort").select("id").run()
+    ascending = _ids(at.multiselect(key=f"{WS}.chosen").options)
+    at.toggle(key=f"{WS}.descending").set_value(True).run()
+    assert _ids(at.multiselect(key=f"{WS}.chosen").options) == sorted(ascending, reverse=True)
+    for status in ("passed", "failed"):
+        at.radio(key=f"{WS}.status").set_value(status).run()
+        assert_ok(at)
+        assert not [m for m in at.multiselect if m.key == f"{WS}.chosen"]  # batch approve only on pending
+
+
+def test_batch_approve_asks_for_confirmation_then_moves_all(app_db):
+    at = _open(app_db)
+    at.selectbox(key=f"{WS}.sort").select("id").run()
+    chosen = at.multiselect(key=f"{WS}.chosen")
+    ids = [i for i in _ids(chosen.options) if i in (3, 23)]  # one first verification, one supplement
+    chosen.set_value(ids).run()
+    at.button(key=f"{WS}.batch_approve").click().run()
+    assert _states(app_db, ids) == {3: "unit_verify", 23: "supplement_verify"}  # nothing before "yes"
+    at.button(key=f"{WS}.batch.yes").click().run()
+    assert_ok(at)
+    assert _states(app_db, ids) == {3: "unit_publicity", 23: "policy_recheck"}  # supplements: re-examination
+    assert t("verify.batch_done", count=2) in [s.value for s in at.success]
+
+
+def test_reject_one_with_a_reason_via_the_dossier(app_db):
+    at = _open(app_db)
+    declaration_id = 3
+    at.selectbox(key=f"{WS}.pick").select(declaration_id).run()
+    at.button(key=f"{WS}.act.reject").click().run()
+    at.text_area(key=f"{WS}.reason").input("学历证书不清晰")
+    at.button(key=f"{WS}.form_submit").click().run()
+    if any(b.key == f"{WS}.confirm_yes" for b in at.button):
+        at.button(key=f"{WS}.confirm_yes").click().run()
+    assert_ok(at)
+    assert not errors(at)
+    assert _states(app_db, [declaration_id])[declaration_id] in ("returned", "supplement")
+    with read_session(make_engine(app_db)) as s:
+        comment = s.scalar(select(AuditEvent.comment).where(AuditEvent.declaration_id == declaration_id)
+                           .order_by(AuditEvent.id.desc()).limit(1))
+    assert comment == "学历证书不清晰"
+
+
+def test_the_returned_and_withdraw_tabs_render(app_db):
+    at = _open(app_db)
+    labels = [tab.label for tab in at.tabs]
+    assert t("tab.returned") in labels and t("tab.withdraw") in labels

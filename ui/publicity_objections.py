@@ -1,0 +1,66 @@
+"""Objections (举报) of one publicity batch, for the unit that owns it: list them, and resolve an open
+one — dismiss, or uphold it by returning or terminating the declaration — with a reason the applicant
+sees, after a confirmation. The outcomes offered are what core.objections says the state allows now.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from core import unit_desk
+from core.errors import DomainError
+from core.workflow import Actor
+from ui import db, dossier_view, worktabs
+from ui.i18n import show_error, tr
+
+
+def objections_section(ws: str, actor: Actor, batch_id: int) -> None:
+    st.markdown(f"#### {tr('objection.title')}")
+    rows = unit_desk.batch_objections(db.engine(), actor, batch_id)
+    if not rows:
+        st.caption(tr("objection.none"))
+        return
+    st.dataframe(pd.DataFrame([{
+        tr("objection.col.id"): o.id, tr("col.id"): o.declaration_id, tr("col.applicant"): o.applicant_name,
+        tr("objection.col.by"): o.raised_by_name, tr("objection.col.contact"): o.contact,
+        tr("objection.col.text"): o.text, tr("col.time"): dossier_view.when(o.created_at),
+        tr("col.state"): tr(f"objection.status.{o.status}"), tr("objection.col.resolution"): o.resolution or "",
+    } for o in rows]), hide_index=True, key=f"{ws}.objections")
+    open_rows = {o.id: o for o in rows if o.status == "open"}
+    if open_rows:
+        _resolve(ws, actor, open_rows)
+
+
+def _resolve(ws: str, actor: Actor, open_rows: dict) -> None:
+    labels = {i: f"{tr('objection.col.id')} {i} · #{o.declaration_id} {o.applicant_name}" for i, o in open_rows.items()}
+    objection_id = st.selectbox(tr("objection.pick"), list(labels), format_func=labels.get, key=f"{ws}.objection")
+    try:
+        allowed = unit_desk.outcomes(db.engine(), actor, objection_id)
+    except DomainError as error:
+        show_error(error)
+        return
+    outcome = st.radio(tr("objection.outcome"), allowed, format_func=lambda o: tr(f"objection.outcome.{o}"),
+                       key=f"{ws}.outcome")
+    st.text_area(tr("act.reason"), key=f"{ws}.objection_reason")
+    st.button(tr("objection.resolve"), key=f"{ws}.resolve", type="primary", disabled=not allowed or not outcome,
+              on_click=_ask, args=(ws,))
+    pending = worktabs.asked(ws, "resolve")
+    if pending is not None:
+        row = open_rows.get(pending["id"])
+        text = tr("objection.confirm", id=pending["id"], name=row.applicant_name if row else "",
+                  outcome=tr(f"objection.outcome.{pending['outcome']}"))
+        worktabs.confirm(ws, "resolve", text, partial(_do_resolve, ws, actor))
+
+
+def _ask(ws: str) -> None:
+    """Button callback: what the widgets hold now (a reason typed just before the click included)."""
+    get = st.session_state.get
+    worktabs.ask(ws, "resolve", id=get(f"{ws}.objection"), outcome=get(f"{ws}.outcome"),
+                 reason=get(f"{ws}.objection_reason") or "")
+
+
+def _do_resolve(ws: str, actor: Actor, pending: dict) -> None:
+    worktabs.attempt(ws, partial(unit_desk.resolve, db.engine(), actor, pending["id"], pending["outcome"],
+                                 pending["reason"]), tr("objection.resolved", id=pending["id"]))

@@ -1,0 +1,239 @@
+"""申报公示 / Unit publicity (001 §6.2.2): create a batch from the declarations waiting for it (title and
+text from the template, start and end with the earliest valid end shown, public or internal), publish
+it, edit its notice while it runs, resolve objections (dismiss / return / terminate, with a reason),
+and complete it after the end — declarations held by an open objection stay and are listed.
+
+Every step is one core.unit_desk call; publishing, discarding, completing and resolving ask first.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from core import desk, unit_desk
+from core.errors import DomainError
+from core.workdays import earliest_end
+from core.workflow import Actor
+from core.workspaces import may_use
+from ui import db, dossier_view, state, worktabs
+from ui.i18n import lang, show_error, tr
+from ui.publicity_objections import objections_section
+
+WS = "unit_publicity"
+BATCH = f"{WS}.batch"
+COMPLETION = f"{WS}.completion"
+
+
+def render() -> None:
+    actor = state.actor()
+    state.show_flash()
+    st.title(tr(f"ws.{WS}"))
+    if not may_use(actor, WS):
+        st.error(tr("error.not_found"))
+        return
+    worktabs.show_outcome(WS)
+    create, batches, withdraw = st.tabs([tr("publicity.tab.create"), tr("publicity.tab.batches"),
+                                         tr("tab.withdraw")])
+    with create:
+        _create(actor)
+    with batches:
+        _batches(actor)
+    with withdraw:
+        worktabs.withdraw_tab(WS, actor)
+
+
+# --- create ------------------------------------------------------------------------------------------
+
+def _safe_earliest(start: dt.date) -> dt.date | None:
+    try:
+        return earliest_end(start)
+    except DomainError as error:
+        st.session_state[f"{WS}.error"] = error
+        return None
+
+
+def _fill_notice(actor: Actor) -> None:
+    """Callback: the template title and text for the chosen declarations and dates."""
+    ids = st.session_state.get(f"{WS}.chosen") or []
+    start, end = st.session_state.get(f"{WS}.start"), st.session_state.get(f"{WS}.end")
+    if not ids or not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        return
+    try:
+        notice = unit_desk.notice(db.engine(), actor, ids, start, end, lang())
+    except DomainError as error:
+        st.session_state[f"{WS}.error"] = error
+        return
+    st.session_state[f"{WS}.title"], st.session_state[f"{WS}.body"] = notice.title, notice.body
+
+
+def _start_changed(actor: Actor) -> None:
+    start = st.session_state.get(f"{WS}.start")
+    end = _safe_earliest(start) if isinstance(start, dt.date) else None
+    if end is not None:
+        st.session_state[f"{WS}.end"] = end
+    _fill_notice(actor)
+
+
+def _create(actor: Actor) -> None:
+    page = desk.load_inbox(db.engine(), actor, WS, limit=500)
+    worktabs.export_button(WS, actor)
+    if not page.rows:
+        st.info(tr("publicity.none_waiting"))
+        return
+    busy = unit_desk.in_open_batches(db.engine(), actor)
+    _waiting(page.rows, busy)
+    by_id = {r.id: r for r in page.rows if r.id not in busy}
+    key = f"{WS}.chosen"
+    st.session_state[key] = [i for i in st.session_state.get(key, []) if i in by_id]
+    st.multiselect(tr("publicity.pick"), list(by_id), key=key, on_change=_fill_notice, args=(actor,),
+                   format_func=lambda i: f"#{i} {by_id[i].applicant_name}", placeholder=tr("ws.pick_placeholder"))
+    today = unit_desk.today()
+    st.session_state.setdefault(f"{WS}.start", today)
+    st.session_state.setdefault(f"{WS}.end", _safe_earliest(st.session_state[f"{WS}.start"]) or today)
+    cols = st.columns(3)
+    start = cols[0].date_input(tr("publicity.start"), key=f"{WS}.start", min_value=today,
+                               on_change=_start_changed, args=(actor,))
+    cols[1].date_input(tr("publicity.end"), key=f"{WS}.end", min_value=today, on_change=_fill_notice, args=(actor,))
+    earliest = _safe_earliest(start)
+    if earliest is not None:
+        cols[2].caption(tr("publicity.earliest_end", date=earliest.isoformat()))
+    st.toggle(tr("publicity.public"), key=f"{WS}.public", value=True)
+    st.text_input(tr("publicity.title"), key=f"{WS}.title")
+    st.text_area(tr("publicity.body"), key=f"{WS}.body", height=280)
+    st.button(tr("publicity.create"), key=f"{WS}.create", type="primary", on_click=_do_create, args=(actor,))
+
+
+def _waiting(rows, busy: dict[int, int]) -> None:
+    """The declarations waiting for a publicity; those already in an open batch say which."""
+    labels = worktabs.names()
+    st.dataframe(pd.DataFrame([{
+        tr("col.id"): r.id, tr("col.applicant"): r.applicant_name,
+        tr("col.series"): labels.get(r.series_code, r.series_code), tr("col.level"): labels.get(r.level_code, r.level_code),
+        tr("col.since"): dossier_view.when(r.state_since),
+        tr("publicity.col.batch"): tr("publicity.in_batch", id=busy[r.id]) if r.id in busy else "",
+    } for r in rows]), hide_index=True, key=f"{WS}.waiting")
+
+
+def _status(b, today: dt.date) -> str:
+    """The batch's status as users think of it: a published batch is scheduled, running or ended."""
+    if b.status == "published" and b.starts_on > today:
+        return tr("publicity.status.scheduled")
+    if b.status == "published" and b.ends_on < today:
+        return tr("publicity.status.ended")
+    return tr(f"publicity.status.{b.status}")
+
+
+def _do_create(actor: Actor) -> None:
+    """Callback: a draft batch (reversible: it can be discarded); the batches tab opens on it."""
+    get = st.session_state.get
+    try:
+        batch_id = unit_desk.create_publicity(db.engine(), actor, list(get(f"{WS}.chosen") or []),
+                                              get(f"{WS}.title") or "", get(f"{WS}.body") or "",
+                                              get(f"{WS}.start"), get(f"{WS}.end"), bool(get(f"{WS}.public", True)))
+    except DomainError as error:
+        st.session_state[f"{WS}.error"] = error
+        return
+    st.session_state[BATCH] = batch_id
+    st.session_state[f"{WS}.chosen"] = []
+    state.flash("success", tr("publicity.created", id=batch_id))
+
+
+# --- batches -----------------------------------------------------------------------------------------
+
+def _batches(actor: Actor) -> None:
+    rows, today = unit_desk.batches(db.engine(), actor), unit_desk.today()
+    if not rows:
+        st.info(tr("publicity.no_batches"))
+        return
+    st.dataframe(pd.DataFrame([{
+        tr("col.id"): b.id, tr("publicity.title"): b.title, tr("publicity.start"): b.starts_on.isoformat(),
+        tr("publicity.end"): b.ends_on.isoformat(), tr("col.state"): _status(b, today),
+        tr("publicity.col.public"): tr("publicity.yes") if b.is_public else tr("publicity.no"),
+        tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
+    } for b in rows]), hide_index=True, key=f"{WS}.batches")
+    labels = {b.id: f"#{b.id} {b.title} · {_status(b, today)}" for b in rows}
+    if st.session_state.get(BATCH) not in labels:
+        st.session_state[BATCH] = rows[0].id
+    batch_id = st.selectbox(tr("publicity.pick_batch"), list(labels), format_func=labels.get, key=BATCH,
+                            on_change=lambda: st.session_state.pop(COMPLETION, None))
+    _batch(actor, batch_id)
+
+
+def _batch(actor: Actor, batch_id: int) -> None:
+    try:
+        b = unit_desk.batch(db.engine(), actor, batch_id)
+    except DomainError as error:
+        show_error(error)
+        return
+    today = unit_desk.today()
+    st.subheader(f"#{b.id} {b.title}")
+    st.caption(tr("publicity.period", start=b.starts_on.isoformat(), end=b.ends_on.isoformat(),
+                  status=_status(b, today)))
+    st.dataframe(pd.DataFrame([{
+        tr("col.id"): i.declaration_id, tr("col.applicant"): i.applicant_name, tr("col.state"): tr(f"state.{i.state}"),
+        tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",
+    } for i in b.items]), hide_index=True, key=f"{WS}.items")
+    _completion_report()
+    if b.status == "draft":
+        _draft_actions(actor, b)
+    if b.status in ("draft", "published") and b.ends_on >= today:
+        _edit(actor, b)
+    elif b.status != "completed":
+        with st.expander(tr("publicity.notice")):
+            st.text(b.body)
+    if b.status == "published":
+        _complete_action(actor, b, today)
+    objections_section(WS, actor, b.id)
+
+
+def _draft_actions(actor: Actor, b) -> None:
+    cols = st.columns(2)
+    cols[0].button(tr("publicity.publish"), key=f"{WS}.publish", type="primary", on_click=worktabs.ask,
+                   args=(WS, "publish"), kwargs={"id": b.id})
+    cols[1].button(tr("publicity.discard"), key=f"{WS}.discard", on_click=worktabs.ask,
+                   args=(WS, "discard"), kwargs={"id": b.id})
+    engine = db.engine()
+    worktabs.confirm(WS, "publish", tr("publicity.confirm_publish", id=b.id, title=b.title),
+                     lambda p: worktabs.attempt(WS, partial(unit_desk.publish, engine, actor, p["id"]),
+                                                tr("publicity.published", id=p["id"])))
+    worktabs.confirm(WS, "discard", tr("publicity.confirm_discard", id=b.id),
+                     lambda p: worktabs.attempt(WS, partial(unit_desk.discard, engine, actor, p["id"]),
+                                                tr("publicity.discarded", id=p["id"])))
+
+
+def _edit(actor: Actor, b) -> None:
+    with st.form(f"{WS}.edit_form"):
+        st.markdown(f"**{tr('publicity.edit')}**")
+        title = st.text_input(tr("publicity.title"), value=b.title, key=f"{WS}.edit_title.{b.id}")
+        body = st.text_area(tr("publicity.body"), value=b.body, key=f"{WS}.edit_body.{b.id}", height=240)
+        saved = st.form_submit_button(tr("publicity.save_notice"), key=f"{WS}.edit_save")
+    if saved:
+        worktabs.attempt(WS, partial(unit_desk.edit_notice, db.engine(), actor, b.id, title, body),
+                         tr("publicity.notice_saved"))
+
+
+def _complete_action(actor: Actor, b, today: dt.date) -> None:
+    ended = b.ends_on < today
+    st.button(tr("action.complete_publicity"), key=f"{WS}.complete", type="primary", disabled=not ended,
+              on_click=worktabs.ask, args=(WS, "complete"), kwargs={"id": b.id})
+    if not ended:
+        st.caption(tr("publicity.complete_after", date=b.ends_on.isoformat()))
+    engine = db.engine()
+    worktabs.confirm(WS, "complete", tr("publicity.confirm_complete", id=b.id),
+                     lambda p: worktabs.attempt(WS, partial(unit_desk.complete, engine, actor, p["id"]),
+                                                tr("act.done", action=tr("action.complete_publicity")),
+                                                keep=COMPLETION))
+
+
+def _completion_report() -> None:
+    done = st.session_state.get(COMPLETION)
+    if done is None:
+        return
+    st.success(tr("publicity.completed_ids", ids=", ".join(f"#{i}" for i in done.completed) or "—"))
+    if done.held:
+        st.warning(tr("publicity.held") + "：" + ", ".join(f"#{i}" for i in done.held))
+    if done.gone:
+        st.info(tr("publicity.gone") + "：" + ", ".join(f"#{i}" for i in done.gone))

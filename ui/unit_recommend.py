@@ -1,0 +1,113 @@
+"""单位推荐上报 / Unit recommendation (001 §6.2.3): pick declarations, fill in the operator's name and
+phone, attach the unit's proof and report them upward — all or nothing, after a confirmation; a unit
+holding a self-review authority may give them to its own committee instead. Also the reporting-path
+applications (路径申请) and 撤回材料.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from core import desk, unit_desk
+from core.inbox import InboxRow
+from core.workflow import Actor
+from core.workspaces import may_use
+from ui import db, dossier_view, state, worktabs
+from ui.i18n import tr
+from ui.report_paths_view import outgoing_paths
+
+WS = "unit_recommend"
+PROOF_TYPES = ["pdf", "jpg", "jpeg", "png"]
+CLEAR = f"{WS}.clear"
+
+
+def render() -> None:
+    actor = state.actor()
+    state.show_flash()
+    st.title(tr(f"ws.{WS}"))
+    if not may_use(actor, WS):
+        st.error(tr("error.not_found"))
+        return
+    worktabs.show_outcome(WS)
+    recommend, paths, withdraw = st.tabs([tr("recommend.tab"), tr("tab.paths"), tr("tab.withdraw")])
+    with recommend:
+        _recommend(actor)
+    with paths:
+        outgoing_paths(WS, actor)
+    with withdraw:
+        worktabs.withdraw_tab(WS, actor)
+
+
+def _table(rows: list[InboxRow], proofs: set[int], own: set[int]) -> None:
+    labels = worktabs.names()
+    st.dataframe(pd.DataFrame([{
+        tr("col.id"): r.id, tr("col.applicant"): r.applicant_name,
+        tr("col.series"): labels.get(r.series_code, r.series_code), tr("col.level"): labels.get(r.level_code, r.level_code),
+        tr("col.since"): dossier_view.when(r.state_since),
+        tr("recommend.col.proof"): tr("publicity.yes") if r.id in proofs else tr("publicity.no"),
+        **({tr("recommend.col.own"): tr("publicity.yes") if r.id in own else tr("publicity.no")} if own else {}),
+    } for r in rows]), hide_index=True, key=f"{WS}.table")
+
+
+def _recommend(actor: Actor) -> None:
+    engine = db.engine()
+    rows = desk.load_inbox(engine, actor, WS, limit=500).rows
+    worktabs.export_button(WS, actor)
+    if not rows:
+        st.info(tr("recommend.none"))
+        return
+    ids = [r.id for r in rows]
+    proofs, own = unit_desk.proof_ids(engine, ids), unit_desk.own_committee_ids(engine, actor, ids)
+    _table(rows, proofs, own)
+    by_id = {r.id: r for r in rows}
+    key = f"{WS}.chosen"
+    if st.session_state.pop(CLEAR, False):
+        st.session_state[key] = []
+    st.session_state[key] = [i for i in st.session_state.get(key, []) if i in by_id]
+    picked = st.multiselect(tr("recommend.pick"), ids, key=key, format_func=lambda i: f"#{i} {by_id[i].applicant_name}",
+                            placeholder=tr("ws.pick_placeholder"))
+    cols = st.columns(2)
+    cols[0].text_input(tr("act.operator_name"), key=f"{WS}.operator_name")
+    cols[1].text_input(tr("act.operator_phone"), key=f"{WS}.operator_phone")
+    st.file_uploader(tr("recommend.proof"), type=PROOF_TYPES, key=f"{WS}.proof", help=tr("recommend.proof_help"))
+    if picked and not set(picked) <= proofs:
+        st.caption(tr("recommend.proof_needed"))
+    buttons = st.columns(2)
+    buttons[0].button(tr("action.recommend"), key=f"{WS}.recommend", type="primary", disabled=not picked,
+                      on_click=_ask, args=("recommend",))
+    if own:
+        buttons[1].button(tr("action.assign_own_committee"), key=f"{WS}.assign_own",
+                          disabled=not picked or not set(picked) <= own, on_click=_ask, args=("assign_own",))
+    _confirmations(actor, by_id)
+
+
+def _ask(what: str) -> None:
+    """Button callback: what the widgets hold now (fields typed just before the click included)."""
+    get = st.session_state.get
+    worktabs.ask(WS, what, ids=list(get(f"{WS}.chosen") or []), name=get(f"{WS}.operator_name") or "",
+                 phone=get(f"{WS}.operator_phone") or "")
+
+
+def _confirmations(actor: Actor, by_id: dict[int, InboxRow]) -> None:
+    for what, action in (("recommend", "recommend"), ("assign_own", "assign_own_committee")):
+        pending = worktabs.asked(WS, what)
+        if pending is not None:
+            names = "、".join(by_id[i].applicant_name for i in pending["ids"] if i in by_id)
+            text = tr("batch.confirm", count=len(pending["ids"]), action=tr(f"action.{action}")) + f"\n\n{names}"
+            worktabs.confirm(WS, what, text, partial(_run, actor, what))
+
+
+def _run(actor: Actor, what: str, pending: dict) -> None:
+    engine, ids = db.engine(), pending["ids"]
+    st.session_state[CLEAR] = True
+    if what == "assign_own":
+        change = partial(unit_desk.assign_own, engine, actor, ids)
+        action = "assign_own_committee"
+    else:
+        upload = st.session_state.get(f"{WS}.proof")
+        proof = (upload.name, upload.getvalue()) if upload is not None else None
+        change = partial(unit_desk.recommend, engine, actor, ids, pending["name"], pending["phone"], proof)
+        action = "recommend"
+    worktabs.attempt(WS, change, tr("recommend.done", count=len(ids), action=tr(f"action.{action}")))

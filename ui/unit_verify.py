@@ -1,0 +1,118 @@
+"""单位内部核验 / Unit verification (002 fig. 2-6): pending / passed / failed lists filtered by year,
+level and series, sorted and paged in SQL (core.worklists); batch approve after a confirmation (all
+or nothing, core.batch); one declaration's dossier with approve / reject-with-reason from the engine
+(ui.workspace.detail); the 流程退回处理 and 撤回材料 tabs. Supplements (back from a failed policy
+review) are marked: approving them sends them straight to re-examination.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from core import unit_desk
+from core.worklists import STATUSES, WorkRow
+from core.workflow import Actor
+from core.workspaces import may_use
+from ui import db, state, workspace, worktabs
+from ui.i18n import tr
+
+WS = "unit_verify"
+SORTS = ("since", "submitted", "name", "year", "level", "series", "id")
+PAGE_SIZE = 20
+CLEAR = f"{WS}.clear_chosen"
+
+
+def render() -> None:
+    actor = state.actor()
+    state.show_flash()
+    st.title(tr(f"ws.{WS}"))
+    if not may_use(actor, WS):
+        st.error(tr("error.not_found"))
+        return
+    worktabs.show_outcome(WS)
+    verify, returned, withdraw = st.tabs([tr("verify.tab.verify"), tr("tab.returned"), tr("tab.withdraw")])
+    with verify:
+        _verify(actor)
+    with returned:
+        worktabs.returned_tab(WS, actor)
+    with withdraw:
+        worktabs.withdraw_tab(WS, actor)
+
+
+def _page_no(signature: tuple) -> int:
+    """The page shown; back to the first whenever the status, a filter or the order changed."""
+    if st.session_state.get(f"{WS}.signature") != signature:
+        st.session_state[f"{WS}.signature"] = signature
+        st.session_state[f"{WS}.page_no"] = 0
+    return st.session_state.setdefault(f"{WS}.page_no", 0)
+
+
+def _verify(actor: Actor) -> None:
+    status = st.radio(tr("verify.status"), STATUSES, format_func=lambda s: tr(f"worklist.status.{s}"),
+                      horizontal=True, key=f"{WS}.status")
+    chosen = workspace.filters(WS)
+    cols = st.columns([2, 1, 2])
+    sort = cols[0].selectbox(tr("verify.sort"), SORTS, format_func=lambda s: tr(f"worklist.sort.{s}"),
+                             key=f"{WS}.sort")
+    descending = cols[1].toggle(tr("verify.descending"), key=f"{WS}.descending")
+    filters = {k: chosen[k] for k in ("year", "level", "series")}
+    page_no = _page_no((status, *filters.values(), sort, descending))
+    result = unit_desk.verification_page(db.engine(), actor, status, **filters, sort=sort, descending=descending,
+                                         page=page_no, page_size=PAGE_SIZE)
+    with cols[2]:
+        if status == "pending":
+            worktabs.export_button(WS, actor, **filters)
+        else:
+            worktabs.export_rows_button(WS, actor, status, [r.id for r in result.rows])
+    if not result.rows:
+        st.info(tr("ws.empty"))
+        return
+    worktabs.work_table(f"{WS}.table", result.rows, step=status != "pending")
+    worktabs.pager(WS, "page_no", page_no, result.total, PAGE_SIZE)
+    if status == "pending":
+        _batch(actor, result.rows)
+    _single(actor, result.rows)
+
+
+def _batch(actor: Actor, rows: list[WorkRow]) -> None:
+    st.markdown(f"#### {tr('verify.batch_title')}")
+    by_id = {r.id: r for r in rows}
+    key = f"{WS}.chosen"
+    if st.session_state.pop(CLEAR, False):
+        st.session_state[key] = []
+    st.session_state[key] = [i for i in st.session_state.get(key, []) if i in by_id]
+    picked = st.multiselect(tr("verify.batch_pick"), list(by_id), format_func=lambda i: worktabs.row_label(by_id[i]),
+                            key=key, placeholder=tr("ws.pick_placeholder"))
+    st.button(tr("verify.batch_approve", count=len(picked)), key=f"{WS}.batch_approve", type="primary",
+              disabled=not picked, on_click=worktabs.ask, args=(WS, "batch"), kwargs={"ids": list(picked)})
+    pending = worktabs.asked(WS, "batch")
+    if pending is not None:
+        text = tr("batch.confirm", count=len(pending["ids"]), action=tr("action.approve"))
+        if any(by_id[i].is_supplement for i in pending["ids"] if i in by_id):
+            text += "\n\n" + tr("verify.batch_has_supplements")
+        worktabs.confirm(WS, "batch", text, partial(_approve_all, actor))
+
+
+def _approve_all(actor: Actor, pending: dict) -> None:
+    st.session_state[CLEAR] = True
+    worktabs.attempt(WS, lambda: unit_desk.batch_approve(db.engine(), actor, pending["ids"]),
+                     tr("verify.batch_done", count=len(pending["ids"])))
+
+
+def _single(actor: Actor, rows: list[WorkRow]) -> None:
+    st.markdown(f"#### {tr('verify.single_title')}")
+    by_id = {r.id: r for r in rows}
+    labels: dict[int | None, str] = {None: tr("ws.select_none"), **{i: worktabs.row_label(r) for i, r in by_id.items()}}
+    current = st.session_state.get(f"{WS}.pick")
+    if isinstance(current, int) and current not in labels:
+        labels[current] = f"#{current}"  # it left this list (acted on): keep it open to see where it went
+    if current not in labels:
+        st.session_state[f"{WS}.pick"] = None
+    picked = st.selectbox(tr("ws.select"), list(labels), format_func=labels.get, key=f"{WS}.pick",
+                          on_change=lambda: st.session_state.pop(f"{WS}.pending", None))
+    if picked is None:
+        return
+    if picked in by_id and by_id[picked].is_supplement:
+        st.info(tr("worklist.supplement"))
+    workspace.detail(WS, actor, picked)
