@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from core import catalogue, transitions
 from core.dossier import Dossier, authorised_committees, dossier
-from core.errors import ConcurrentChange, DomainError
 from core.inbox import Cursor, InboxPage
 from core.workflow import Actor, Option
 from core.workspaces import inbox, require, shown_actions
-from db.models import Declaration
 from db.session import read_session
 
 YEARS_BACK = 4
@@ -63,21 +61,7 @@ def load_detail(engine: Engine, actor: Actor, workspace_id: str, declaration_id:
 
 def act(engine: Engine, actor: Actor, workspace_id: str, declaration_id: int, action: str, payload: dict,
         expected_version: int) -> int:
-    """One click, one transaction (core.transitions.execute); a stale version raises ConcurrentChange.
-
-    The engine checks the version after the action's legality, so a declaration that moved on may first
-    be refused as an invalid action or out of scope; when its version has changed since the user looked,
-    the true cause is reported instead: someone else acted on it.
-    """
+    """One click, one transaction (core.transitions.execute); a stale version raises ConcurrentChange
+    (the engine reports it even when the declaration has since left the actor's unit)."""
     require(actor, workspace_id)
-    try:
-        return transitions.execute(engine, actor, declaration_id, action, payload, expected_version=expected_version)
-    except DomainError as error:
-        if isinstance(error, ConcurrentChange) or _version(engine, declaration_id) in (None, expected_version):
-            raise
-        raise ConcurrentChange() from error
-
-
-def _version(engine: Engine, declaration_id: int) -> int | None:
-    with read_session(engine) as session:
-        return session.scalar(select(Declaration.version).where(Declaration.id == declaration_id))
+    return transitions.execute(engine, actor, declaration_id, action, payload, expected_version=expected_version)

@@ -158,6 +158,7 @@ _MINE = {  # the applicant's pages (pages/my_declarations.py, ui/applicant_*.py)
                        "After this the declaration is read-only. {action} now?"),
     "confirm_cancel": ("作废后本申报不能恢复，确定要作废申报 #{id} 吗？",
                        "A cancelled declaration cannot be restored. Cancel declaration #{id}?"),
+    "missing_module": ("尚未填写“{module}”", "'{module}' is not filled in yet"),
     "last_reason": ("{action}（{time}，{unit}）：{text}", "{action} ({time}, {unit}): {text}"),
     "pdf": ("下载申报表（PDF）", "Download the declaration form (PDF)"),
     "new_way": ("如需继续申报，请点击上方“新建职称评审申报”重新申报", 

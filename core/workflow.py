@@ -114,6 +114,7 @@ class Facts(Protocol):
     def has_supplement(self, s: Snapshot) -> bool: ...
     def has_attachment(self, s: Snapshot, purpose: str) -> bool: ...
     def last_step(self, s: Snapshot) -> LastStep | None: ...
+    def held_before(self, s: Snapshot, unit_id: int) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,12 @@ def _is_step_actor(step: LastStep, a: Actor) -> bool:
     if a.role in OPERATORS:
         return step.unit_id == a.unit_id
     return step.account_id == a.account_id
+
+
+def _saw_it_before(a: Actor, s: Snapshot, f: Facts, expected_version: int | None) -> bool:
+    """An operator whose unit held the declaration at an older version was shown it legitimately."""
+    return (expected_version is not None and expected_version < s.version and a.role in OPERATORS
+            and a.unit_id is not None and f.held_before(s, a.unit_id))
 
 
 def _was_last_actor(a: Actor, s: Snapshot, f: Facts) -> bool:
@@ -521,6 +528,8 @@ def perform(store: Store, actor: Actor, declaration_id: int, action: str, payloa
     if s is None:
         raise NotFound()
     if not in_scope(actor, s, store.facts) and not (action == "withdraw" and _was_last_actor(actor, s, store.facts)):
+        if _saw_it_before(actor, s, store.facts, expected_version):
+            raise ConcurrentChange()  # it left the actor's unit since the page was shown
         raise NotFound()
     if expected_version is not None and expected_version != s.version:
         raise ConcurrentChange()  # before the state checks: a stale page is told it moved, not "invalid"

@@ -145,6 +145,11 @@ class SqlFacts:
     def has_attachment(self, d: Snapshot, purpose: str) -> bool:
         return self.s.scalar(select(exists().where(Attachment.declaration_id == d.id, Attachment.purpose == purpose)))
 
+    def held_before(self, d: Snapshot, unit_id: int) -> bool:
+        return bool(self.s.scalar(select(exists().where(
+            AuditEvent.declaration_id == d.id, AuditEvent.kind == "transition",
+            AuditEvent.to_holder_unit_id == unit_id))))
+
     def last_step(self, d: Snapshot) -> LastStep | None:
         e = self.s.execute(select(AuditEvent).where(
             AuditEvent.declaration_id == d.id, AuditEvent.kind == "transition")

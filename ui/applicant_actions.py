@@ -49,10 +49,17 @@ def render(actor: Actor, ed: desk.Editor) -> None:
             _confirm(actor, pending)
 
 
+def _text(problem) -> str:
+    """A problem's line; a missing module is named as such (its catalogue text is the module's name)."""
+    if problem.key.startswith("missing.module.") and problem.row is None:
+        return tr("mine.missing_module", module=t(problem.key, lang()))
+    return problem.text(lang())
+
+
 def _checklist(ed: desk.Editor) -> None:
     if ed.problems:
         st.warning(tr("mine.problems", n=len(ed.problems)) + "\n\n"
-                   + "\n".join(f"- {p.text(lang())}" for p in ed.problems))
+                   + "\n".join(f"- {_text(p)}" for p in ed.problems))
     else:
         st.success(tr("mine.ready"))
 
@@ -69,7 +76,7 @@ def _clear() -> None:
 
 def _problem_lines(ed: desk.Editor, option: Option, keys_seen: set[str] | None = None) -> list[str]:
     """Every open problem with row numbers, then the engine's other reasons not already listed."""
-    lines = [p.text(lang()) for p in ed.problems]
+    lines = [_text(p) for p in ed.problems]
     seen = {p.key for p in ed.problems} | (keys_seen or set())
     return lines + [t(k, lang()) for k in option.blocked if k not in seen]
 
@@ -122,7 +129,7 @@ def _execute(actor: Actor, pending: dict) -> None:
             problems = desk.problems(db.engine(), actor, pending["id"])
         except DomainError:
             problems = []
-        numbered = [p.text(lang()) for p in problems]
+        numbered = [_text(p) for p in problems]
         keys = {p.key for p in problems}
         lines = numbered + [line for key, line in zip(error.details, lines) if key not in keys]
         st.session_state[FAILED] = (pending["id"], error.message(lang()), lines)

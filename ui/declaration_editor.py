@@ -32,7 +32,8 @@ def render(actor: Actor, declaration_id: int) -> None:
     if error is not None:
         show_error(error)
     basic, materials, submit, track = st.tabs([tr("mine.basic_title"), tr("mine.modules_title"),
-                                               tr("mine.submit_title"), tr("detail.timeline")])
+                                               tr("mine.submit_title"), tr("detail.timeline")],
+                                              key=f"{P}.d{d.id}.tab", on_change="rerun")  # kept across reruns
     with basic:
         dossier_view.facts(d)
         if ed.scope.fields:

@@ -123,7 +123,7 @@ def _pick(ws: str, page: InboxPage) -> int | None:
     options = list(labels)
     if current not in options:
         st.session_state[f"{ws}.pick"] = None
-    return st.selectbox(tr("ws.select"), options, format_func=labels.get,
+    return st.selectbox(tr("ws.select"), options, format_func=labels.get, placeholder=tr("ws.select_none"),
                         key=f"{ws}.pick", on_change=lambda: st.session_state.pop(f"{ws}.pending", None))
 
 

@@ -29,6 +29,6 @@ def test_the_applicant_opens_a_draft_and_sees_every_submit_problem_listed(page, 
     failed = page.locator('[data-testid="stAlert"]').filter(has_text="未能提交")
     failed.wait_for()
     text = failed.inner_text()
-    assert "工作总结" in text and "诚信承诺书须手动完整输入" in text
+    assert "尚未填写“工作总结”" in text and "诚信承诺书须手动完整输入" in text
     assert page.get_by_text("请确认").count() == 0  # refused before any confirmation
     page.screenshot(path="/tmp/browser_applicant_problems.png", full_page=True)

@@ -184,3 +184,28 @@ def test_a_declaration_that_does_not_exist_is_not_found_and_the_attempt_is_audit
     assert denial.kind == "denial" and denial.target == f"declaration:{d + 1000}"
     with read_session(engine) as s:
         assert s.get(Declaration, d + 1000) is None
+
+
+def test_a_stale_page_is_told_the_declaration_moved_even_after_it_left_the_unit_and_no_denial_is_audited(engine):
+    from sqlalchemy import func, select
+
+    from core.errors import ConcurrentChange
+    from core.transitions import execute
+    from db.models import AuditEvent, Declaration
+    from db.session import unit_of_work
+    from tests.world import World
+
+    with unit_of_work(engine) as s:
+        w = World.build(s)
+        d = w.new_declaration()
+        w.drive(d, "relay")
+        seen = s.get(Declaration, d).version  # the department's page shows this version
+        w.do("dept_op", d, "approve")  # ... and another department operator acts first
+    with pytest.raises(ConcurrentChange):
+        execute(engine, w.actor("dept_op"), d, "approve", expected_version=seen)
+    with pytest.raises(Exception) as stranger:
+        execute(engine, w.actor("other_dept_op"), d, "approve", expected_version=seen)
+    assert type(stranger.value).__name__ == "NotFound"
+    with unit_of_work(engine) as s:
+        denials = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.kind == "denial"))
+        assert denials == 1  # only the stranger's attempt
