@@ -18,7 +18,7 @@ from core import declarations, evidence, people, submission, transitions
 from core.declaration_pdf import declaration_form_pdf
 from core.declaration_records import RecordView
 from core.dossier import Dossier, access_declaration, dossier
-from core.errors import ValidationError
+from core.errors import InvalidAction, ValidationError
 from core.record_schema import SCHEMAS
 from core.workflow import Actor, Option
 from db.base import utcnow
@@ -158,7 +158,7 @@ def detach(engine: Engine, actor: Actor, attachment_id: int) -> None:
 def act(engine: Engine, actor: Actor, declaration_id: int, action: str, payload: dict, version: int) -> int:
     """Submit, resubmit or cancel: one transaction through the engine (which checks everything again)."""
     if action not in ACTIONS:
-        raise ValidationError("error.invalid_action", state="", action=f"action.{action}")
+        raise InvalidAction("error.role_not_allowed", action=f"action.{action}")
     return transitions.execute(engine, actor, declaration_id, action, payload, expected_version=version)
 
 

@@ -100,6 +100,8 @@ def create_draft(session: Session, actor: Actor, *, flow: str, year: int, now: d
     if unknown:
         raise ValidationError("decl.unknown_field", field=", ".join(sorted(unknown)))
     unit_id = applicant_unit(session, actor)
+    from core.role_exclusion import check_may_declare  # an admin or operator never declares (issue 6)
+    check_may_declare(session, actor.person_id)
     if _open_exists(session, actor.person_id, year, flow):
         raise ValidationError("decl.open_exists", year=year, flow=f"flow.{flow}")
     values = _values(fields)

@@ -300,3 +300,9 @@ MESSAGES.update(MESSAGES_APPLICANT)
 
 from core.msg_unit import MESSAGES_UNIT  # noqa: E402 - the unit and relay workspaces' own table
 MESSAGES.update(MESSAGES_UNIT)
+
+from core.msg_admin import MESSAGES_ADMIN  # noqa: E402 - account and organization administration
+MESSAGES.update(MESSAGES_ADMIN)
+
+from core.msg_review import MESSAGES_REVIEW  # noqa: E402 - policy review, committee publicity and portal table
+MESSAGES.update(MESSAGES_REVIEW)

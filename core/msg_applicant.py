@@ -102,7 +102,7 @@ _FORM = {
 _MINE = {  # the applicant's pages (pages/my_declarations.py, ui/applicant_*.py)
     "bind_title": ("工作单位绑定", "Employer binding"),
     "bound": ("已绑定工作单位：{unit}", "Bound to your employer: {unit}"),
-    "pending": ("已申请绑定“{unit}”，等待单位确认。单位确认接收前不能申报", 
+    "pending": ("已申请绑定“{unit}”，等待单位确认。单位确认接收前不能申报",
                 "You asked to join '{unit}': waiting for the unit to accept. You can declare once it has"),
     "search": ("按单位名称查找（可只输入部分名称，多个关键词用空格分隔）",
                "Find your employer by name (part of the name is enough; separate words by spaces)"),
@@ -161,8 +161,6 @@ _MINE = {  # the applicant's pages (pages/my_declarations.py, ui/applicant_*.py)
     "missing_module": ("尚未填写“{module}”", "'{module}' is not filled in yet"),
     "last_reason": ("{action}（{time}，{unit}）：{text}", "{action} ({time}, {unit}): {text}"),
     "pdf": ("下载申报表（PDF）", "Download the declaration form (PDF)"),
-    "new_way": ("如需继续申报，请点击上方“新建职称评审申报”重新申报", 
-                "To declare again, start a new declaration with the button above"),
 }
 _REG = {
     "open": ("没有账号？申报人注册", "No account? Register as an applicant"),
@@ -189,6 +187,7 @@ def _section(prefix: str, table: dict[str, tuple[str, str]]) -> dict[str, dict[s
 
 MESSAGES_APPLICANT: dict[str, dict[str, str]] = {
     **_section("decl", _DECL), **_section("decl.locked", _LOCKED), **_section("rec", _REC), **_section("file", _FILE),
-    **_section("problem", _PROBLEM), **_section("mine", _MINE), **_section("reg", _REG), **_section("notice", _NOTICE), **_section("form", _FORM),
+    **_section("problem", _PROBLEM), **_section("notice", _NOTICE), **_section("form", _FORM),
+    **_section("mine", _MINE), **_section("reg", _REG),
     **_section("label", {k: (zh, en[:1].upper() + en[1:]) for k, (zh, en) in _LABELS.items()}), **catalogue(),
 }

@@ -111,7 +111,7 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "verify.descending": ("倒序", "Descending"),
     "verify.batch_title": ("批量审核", "Batch approval"),
     "verify.batch_pick": ("选择要审核通过的申报（本页）", "Declarations to approve (this page)"),
-    "verify.batch_approve": ("批量审核通过（{count} 条）", "Approve selected ({count})"),
+    "verify.batch_approve": ("批量通过（{count} 条）", "Approve selected ({count})"),
     "verify.batch_has_supplements": ("其中的补充材料申报通过后将直接进入政策性审查复审。",
                                      "Supplements among them go straight to re-examination."),
     "verify.batch_done": ("已审核通过 {count} 条申报", "{count} declarations approved"),

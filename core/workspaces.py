@@ -64,6 +64,10 @@ WORKSPACES: tuple[Workspace, ...] = (
         ("failed_publicity", "candidate_publicity", "result_publicity"), ":material/campaign:"),
     _ws("filing", {"committee_operator", "hr_operator"}, ("filing",), ":material/inventory:"),
     _ws("unit_accounts", "unit_admin", (), ":material/manage_accounts:", ACCOUNTS),
+    _ws("org_admin", {"unit_admin", "dept_operator", "hr_operator"}, (), ":material/account_tree:", "admin"),
+    _ws("authority", {"committee_operator", "hr_operator"}, (), ":material/verified:", "admin"),
+    _ws("audit_log", {"unit_admin", "hr_operator"}, (), ":material/history:", "admin"),
+    _ws("reviewer_accounts", "committee_operator", (), ":material/badge:", ACCOUNTS),
 )
 _BY_ID = {w.id: w for w in WORKSPACES}
 

@@ -1,4 +1,5 @@
-"""The unit admin's accounts workspace: list (ID numbers masked), enable/disable, unlock, reset.
+"""The unit admin's accounts workspace: list (ID numbers masked), enable/disable, unlock, reset; roles,
+names, leaving, handover, new accounts and personal accounts (ui.account_admin).
 
 A reset shows the generated one-time password once (it is kept only until the next click) and the
 account must change it at first login. Every action is core.unit_accounts' (scope-checked, audited).
@@ -15,7 +16,7 @@ from core.errors import DomainError
 from core.unit_accounts import AccountRow
 from core.workflow import Actor
 from core.workspaces import may_use
-from ui import db, state
+from ui import account_admin, db, state
 from ui.i18n import show_error, tr
 
 WS = "unit_accounts"
@@ -41,6 +42,16 @@ def render() -> None:
     temp = st.session_state.pop(TEMP, None)
     if temp:
         st.warning(tr("accounts.temp_password", password=temp))
+    listing, joining, creating = st.tabs([tr("uadmin.tab_accounts"), tr("uadmin.tab_new"), tr("uadmin.tab_create")])
+    with joining:
+        account_admin.new_accounts(admin)
+    with creating:
+        account_admin.create_personal(admin)
+    with listing:
+        _listing(admin)
+
+
+def _listing(admin: Actor) -> None:
     search = st.text_input(tr("accounts.search"), key=f"{WS}.search")
     rows = unit_accounts.load_accounts(db.engine(), admin, search or None)
     if not rows:
@@ -57,6 +68,7 @@ def render() -> None:
     picked = st.selectbox(tr("accounts.select"), list(by_id), key=f"{WS}.pick",
                           format_func=lambda i: f"{by_id[i].login_name} · {by_id[i].person_name}")
     _actions(admin, by_id[picked])
+    account_admin.account_panel(admin, by_id[picked])
 
 
 def _run(action: Callable[[], object], temp: bool = False) -> None:

@@ -32,6 +32,8 @@ def render(actor: Actor, ed: desk.Editor) -> None:
                        on_click="ignore", icon=":material/print:")
     if ed.scope.modules:
         _checklist(ed)
+    else:
+        st.caption(tr("mine.read_only"))
     failed = st.session_state.pop(FAILED, None)
     if failed and failed[0] == d.id:
         st.error(failed[1] + "\n\n" + "\n".join(f"- {line}" for line in failed[2]))

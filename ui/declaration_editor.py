@@ -16,6 +16,7 @@ from ui.i18n import show_error, tr
 
 P = "my_declarations"
 REASON_STATES = ("returned", "supplement", "terminated", "not_approved")
+REFUSALS = ("reject", "return_to_applicant", "recheck_fail", "fail", "terminate", "refuse", "filing_rejected")
 
 
 def render(actor: Actor, declaration_id: int) -> None:
@@ -51,7 +52,7 @@ def _last_reason(d) -> None:
     """Why it came back or failed (the latest return or refusal with its reason), under the notice."""
     if d.state not in REASON_STATES:
         return
-    event = next((e for e in reversed(d.timeline) if e.to_state == d.state and e.comment), None)
+    event = next((e for e in reversed(d.timeline) if e.action in REFUSALS and e.comment), None)
     if event is not None:
         st.warning(tr("mine.last_reason", action=f"action.{event.action}", time=dossier_view.when(event.at),
                       unit=event.unit_name or "—", text=event.comment))

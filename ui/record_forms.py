@@ -28,7 +28,7 @@ FILE_TYPES = ["pdf", "jpg", "jpeg", "png"]
 
 
 def _name(obj) -> str:
-    return obj.zh if lang() == "zh" else obj.en
+    return obj.zh if lang() == "zh" else obj.en[:1].upper() + obj.en[1:]
 
 
 def render(actor: Actor, ed: desk.Editor) -> None:
@@ -38,7 +38,7 @@ def render(actor: Actor, ed: desk.Editor) -> None:
         schema, rows = SCHEMAS[module], ed.records.get(module, [])
         editable = module in ed.scope.modules
         title = f"{_name(schema)}（{len(rows)}）" + (f" · {tr('mine.required')}" if module in ed.required else "")
-        with st.expander(title, expanded=editable and not rows and module in ed.required):
+        with st.expander(title, expanded=editable and not rows and (module in ed.required or module == "supplement")):
             if not rows:
                 st.caption(tr("mine.no_rows"))
             for n, row in enumerate(rows, 1):
@@ -92,8 +92,9 @@ def _run(call, done_key: str, forget: tuple | list = ()) -> None:
 
 # --- files -----------------------------------------------------------------------------------
 
-def _file_bytes(actor: Actor, attachment_id: int) -> bytes:
-    return fetch_evidence(db.engine(), actor, attachment_id)[2]
+def _file_bytes(engine, actor: Actor, attachment_id: int) -> bytes:
+    """Read at click time (Streamlit runs this outside the script thread): checked and audited in core."""
+    return fetch_evidence(engine, actor, attachment_id)[2]
 
 
 def _files(actor: Actor, row: RecordView, editable: bool) -> None:
@@ -106,7 +107,7 @@ def _files(actor: Actor, row: RecordView, editable: bool) -> None:
 def _file(actor: Actor, row: RecordView, f: EvidenceFile, editable: bool) -> None:
     cols = st.columns([4, 1, 1])
     cols[0].markdown(f":material/attach_file: {f.name}（{max(1, f.size // 1024)} KB）")
-    cols[1].download_button(tr("mine.download"), data=partial(_file_bytes, actor, f.id), file_name=f.name,
+    cols[1].download_button(tr("mine.download"), data=partial(_file_bytes, db.engine(), actor, f.id), file_name=f.name,
                             mime=f.media_type, key=f"{P}.file{f.id}.download", on_click="ignore")
     if editable and cols[2].button(tr("mine.remove_file"), key=f"{P}.file{f.id}.remove"):
         _run(lambda: desk.detach(db.engine(), actor, f.id), "mine.file_removed")

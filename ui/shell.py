@@ -13,7 +13,7 @@ from core import login
 from core.sessions import Principal
 from core.workflow import Actor
 from core.workspaces import WORKSPACES, workspaces_for
-from ui import db, registration, state
+from ui import db, registration, state, unit_registration
 from ui.auth import AuthShell
 from ui.i18n import language_switch, tr
 
@@ -24,6 +24,7 @@ CONTEXT = "app.context"
 # file name would run that file directly, without Home.py and its login. A different URL falls back to
 # Home.py, which then resolves the page through st.navigation.
 HOME_URL, PASSWORD_URL = "dashboard", "change-password"
+PORTAL_URL = "public-notices"  # the public portal (pages/portal.py): no login needed
 
 
 def url_of(workspace_id: str) -> str:
@@ -36,10 +37,21 @@ def run() -> None:
     engine = db.engine()
     shell = AuthShell(engine, db.cookie_key())
     principal = shell.current()
+    if principal is None and _portal_requested():  # the public portal: no login form above it
+        state.set_current(None, None)
+        st.session_state[NAV] = ["portal"]
+        _signed_out_navigation().run()
+        return
     if principal is None and st.session_state.get(registration.REGISTER):  # self-registration, no login
         state.set_current(None, None)
         st.session_state[NAV] = []
         registration.render(engine)
+        _signed_out_navigation().run()
+        return
+    if principal is None and st.session_state.get(unit_registration.UNIT_REGISTER):  # unit registration, no login
+        state.set_current(None, None)
+        st.session_state[NAV] = []
+        unit_registration.render(engine)
         _signed_out_navigation().run()
         return
     if principal is None:
@@ -66,7 +78,22 @@ def _signed_out_navigation():
     title = tr("login.form_name")
     urls = [PASSWORD_URL, *(url_of(w.id) for w in WORKSPACES)]
     return st.navigation([st.Page(_blank, title=title, url_path=HOME_URL, default=True),
-                          *(st.Page(_blank, title=title, url_path=url) for url in urls)], position="hidden")
+                          *(st.Page(_blank, title=title, url_path=url) for url in urls), _portal()],
+                         position="hidden")
+
+
+def _portal():
+    return st.Page("pages/portal.py", title=tr("nav.portal"), icon=":material/public:", url_path=PORTAL_URL)
+
+
+def _portal_requested() -> bool:
+    """Whether the browser asks for the public portal's URL (read before st.navigation resolves it)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.util import calc_hash
+
+    manager = getattr(get_script_run_ctx(), "pages_manager", None)
+    return manager is not None and (manager.intended_page_script_hash == calc_hash(PORTAL_URL)
+                                    or manager.intended_page_name == PORTAL_URL)
 
 
 def _login_page(shell: AuthShell) -> Principal | None:
@@ -78,6 +105,8 @@ def _login_page(shell: AuthShell) -> Principal | None:
         found = shell.login_form()
         if found is None:
             registration.open_button()
+            unit_registration.open_button()
+            st.markdown(f"[{tr('nav.portal')}](./{PORTAL_URL})")
             _demo_accounts()
     if found is not None:
         box.empty()
@@ -119,7 +148,7 @@ def _navigation(principal: Principal, actor: Actor | None):
                                       url_path=PASSWORD_URL, default=True)], position="sidebar")
     spaces = workspaces_for([actor]) if actor else []
     home = st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", url_path=HOME_URL, default=True)
-    sections = {tr("nav.section.main"): [home]}
+    sections = {tr("nav.section.main"): [home, _portal()]}
     if spaces:
         sections[tr("nav.section.workspaces")] = [
             st.Page(w.page, title=tr(w.title_key), icon=w.icon, url_path=url_of(w.id)) for w in spaces]

@@ -35,14 +35,9 @@ def render() -> None:
         st.error(tr("error.not_found"))
         return
     worktabs.show_outcome(WS)
-    create, batches, withdraw = st.tabs([tr("publicity.tab.create"), tr("publicity.tab.batches"),
-                                         tr("tab.withdraw")])
-    with create:
-        _create(actor)
-    with batches:
-        _batches(actor)
-    with withdraw:
-        worktabs.withdraw_tab(WS, actor)
+    worktabs.show_tabs(WS, {tr("publicity.tab.create"): partial(_create, actor),
+                            tr("publicity.tab.batches"): partial(_batches, actor),
+                            tr("tab.withdraw"): partial(worktabs.withdraw_tab, WS, actor)})
 
 
 # --- create ------------------------------------------------------------------------------------------
@@ -137,7 +132,9 @@ def _do_create(actor: Actor) -> None:
         st.session_state[f"{WS}.error"] = error
         return
     st.session_state[BATCH] = batch_id
-    st.session_state[f"{WS}.chosen"] = []
+    for field in ("chosen", "title", "body"):
+        st.session_state.pop(f"{WS}.{field}", None)
+    worktabs.go_to_tab(WS, tr("publicity.tab.batches"))
     state.flash("success", tr("publicity.created", id=batch_id))
 
 
@@ -154,7 +151,7 @@ def _batches(actor: Actor) -> None:
         tr("publicity.col.public"): tr("publicity.yes") if b.is_public else tr("publicity.no"),
         tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
     } for b in rows]), hide_index=True, key=f"{WS}.batches")
-    labels = {b.id: f"#{b.id} {b.title} · {_status(b, today)}" for b in rows}
+    labels = {b.id: f"#{b.id} {b.title}" for b in rows}  # no status here: a kept choice would show a stale one
     if st.session_state.get(BATCH) not in labels:
         st.session_state[BATCH] = rows[0].id
     batch_id = st.selectbox(tr("publicity.pick_batch"), list(labels), format_func=labels.get, key=BATCH,

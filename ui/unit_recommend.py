@@ -31,13 +31,9 @@ def render() -> None:
         st.error(tr("error.not_found"))
         return
     worktabs.show_outcome(WS)
-    recommend, paths, withdraw = st.tabs([tr("recommend.tab"), tr("tab.paths"), tr("tab.withdraw")])
-    with recommend:
-        _recommend(actor)
-    with paths:
-        outgoing_paths(WS, actor)
-    with withdraw:
-        worktabs.withdraw_tab(WS, actor)
+    worktabs.show_tabs(WS, {tr("recommend.tab"): partial(_recommend, actor),
+                            tr("tab.paths"): partial(outgoing_paths, WS, actor),
+                            tr("tab.withdraw"): partial(worktabs.withdraw_tab, WS, actor)})
 
 
 def _table(rows: list[InboxRow], proofs: set[int], own: set[int]) -> None:

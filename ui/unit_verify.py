@@ -31,13 +31,9 @@ def render() -> None:
         st.error(tr("error.not_found"))
         return
     worktabs.show_outcome(WS)
-    verify, returned, withdraw = st.tabs([tr("verify.tab.verify"), tr("tab.returned"), tr("tab.withdraw")])
-    with verify:
-        _verify(actor)
-    with returned:
-        worktabs.returned_tab(WS, actor)
-    with withdraw:
-        worktabs.withdraw_tab(WS, actor)
+    worktabs.show_tabs(WS, {tr("verify.tab.verify"): partial(_verify, actor),
+                            tr("tab.returned"): partial(worktabs.returned_tab, WS, actor),
+                            tr("tab.withdraw"): partial(worktabs.withdraw_tab, WS, actor)})
 
 
 def _page_no(signature: tuple) -> int:
@@ -49,18 +45,18 @@ def _page_no(signature: tuple) -> int:
 
 
 def _verify(actor: Actor) -> None:
-    status = st.radio(tr("verify.status"), STATUSES, format_func=lambda s: tr(f"worklist.status.{s}"),
-                      horizontal=True, key=f"{WS}.status")
     chosen = workspace.filters(WS)
-    cols = st.columns([2, 1, 2])
-    sort = cols[0].selectbox(tr("verify.sort"), SORTS, format_func=lambda s: tr(f"worklist.sort.{s}"),
+    cols = st.columns([3, 2, 1, 1], vertical_alignment="bottom")
+    status = cols[0].radio(tr("verify.status"), STATUSES, format_func=lambda s: tr(f"worklist.status.{s}"),
+                           horizontal=True, key=f"{WS}.status")
+    sort = cols[1].selectbox(tr("verify.sort"), SORTS, format_func=lambda s: tr(f"worklist.sort.{s}"),
                              key=f"{WS}.sort")
-    descending = cols[1].toggle(tr("verify.descending"), key=f"{WS}.descending")
+    descending = cols[2].toggle(tr("verify.descending"), key=f"{WS}.descending")
     filters = {k: chosen[k] for k in ("year", "level", "series")}
     page_no = _page_no((status, *filters.values(), sort, descending))
     result = unit_desk.verification_page(db.engine(), actor, status, **filters, sort=sort, descending=descending,
                                          page=page_no, page_size=PAGE_SIZE)
-    with cols[2]:
+    with cols[3]:
         if status == "pending":
             worktabs.export_button(WS, actor, **filters)
         else:
@@ -70,9 +66,16 @@ def _verify(actor: Actor) -> None:
         return
     worktabs.work_table(f"{WS}.table", result.rows, step=status != "pending")
     worktabs.pager(WS, "page_no", page_no, result.total, PAGE_SIZE)
+    left, right = st.columns(2, gap="large")
+    with left:
+        picked = _single(actor, result.rows)
     if status == "pending":
-        _batch(actor, result.rows)
-    _single(actor, result.rows)
+        with right:
+            _batch(actor, result.rows)
+    if picked is not None:
+        if picked in {r.id for r in result.rows if r.is_supplement}:
+            st.info(tr("worklist.supplement"))
+        workspace.detail(WS, actor, picked)
 
 
 def _batch(actor: Actor, rows: list[WorkRow]) -> None:
@@ -100,7 +103,8 @@ def _approve_all(actor: Actor, pending: dict) -> None:
                      tr("verify.batch_done", count=len(pending["ids"])))
 
 
-def _single(actor: Actor, rows: list[WorkRow]) -> None:
+def _single(actor: Actor, rows: list[WorkRow]) -> int | None:
+    """The one declaration to open (kept open after it left the list, to see where it went)."""
     st.markdown(f"#### {tr('verify.single_title')}")
     by_id = {r.id: r for r in rows}
     labels: dict[int | None, str] = {None: tr("ws.select_none"), **{i: worktabs.row_label(r) for i, r in by_id.items()}}
@@ -109,10 +113,6 @@ def _single(actor: Actor, rows: list[WorkRow]) -> None:
         labels[current] = f"#{current}"  # it left this list (acted on): keep it open to see where it went
     if current not in labels:
         st.session_state[f"{WS}.pick"] = None
-    picked = st.selectbox(tr("ws.select"), list(labels), format_func=labels.get, key=f"{WS}.pick",
-                          on_change=lambda: st.session_state.pop(f"{WS}.pending", None))
-    if picked is None:
-        return
-    if picked in by_id and by_id[picked].is_supplement:
-        st.info(tr("worklist.supplement"))
-    workspace.detail(WS, actor, picked)
+    return st.selectbox(tr("ws.select"), list(labels), format_func=labels.get, key=f"{WS}.pick",
+                        placeholder=tr("ws.select_none"),
+                        on_change=lambda: st.session_state.pop(f"{WS}.pending", None))

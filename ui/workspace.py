@@ -44,12 +44,8 @@ def render(ws: str, *, tabs: dict[str, Callable[[Actor], None]] | None = None, e
     if not tabs:
         inbox_view(ws, actor, export)
         return
-    views = st.tabs([tr("ws.tab.inbox"), *tabs])
-    with views[0]:
-        inbox_view(ws, actor, export)
-    for view, draw in zip(views[1:], tabs.values()):
-        with view:
-            draw(actor)
+    worktabs.show_tabs(ws, {tr("ws.tab.inbox"): partial(inbox_view, ws, actor, export),
+                            **{label: partial(draw, actor) for label, draw in tabs.items()}})
 
 
 def inbox_view(ws: str, actor: Actor, export: bool = False) -> None:

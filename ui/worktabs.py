@@ -26,6 +26,22 @@ from ui.i18n import lang, show_error, tr
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# --- tabs ------------------------------------------------------------------------------------------
+
+def show_tabs(ws: str, drawers: dict[str, Callable[[], None]]) -> None:
+    """Tabs that keep the one chosen across reruns (``<ws>.tab``) and run only its content."""
+    views = st.tabs(list(drawers), key=f"{ws}.tab", on_change="rerun")
+    for view, draw in zip(views, drawers.values()):
+        if view.open is not False:
+            with view:
+                draw()
+
+
+def go_to_tab(ws: str, label: str) -> None:
+    """From a callback: open this tab on the next run."""
+    st.session_state[f"{ws}.tab"] = label
+
+
 # --- export ----------------------------------------------------------------------------------------
 
 def export_button(ws: str, actor: Actor, **filters: Any) -> None:
@@ -126,7 +142,8 @@ def work_table(key: str, rows: list[WorkRow], *, step: bool = False, who: bool =
 
 
 def row_label(r: WorkRow) -> str:
-    mark = f" · {tr('worklist.supplement_mark')}" if r.is_supplement else ""
+    shown = r.is_supplement and r.state != "supplement_verify"  # that state's name says it already
+    mark = f" · {tr('worklist.supplement_mark')}" if shown else ""
     return f"#{r.id} {r.applicant_name} · {tr(f'state.{r.state}')}{mark}"
 
 

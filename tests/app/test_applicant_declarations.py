@@ -8,7 +8,7 @@ from core.i18n import t
 from core.pledge import PLEDGE_TEXT
 from db.demo import DEMO_PASSWORD
 from db.demo.plan import DEMO_RETURN_REASON
-from db.models import Attachment, Declaration, DeclarationRecord
+from db.models import Account, Attachment, AuditEvent, Declaration, DeclarationRecord
 from db.session import make_engine, read_session
 from tests.app.support import assert_ok, errors, sign_in, start
 
@@ -165,3 +165,55 @@ def test_the_returned_declaration_shows_the_reason_in_its_timeline_and_is_edited
     at.button(key=f"{P}.confirm_yes").click().run()
     assert_ok(at)
     assert _state(app_db, returned) == "unit_verify"
+
+
+def _applicant_in(url: str, state: str) -> tuple[str, int]:
+    """(login name, declaration id) of a demo applicant whose declaration is in this state."""
+    with _db(url) as s:
+        return s.execute(select(Account.login_name, Declaration.id)
+                         .join(Account, Account.person_id == Declaration.applicant_person_id)
+                         .where(Declaration.state == state, Declaration.flow == "review")
+                         .order_by(Declaration.id).limit(1)).one()
+
+
+def _workspace_of(login_name: str):
+    at = sign_in(start(), login_name, DEMO_PASSWORD)
+    at.switch_page(f"pages/{P}.py").run()
+    assert_ok(at)
+    return at
+
+
+def test_after_a_failed_policy_review_the_applicant_adds_a_sealed_supplement_and_resubmits(app_db):
+    login_name, declaration_id = _applicant_in(app_db, "supplement")
+    at = _workspace_of(login_name)
+    _open(at, "supplement")
+    assert t("notice.supplement") in [i.value for i in at.info]
+    assert not [b for b in at.button if b.key == f"{P}.education.add.submit"]  # only the supplement section
+    at.text_input(key=f"{P}.supplement.add.title").input("继续教育学时证明")
+    at.text_area(key=f"{P}.supplement.add.description").input("补充近三年继续教育学时证明，已加盖单位公章")
+    at.checkbox(key=f"{P}.supplement.add.sealed_by_unit").check()
+    at.button(key=f"{P}.supplement.add.submit").click().run()
+    assert_ok(at)
+    with _db(app_db) as s:
+        record = s.scalar(select(DeclarationRecord.id).where(DeclarationRecord.declaration_id == declaration_id,
+                                                             DeclarationRecord.module == "supplement"))
+    at.file_uploader(key=f"{P}.r{record}.file0").upload("补充材料（盖章）.png", PNG, "image/png").run()
+    at.button(key=f"{P}.r{record}.upload").click().run()
+    assert_ok(at)
+    at.button(key=f"{P}.act.resubmit").click().run()
+    at.button(key=f"{P}.confirm_yes").click().run()
+    assert_ok(at)
+    assert _state(app_db, declaration_id) == "supplement_verify"
+
+
+def test_after_a_failed_re_examination_nothing_can_be_done_but_declaring_anew(app_db):
+    with _db(app_db) as s:
+        login_name, declaration_id = s.execute(
+            select(Account.login_name, Declaration.id)
+            .join(Account, Account.person_id == Declaration.applicant_person_id)
+            .join(AuditEvent, AuditEvent.declaration_id == Declaration.id)
+            .where(Declaration.state == "terminated", AuditEvent.action == "fail").limit(1)).one()
+    at = _workspace_of(login_name)
+    _open(at, "terminated")
+    assert t("notice.terminated_recheck") in [i.value for i in at.info]
+    assert not [b for b in at.button if b.key.startswith(f"{P}.act.")]

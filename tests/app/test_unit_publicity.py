@@ -15,10 +15,14 @@ from tests.app.support import assert_ok, errors, sign_in, start
 WS = "unit_publicity"
 
 
-def _open():
+def _open(tab: str | None = None):
     at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
     at.switch_page(f"pages/{WS}.py").run()
     assert_ok(at)
+    if tab:
+        at.session_state[f"{WS}.tab"] = t(tab)
+        at.run()
+        assert_ok(at)
     return at
 
 
@@ -72,7 +76,7 @@ def test_a_too_short_period_is_refused_with_the_earliest_end(app_db):
 
 
 def test_the_notice_can_be_edited_while_running(app_db):
-    at = _open()
+    at = _open("publicity.tab.batches")
     batch_id, _ = _open_batch_with_objection(app_db)
     at.selectbox(key=f"{WS}.batch").select(batch_id).run()
     at.text_input(key=f"{WS}.edit_title.{batch_id}").input("更正后的公示标题")
@@ -82,7 +86,7 @@ def test_the_notice_can_be_edited_while_running(app_db):
 
 
 def test_an_objection_is_dismissed_with_a_reason_after_confirmation(app_db):
-    at = _open()
+    at = _open("publicity.tab.batches")
     batch_id, objection_id = _open_batch_with_objection(app_db)
     at.selectbox(key=f"{WS}.batch").select(batch_id).run()
     assert set(at.radio(key=f"{WS}.outcome").options) >= {t("objection.outcome.dismiss")}
@@ -98,7 +102,7 @@ def test_an_objection_is_dismissed_with_a_reason_after_confirmation(app_db):
 
 
 def test_an_ended_batch_completes_and_reports_what_had_left(app_db):
-    at = _open()
+    at = _open("publicity.tab.batches")
     with read_session(make_engine(app_db)) as s:
         ended = s.scalar(select(PublicityBatch.id).where(
             PublicityBatch.owner_unit_id == 25, PublicityBatch.status == "published",

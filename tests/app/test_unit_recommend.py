@@ -53,6 +53,8 @@ def test_recommend_needs_the_proof_then_reports_all_after_confirmation(app_db):
 
 def test_a_unit_applies_for_a_reporting_path_and_the_target_approves_it(app_db):
     at = _open()
+    at.session_state[f"{WS}.tab"] = t("tab.paths")
+    at.run()
     at.selectbox(key=f"{WS}.path_series").select("health")
     at.selectbox(key=f"{WS}.path_level").select("intermediate").run()
     at.text_input(key=f"{WS}.path_search").input("省人力资源").run()
@@ -70,6 +72,8 @@ def test_a_unit_applies_for_a_reporting_path_and_the_target_approves_it(app_db):
 
     hr = sign_in(start(), "demo_prov_hr", DEMO_PASSWORD)
     hr.switch_page("pages/relay.py").run()
+    hr.session_state["relay.tab"] = t("tab.paths")
+    hr.run()
     hr.selectbox(key="relay.path_pick").select(path_id)
     hr.button(key="relay.path_approve").click().run()
     hr.button(key="relay.path_decide.yes").click().run()

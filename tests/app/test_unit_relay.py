@@ -42,6 +42,10 @@ def test_each_relay_inbox_renders_with_its_tabs_and_an_export_button(app_db, log
     assert at.get("download_button")
     labels = [tab.label for tab in at.tabs]
     assert t("ws.tab.inbox") in labels and t("tab.withdraw") in labels
+    for label in labels[1:]:
+        at.session_state[f"{ws}.tab"] = label
+        at.run()
+        assert_ok(at)
 
 
 def test_the_department_approves_then_withdraws_while_the_next_holder_has_not_acted(app_db):
@@ -55,6 +59,8 @@ def test_the_department_approves_then_withdraws_while_the_next_holder_has_not_ac
     assert_ok(at)
     after = _row(app_db, declaration_id)
     assert after.holder_unit_id != before.holder_unit_id  # passed up the chain
+    at.session_state["relay.tab"] = t("tab.withdraw")
+    at.run()
     assert any(o.startswith(f"#{declaration_id} ") for o in at.selectbox(key="relay.withdraw_pick").options)
     at.selectbox(key="relay.withdraw_pick").select(declaration_id).run()
     at.button(key="relay.withdraw").click().run()

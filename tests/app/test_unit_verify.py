@@ -29,7 +29,8 @@ def test_the_pending_list_renders_with_supplements_marked_and_an_export_button(a
     assert at.title[0].value == t(f"ws.{WS}")
     picks = at.multiselect(key=f"{WS}.chosen").options
     assert len(picks) == 7  # 5 in unit_verify + 2 supplements in the demo unit
-    assert sum(t("worklist.supplement_mark") in p for p in picks) == 2
+    assert sum(t("state.supplement_verify") in p for p in picks) == 2
+    assert sum(t("worklist.supplement_mark") == v for d in at.dataframe for v in d.value.astype(str).values.ravel()) == 2
     assert at.get("download_button")  # the Excel export
     assert t("worklist.page_of", n=1, m=1, total=7) in [c.value for c in at.caption]
 
@@ -93,3 +94,25 @@ def test_the_returned_and_withdraw_tabs_render(app_db):
     at = _open(app_db)
     labels = [tab.label for tab in at.tabs]
     assert t("tab.returned") in labels and t("tab.withdraw") in labels
+    at.session_state[f"{WS}.tab"] = t("tab.returned")
+    at.run()
+    assert any(d.value.shape[0] for d in at.dataframe)  # the demo unit has returned declarations
+    at.session_state[f"{WS}.tab"] = t("tab.withdraw")
+    at.run()
+    assert at.selectbox(key=f"{WS}.withdraw_pick").options
+
+
+def test_an_approved_declaration_can_be_withdrawn_from_the_withdraw_tab(app_db):
+    at = _open(app_db)
+    at.selectbox(key=f"{WS}.pick").select(3).run()
+    at.button(key=f"{WS}.act.approve").click().run()
+    at.button(key=f"{WS}.confirm_yes").click().run()
+    assert _states(app_db, [3]) == {3: "unit_publicity"}
+    at.session_state[f"{WS}.tab"] = t("tab.withdraw")
+    at.run()
+    at.selectbox(key=f"{WS}.withdraw_pick").select(3).run()
+    at.button(key=f"{WS}.withdraw").click().run()
+    assert _states(app_db, [3]) == {3: "unit_publicity"}  # not before "yes"
+    at.button(key=f"{WS}.withdraw.yes").click().run()
+    assert_ok(at)
+    assert _states(app_db, [3]) == {3: "unit_verify"}

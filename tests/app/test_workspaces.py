@@ -16,7 +16,7 @@ EXPECTED = {
     "demo_county_hr": ["relay", "filing"],
     "demo_city_hr": ["relay", "filing"],
     "demo_prov_hr": ["relay", "filing"],
-    "demo_committee_op": ["material_receipt", "committee_publicity", "filing"],
+    "demo_committee_op": ["material_receipt", "committee_publicity", "filing", "reviewer_accounts"],
     "demo_reviewer": ["policy_review"],
     "demo_expert": [], "demo_leader": [], "demo_chair": [], "demo_vice_chair": [], "demo_member": [],
 }
@@ -39,7 +39,7 @@ def test_a_demo_user_sees_exactly_their_workspaces_and_each_page_renders(app_db,
     expected = ["home", *EXPECTED[login_name], "password"]
     assert nav(at) == expected
     assert nav(at)[1:-1] == [w.id for w in workspaces_for([actor])]
-    assert registered_url_paths(at) == {"", "change-password", *(f"ws-{w.replace('_', '-')}"
+    assert registered_url_paths(at) == {"", "change-password", "public-notices", *(f"ws-{w.replace('_', '-')}"
                                                                  for w in EXPECTED[login_name])}
     for workspace_id in EXPECTED[login_name]:
         at.switch_page(f"pages/{workspace_id}.py").run()

@@ -19,10 +19,14 @@ def test_the_applicant_opens_a_draft_and_sees_every_submit_problem_listed(page, 
     page.get_by_role("tab", name="申报材料").click()
     page.get_by_text("工作总结（1）").click()
     page.get_by_role("button", name="删除本条").last.click()
-    page.get_by_text("已删除").first.wait_for()
+    page.get_by_text("工作总结（0）").wait_for()
 
     page.get_by_role("tab", name="提交申报").click()
     page.get_by_text("提交前还需完成以下 1 项").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载申报表（PDF）").click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
     page.get_by_role("button", name="提交申报").click()
     page.get_by_text("诚信承诺书原文").wait_for()
     page.get_by_role("button", name="提交", exact=True).click()

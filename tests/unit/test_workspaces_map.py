@@ -6,11 +6,11 @@ from core.workspaces import WORKSPACES, may_use, shown_actions, workspaces_for
 
 EXPECTED = {
     "applicant": ["my_declarations"],
-    "unit_admin": ["unit_accounts"],
+    "unit_admin": ["unit_accounts", "org_admin", "audit_log"],
     "unit_operator": ["unit_verify", "unit_publicity", "unit_recommend"],
-    "dept_operator": ["relay"],
-    "hr_operator": ["relay", "filing"],
-    "committee_operator": ["material_receipt", "committee_publicity", "filing"],
+    "dept_operator": ["relay", "org_admin"],
+    "hr_operator": ["relay", "filing", "org_admin", "authority", "audit_log"],
+    "committee_operator": ["material_receipt", "committee_publicity", "filing", "authority", "reviewer_accounts"],
     "policy_reviewer": ["policy_review"],
     "expert": [], "group_leader": [], "chair": [], "vice_chair": [], "committee_member": [],
 }
@@ -27,7 +27,8 @@ def test_each_role_gets_exactly_its_workspaces(role):
 
 def test_several_contexts_get_the_union_in_menu_order_each_once():
     spaces = workspaces_for([_actor("hr_operator"), _actor("committee_operator"), _actor("dept_operator")])
-    assert [w.id for w in spaces] == ["relay", "material_receipt", "committee_publicity", "filing"]
+    assert [w.id for w in spaces] == ["relay", "material_receipt", "committee_publicity", "filing", "org_admin",
+                                      "authority", "audit_log", "reviewer_accounts"]
 
 
 def test_every_workspace_has_a_page_file_and_a_title_in_the_catalogue():

@@ -1,0 +1,150 @@
+"""The public portal: running public notices only, only the fields rules.md allows, gone after the
+period; objections by anyone, rate-limited, landing with the unit that owns the notice."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.orm import Session
+
+from core import portal
+from core.errors import NotFound
+from core.objections import list_objections
+from core.publicity_view import default_notice, NoticeEntry
+from db.models import Declaration, Person, PublicityBatch, PublicityItem
+from db.session import unit_of_work
+from tests.integration.unit_support import AFTER, DURING, END, START, at, declarations, publicized, run
+from tests.world import LEVEL, SERIES, SPECIALTY, YEAR, World
+
+TEXT = "该申报人的业绩材料与实际不符"
+
+
+@pytest.fixture
+def running(engine):
+    with unit_of_work(engine) as s:
+        w = World.build(s)
+        ids = declarations(w, 2, "unit_publicity")
+        batch = publicized(w, ids)
+    return w, ids, batch
+
+
+def _notices(engine, day, search=None):
+    with unit_of_work(engine) as s:
+        return portal.public_notices(s, day, search)
+
+
+def test_a_running_public_notice_is_listed_and_vanishes_after_its_period(engine, running):
+    w, ids, batch = running
+    assert [n.id for n in _notices(engine, DURING)] == [batch]
+    assert _notices(engine, START - dt.timedelta(days=1)) == [] and _notices(engine, AFTER) == []
+    with unit_of_work(engine) as s:
+        notice = portal.public_notice(s, batch, END)
+        assert notice.owner == "市建筑设计院" and len(notice.entries) == 2
+        assert all(tuple(e) == portal.ENTRY_FIELDS for e in notice.entries)
+        assert notice.entries[0]["employer"] == "市建筑设计院" and notice.entries[0]["level"] == "副高级"
+        with pytest.raises(NotFound):
+            portal.public_notice(s, batch, AFTER)
+
+
+def test_search_by_name_or_unit_and_internal_notices_stay_internal(engine, running):
+    w, ids, batch = running
+    assert [n.id for n in _notices(engine, DURING, "申报人")] == [batch]
+    assert [n.id for n in _notices(engine, DURING, "设计院")] == [batch]
+    assert _notices(engine, DURING, "无此人") == []
+    with unit_of_work(engine) as s:
+        s.get(PublicityBatch, batch).is_public = False
+    assert _notices(engine, DURING) == []
+
+
+def _object(engine, w, batch, d, client="browser-1", contact="13912345678", day=DURING, hour=2):
+    return run(engine, w, lambda w: portal.raise_public_objection(
+        w.session, batch, d, "王五", contact, TEXT, portal.client_key(client, contact), now=at(day, hour), today=day))
+
+
+def test_anyone_may_object_and_it_lands_with_the_owning_unit(engine, running):
+    w, ids, batch = running
+    objection = _object(engine, w, batch, ids[0])
+    with unit_of_work(engine) as s:
+        rows = list_objections(s, w.actor("unit_op"))
+        assert [(r.id, r.declaration_id, r.batch_id) for r in rows] == [(objection, ids[0], batch)]
+        assert list_objections(s, w.actor("sibling_op")) == []
+    with pytest.raises(NotFound):
+        _object(engine, w, batch, ids[0], day=AFTER)
+    with pytest.raises(NotFound):
+        _object(engine, w, batch + 99, ids[0])
+
+
+def test_objections_are_rate_limited_per_client_per_contact_and_per_declaration(engine, running):
+    w, ids, batch = running
+    for _ in range(portal.PER_CLIENT_HOUR):
+        _object(engine, w, batch, ids[0])
+    with pytest.raises(portal.RateLimited):
+        _object(engine, w, batch, ids[0])
+    _object(engine, w, batch, ids[0], hour=4)  # an hour later the client may again
+    with pytest.raises(portal.RateLimited):  # a new browser, the same contact
+        for n in range(portal.PER_CONTACT_HOUR + 1):
+            _object(engine, w, batch, ids[1], client=f"other-{n}", hour=6)
+    sent = 0
+    with pytest.raises(portal.RateLimited):
+        for n in range(portal.PER_DECLARATION_DAY + 1):
+            _object(engine, w, batch, ids[1], client=f"c{n}", contact=f"1390000{n:04d}", day=END, hour=1 + n % 12)
+            sent += 1
+    assert sent == portal.PER_DECLARATION_DAY  # the earlier ones were days before
+
+
+# --- property: nothing personal on the portal -------------------------------------------------------
+
+CHINESE = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=2, max_size=4)
+ID_NUMBER = st.from_regex(r"[1-6]\d{16}[\dX]", fullmatch=True)
+PHONE = st.from_regex(r"1[3-9]\d{9}", fullmatch=True)
+PEOPLE = st.lists(st.tuples(CHINESE, ID_NUMBER, PHONE), min_size=1, max_size=4, unique_by=lambda p: p[1])
+
+
+@pytest.fixture
+def base(sqlite_only):
+    with unit_of_work(sqlite_only) as s:
+        w = World.build(s)
+    return sqlite_only, w
+
+
+def _render(n: portal.PublicNotice) -> str:
+    return "\n".join([n.title, n.body, n.owner, *(str(v) for e in n.entries for v in e.values())])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=PEOPLE)
+def test_portal_text_never_contains_an_id_number_or_a_phone(base, people):
+    engine, w = base
+    today = dt.date.today()
+    with Session(engine) as s:
+        ids = []
+        for name, id_number, phone in people:
+            person = Person(name=name, id_number=id_number, phone=phone, unit_id=w.units["employer"])
+            s.add(person)
+            s.flush()
+            d = Declaration(flow="review", applicant_person_id=person.id, unit_id=w.units["employer"], year=YEAR,
+                            level_code=LEVEL, series_code=SERIES, specialty_code=SPECIALTY, state="unit_publicity",
+                            holder_unit_id=w.units["employer"], committee_id=w.committee_id, relay_route=[])
+            s.add(d)
+            s.flush()
+            ids.append(d.id)
+        entries = [NoticeEntry(name, "工程", "土木建筑工程", "副高级") for name, _, _ in people]
+        notice = default_notice("市建筑设计院", entries, today, today + dt.timedelta(days=7))
+        typed = " ".join(f"联系人电话{phone}，身份证{idn}" for _, idn, phone in people)  # an operator's slip
+        batch = PublicityBatch(kind="unit", owner_unit_id=w.units["employer"], title=notice.title,
+                               body=notice.body + typed, starts_on=today, ends_on=today + dt.timedelta(days=7),
+                               status="published", is_public=True)
+        s.add(batch)
+        s.flush()
+        s.add_all(PublicityItem(batch_id=batch.id, declaration_id=d) for d in ids)
+        s.flush()
+        listed = portal.public_notices(s, today, people[0][0])
+        text = _render(portal.public_notice(s, batch.id, today)) + "".join(r.title for r in listed)
+        s.rollback()
+    assert batch.id in [r.id for r in listed]
+    for name, id_number, phone in people:
+        assert name in text
+        assert id_number not in text and id_number[:-1] not in text and phone not in text

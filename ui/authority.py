@@ -1,0 +1,94 @@
+"""Workspace 评审权备案 (issue 6): a committee organizer files a committee's review authority (series,
+levels, region, year, term, number of experts) and follows its status; the HR bureau of the region
+approves or rejects. Only approved committees are offered to declarations and relay."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from core import admin_desk
+from core.admin_desk import authority
+from core.authority import AuthorityForm
+from core.declaration_choices import choices_levels, choices_series
+from core.errors import DomainError
+from core.unit_registration import region_bureaus
+from core.workflow import Actor
+from core.workspaces import may_use
+from ui import db, state
+from ui.i18n import lang, show_error, tr
+
+WS = "authority"
+
+
+def _run(action: Callable[[], object]) -> None:
+    try:
+        action()
+    except DomainError as error:
+        show_error(error)
+        return
+    state.flash("success", tr("accounts.done"))
+    st.rerun()
+
+
+def render() -> None:
+    actor = state.actor()
+    st.title(tr(f"ws.{WS}"))
+    if not may_use(actor, WS):
+        st.error(tr("error.not_found"))
+        return
+    state.show_flash()
+    if actor.role == "hr_operator":
+        _decide(actor)
+    else:
+        _apply(actor)
+        _table(admin_desk.read(db.engine(), authority.own_filings, actor), f"{WS}.own")
+
+
+def _table(rows, key: str) -> None:
+    if not rows:
+        st.info(tr("authority.none"))
+        return
+    st.dataframe(pd.DataFrame([{
+        tr("authority.col_name"): r.name, tr("authority.col_organizer"): r.organizer,
+        tr("authority.col_series"): r.series_code, tr("authority.col_levels"): "、".join(r.level_codes),
+        tr("authority.col_year"): r.year, tr("authority.col_term"): r.term,
+        tr("authority.col_experts"): r.expert_count, tr("authority.col_status"): tr(f"authority.status.{r.status}"),
+    } for r in rows]), hide_index=True, key=key)
+
+
+def _apply(actor: Actor) -> None:
+    engine = db.engine()
+    name_col = 1 if lang() == "zh" else 2
+    series = {c[0]: c[name_col] for c in admin_desk.read(engine, choices_series)}
+    levels = {c[0]: c[name_col] for c in admin_desk.read(engine, choices_levels)}
+    bureaus = dict(admin_desk.read(engine, region_bureaus))
+    year = dt.date.today().year
+    with st.expander(tr("authority.apply_title"), expanded=True):
+        name = st.text_input(tr("authority.col_name"), key=f"{WS}.name", max_chars=100)
+        series_code = st.selectbox(tr("authority.col_series"), list(series), format_func=series.get, key=f"{WS}.series")
+        level_codes = st.multiselect(tr("authority.col_levels"), list(levels), format_func=levels.get, key=f"{WS}.levels")
+        region = st.selectbox(tr("authority.region"), list(bureaus), format_func=bureaus.get, key=f"{WS}.region")
+        filed_year = st.number_input(tr("authority.col_year"), min_value=2000, max_value=2100, value=year,
+                                     key=f"{WS}.year")
+        start = st.date_input(tr("authority.term_start"), value=dt.date(year, 1, 1), key=f"{WS}.term_start")
+        end = st.date_input(tr("authority.term_end"), value=dt.date(year + 2, 12, 31), key=f"{WS}.term_end")
+        experts = st.number_input(tr("authority.col_experts"), min_value=0, max_value=999, value=25, key=f"{WS}.experts")
+        if st.button(tr("authority.submit"), key=f"{WS}.submit", type="primary"):
+            form = AuthorityForm(name, series_code, tuple(level_codes), region, int(filed_year), start, end, int(experts))
+            _run(lambda: admin_desk.write(engine, authority.apply, actor, form))
+
+
+def _decide(actor: Actor) -> None:
+    engine = db.engine()
+    rows = admin_desk.read(engine, authority.pending_for, actor)
+    _table(rows, f"{WS}.pending")
+    for r in rows:
+        cols = st.columns([3, 1, 1])
+        opinion = cols[0].text_input(tr("authority.opinion", name=r.name), key=f"{WS}.opinion_{r.id}", max_chars=200)
+        if cols[1].button(tr("uadmin.accept"), key=f"{WS}.ok_{r.id}"):
+            _run(lambda i=r.id, o=opinion: admin_desk.write(engine, authority.decide, actor, i, True, o))
+        if cols[2].button(tr("uadmin.reject"), key=f"{WS}.no_{r.id}"):
+            _run(lambda i=r.id, o=opinion: admin_desk.write(engine, authority.decide, actor, i, False, o))

@@ -1,0 +1,174 @@
+"""The committee's publicities (001 §6.2.7/§6.2.8): a new failed-review, candidate or result list from the
+declarations waiting for it — title and text from the template (unit, year, series, specialty, period,
+supplement deadline), editable — then publish, edit until it ends, resolve objections, complete.
+
+Every step is one core.committee_publicity call; publishing, discarding and completing ask first.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from core import committee_publicity as cp
+from core import desk, unit_desk
+from core.errors import DomainError
+from core.publicity import KINDS
+from core.workdays import earliest_end
+from core.workflow import Actor
+from ui import db, worktabs
+from ui.i18n import lang, show_error, tr
+from ui.publicity_objections import objections_section
+
+WS = "committee_publicity"
+KIND, BATCH = f"{WS}.kind", f"{WS}.batch"
+
+
+def _kind_picker(key: str) -> str:
+    return st.radio(tr("review.kind_pick"), list(cp.COMMITTEE_KINDS), key=key, horizontal=True,
+                    format_func=lambda k: tr(f"publicity.kind.{k}"))
+
+
+def _earliest(start: dt.date) -> dt.date:
+    try:
+        return earliest_end(start)
+    except DomainError:
+        return start + dt.timedelta(days=7)
+
+
+def create_tab(actor: Actor) -> None:
+    worktabs.show_outcome(WS)
+    kind = _kind_picker(KIND)
+    page = desk.load_inbox(db.engine(), actor, WS, limit=500)
+    rows = [r for r in page.rows if r.state == KINDS[kind].state]
+    busy = cp.in_open_batches(db.engine(), actor, kind)
+    free = {r.id: r for r in rows if r.id not in busy}
+    if not free:
+        st.info(tr("publicity.none_waiting"))
+        return
+    key = f"{WS}.chosen.{kind}"
+    st.session_state[key] = [i for i in st.session_state.get(key, []) if i in free]
+    ids = st.multiselect(tr("publicity.pick"), list(free), key=key, placeholder=tr("ws.pick_placeholder"),
+                         format_func=lambda i: f"#{i} {free[i].applicant_name} · {free[i].unit_name}")
+    today = unit_desk.today()
+    cols = st.columns(3)
+    start = cols[0].date_input(tr("publicity.start"), value=today, min_value=today, key=f"{WS}.start")
+    end = cols[1].date_input(tr("publicity.end"), value=_earliest(start), min_value=today, key=f"{WS}.end")
+    deadline = cols[2].date_input(tr("review.deadline"), value=end + dt.timedelta(days=7), key=f"{WS}.deadline") \
+        if kind == "failed_review" else None
+    st.button(tr("review.fill"), key=f"{WS}.fill", disabled=not ids, on_click=_fill,
+              args=(actor, kind, ids, start, end, deadline))
+    st.toggle(tr("publicity.public"), key=f"{WS}.public", value=True)
+    st.text_input(tr("publicity.title"), key=f"{WS}.title")
+    st.text_area(tr("publicity.body"), key=f"{WS}.body", height=300)
+    st.button(tr("publicity.create"), key=f"{WS}.create", type="primary", on_click=_do_create,
+              args=(actor, kind))
+
+
+def _fill(actor: Actor, kind: str, ids: list[int], start, end, deadline) -> None:
+    try:
+        notice = cp.notice(db.engine(), actor, kind, ids, start, end, deadline, lang())
+    except DomainError as error:
+        st.session_state[f"{WS}.error"] = error
+        return
+    st.session_state[f"{WS}.title"], st.session_state[f"{WS}.body"] = notice.title, notice.body
+
+
+def _do_create(actor: Actor, kind: str) -> None:
+    get = st.session_state.get
+    try:
+        batch_id = cp.create(db.engine(), actor, kind, list(get(f"{WS}.chosen.{kind}") or []), get(f"{WS}.title") or "",
+                             get(f"{WS}.body") or "", get(f"{WS}.start"), get(f"{WS}.end"), bool(get(f"{WS}.public", True)))
+    except DomainError as error:
+        st.session_state[f"{WS}.error"] = error
+        return
+    st.session_state[f"{WS}.chosen.{kind}"] = []
+    st.session_state[f"{WS}.batch_kind"] = kind
+    st.session_state[BATCH] = batch_id
+    st.session_state[f"{WS}.title"], st.session_state[f"{WS}.body"] = "", ""
+    st.session_state[f"{WS}.created_flash"] = batch_id
+    worktabs.go_to_tab(WS, tr("publicity.tab.batches"))
+
+
+def _status(b, today: dt.date) -> str:
+    if b.status == "published" and b.starts_on > today:
+        return tr("publicity.status.scheduled")
+    if b.status == "published" and b.ends_on < today:
+        return tr("publicity.status.ended")
+    return tr(f"publicity.status.{b.status}")
+
+
+def batches_tab(actor: Actor) -> None:
+    created = st.session_state.pop(f"{WS}.created_flash", None)
+    if created:
+        st.success(tr("publicity.created", id=created))
+    kind = _kind_picker(f"{WS}.batch_kind")
+    rows, today = cp.batches(db.engine(), actor, kind), unit_desk.today()
+    if not rows:
+        st.info(tr("publicity.no_batches"))
+        return
+    st.dataframe(pd.DataFrame([{
+        tr("col.id"): b.id, tr("publicity.title"): b.title, tr("publicity.start"): b.starts_on.isoformat(),
+        tr("publicity.end"): b.ends_on.isoformat(), tr("col.state"): _status(b, today),
+        tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
+    } for b in rows]), hide_index=True, key=f"{WS}.batches")
+    labels = {b.id: f"#{b.id} {b.title} · {_status(b, today)}" for b in rows}
+    if st.session_state.get(BATCH) not in labels:
+        st.session_state[BATCH] = rows[0].id
+    _batch(actor, st.selectbox(tr("publicity.pick_batch"), list(labels), format_func=labels.get, key=BATCH), today)
+
+
+def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
+    try:
+        b = cp.batch(db.engine(), actor, batch_id)
+    except DomainError as error:
+        show_error(error)
+        return
+    st.subheader(f"#{b.id} {b.title}")
+    st.caption(tr("publicity.period", start=b.starts_on.isoformat(), end=b.ends_on.isoformat(), status=_status(b, today)))
+    st.dataframe(pd.DataFrame([{
+        tr("col.id"): i.declaration_id, tr("col.applicant"): i.applicant_name, tr("col.state"): tr(f"state.{i.state}"),
+        tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",
+    } for i in b.items]), hide_index=True, key=f"{WS}.items")
+    engine = db.engine()
+    if b.status == "draft":
+        cols = st.columns(2)
+        cols[0].button(tr("publicity.publish"), key=f"{WS}.publish", type="primary", on_click=worktabs.ask,
+                       args=(WS, "publish"), kwargs={"id": b.id})
+        cols[1].button(tr("publicity.discard"), key=f"{WS}.discard", on_click=worktabs.ask,
+                       args=(WS, "discard"), kwargs={"id": b.id})
+        worktabs.confirm(WS, "publish", tr("publicity.confirm_publish", id=b.id, title=b.title),
+                         lambda p: worktabs.attempt(WS, partial(cp.publish, engine, actor, p["id"]),
+                                                    tr("publicity.published", id=p["id"])))
+        worktabs.confirm(WS, "discard", tr("publicity.confirm_discard", id=b.id),
+                         lambda p: worktabs.attempt(WS, partial(cp.discard, engine, actor, p["id"]),
+                                                    tr("publicity.discarded", id=p["id"])))
+    if b.status in ("draft", "published") and b.ends_on >= today:
+        _edit(actor, b)
+    if b.status == "published":
+        _complete(actor, b, today)
+    objections_section(WS, actor, b.id)
+
+
+def _edit(actor: Actor, b) -> None:
+    with st.form(f"{WS}.edit_form"):
+        st.markdown(f"**{tr('publicity.edit')}**")
+        title = st.text_input(tr("publicity.title"), value=b.title, key=f"{WS}.edit_title.{b.id}")
+        body = st.text_area(tr("publicity.body"), value=b.body, key=f"{WS}.edit_body.{b.id}", height=260)
+        saved = st.form_submit_button(tr("publicity.save_notice"), key=f"{WS}.edit_save")
+    if saved:
+        worktabs.attempt(WS, partial(cp.edit_notice, db.engine(), actor, b.id, title, body),
+                         tr("publicity.notice_saved"))
+
+
+def _complete(actor: Actor, b, today: dt.date) -> None:
+    ended = b.ends_on < today
+    st.button(tr("action.complete_publicity"), key=f"{WS}.complete", type="primary", disabled=not ended,
+              on_click=worktabs.ask, args=(WS, "complete"), kwargs={"id": b.id})
+    if not ended:
+        st.caption(tr("publicity.complete_after", date=b.ends_on.isoformat()))
+    worktabs.confirm(WS, "complete", tr(f"review.confirm_complete.{b.kind}", id=b.id),
+                     lambda p: worktabs.attempt(WS, partial(cp.complete, db.engine(), actor, p["id"]),
+                                                tr("act.done", action=tr("action.complete_publicity"))))
