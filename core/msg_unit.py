@@ -203,6 +203,7 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "publicity.status.scheduled": ("未开始", "Scheduled"),
     "publicity.status.ended": ("公示期已结束（待完成）", "Ended (to complete)"),
     "paths.new": ("申请上报路径", "Apply for a reporting path"),
+    "publicity.held_ids": ("{text}：{ids}", "{text}: {ids}"),
 }
 
 MESSAGES_UNIT: dict[str, dict[str, str]] = {k: {"zh": zh, "en": en} for k, (zh, en) in _ENTRIES.items()}

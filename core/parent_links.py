@@ -49,7 +49,8 @@ def request_link(session: Session, actor: Actor, parent_unit_id: int, reason: st
     if session.scalar(select(UnitLinkRequest.id).where(UnitLinkRequest.child_unit_id == child.id,
                                                        UnitLinkRequest.status == "pending")) is not None:
         raise ValidationError("link.pending_exists")
-    row = UnitLinkRequest(child_unit_id=child.id, parent_unit_id=parent.id, reason=(reason or "").strip()[:1000] or None,
+    row = UnitLinkRequest(child_unit_id=child.id, parent_unit_id=parent.id,
+                          reason=(reason or "").strip()[:1000] or None,
                           requested_at=now)
     session.add(row)
     session.flush()

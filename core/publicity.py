@@ -23,6 +23,7 @@ from core import audit
 from core.batch import require_operator, unique_ids
 from core.errors import GuardFailed, InvalidAction, NotFound, ValidationError
 from core.transitions import act
+from core.scope import visible_declarations
 from core.workdays import check_period
 from core.workflow import Actor
 from db.base import utcnow
@@ -38,10 +39,11 @@ class PublicityKind:
     roles: frozenset[str]      # who creates, edits and completes it (operators of the owner unit)
 
 
+REVIEWER = "policy_reviewer"  # may run its own committee's failed-review and candidate lists (§6.2.7/§6.2.8)
 KINDS: dict[str, PublicityKind] = {
     "unit": PublicityKind("unit_publicity", frozenset({"unit_operator"})),
-    "failed_review": PublicityKind("failed_publicity", frozenset({"committee_operator"})),
-    "candidate": PublicityKind("candidate_publicity", frozenset({"committee_operator"})),
+    "failed_review": PublicityKind("failed_publicity", frozenset({"committee_operator", REVIEWER})),
+    "candidate": PublicityKind("candidate_publicity", frozenset({"committee_operator", REVIEWER})),
     "result": PublicityKind("result_publicity", frozenset({"committee_operator"})),
 }
 
@@ -72,7 +74,7 @@ def held_declarations(session: Session, actor: Actor, kind: str, ids: Iterable[i
     unit_id = require_operator(actor, spec.roles)
     wanted = unique_ids(ids)
     rows = {d.id: d for d in session.scalars(select(Declaration).where(
-        Declaration.id.in_(wanted), Declaration.holder_unit_id == unit_id))}
+        Declaration.id.in_(wanted), Declaration.holder_unit_id == unit_id, visible_declarations(session, actor)))}
     if len(rows) != len(wanted):
         raise NotFound()
     wrong = [i for i in wanted if rows[i].state != spec.state]
@@ -117,6 +119,8 @@ def create_batch(session: Session, actor: Actor, kind: str, ids: Iterable[int], 
     today = today or now.date()
     rows = held_declarations(session, actor, kind, ids)
     ids = [d.id for d in rows]
+    if actor.role == REVIEWER:
+        committee_id = actor.committee_id
     title, body = _clean_notice(title, body)
     _check_dates(start, end, today)
     _check_not_in_open_batch(session, kind, ids, today)
@@ -144,7 +148,8 @@ def access_batch(session: Session, actor: Actor, batch_id: int) -> PublicityBatc
     """The batch if the actor's unit owns it and the role may manage that kind; NotFound otherwise."""
     batch = session.get(PublicityBatch, batch_id)
     if batch is None or batch.kind not in KINDS or actor.role not in KINDS[batch.kind].roles \
-            or actor.unit_id is None or batch.owner_unit_id != actor.unit_id:
+            or actor.unit_id is None or batch.owner_unit_id != actor.unit_id \
+            or (actor.role == REVIEWER and batch.committee_id != actor.committee_id):
         raise NotFound()
     return batch
 

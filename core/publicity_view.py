@@ -136,4 +136,6 @@ def list_batches(session: Session, actor: Actor, kind: str = "unit", status: str
              .order_by(PublicityBatch.id.desc()))
     if status is not None:
         query = query.where(PublicityBatch.status == status)
+    if actor.role == "policy_reviewer":  # a reviewer runs only its own committee's lists
+        query = query.where(PublicityBatch.committee_id == actor.committee_id)
     return [BatchRow(*r) for r in session.execute(query)]

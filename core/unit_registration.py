@@ -152,7 +152,9 @@ def decide_unit(session: Session, actor: Actor, unit_id: int, approve: bool, now
     if unit.status != "pending":
         raise ValidationError("unitreg.not_pending")
     unit.status = "active" if approve else "rejected"
+    detail = {"uscc": unit.uscc}
     if not approve:
-        unit.uscc = None  # a rejected registration does not block registering the code again
+        unit.uscc = None  # a rejected registration does not block registering the code again (kept in the audit)
     audit.append(session, kind="admin", action="unit_approve" if approve else "unit_reject", at=now,
-                 account_id=actor.account_id, role=actor.role, unit_id=actor.unit_id, target=f"unit:{unit_id}")
+                 account_id=actor.account_id, role=actor.role, unit_id=actor.unit_id, target=f"unit:{unit_id}",
+                 detail=detail)

@@ -103,6 +103,8 @@ def _new_buttons(bound: bool) -> None:
 
 
 def _pick(info: desk.Overview) -> int | None:
+    if not info.rows:
+        return None
     labels = {None: tr("mine.pick_none"),
               **{r.id: f"#{r.id} {r.year} {_title(r)} · {tr(f'state.{r.state}')}" for r in info.rows}}
     if st.session_state.get(PICK) not in labels:

@@ -69,15 +69,18 @@ def _apply(actor: Actor) -> None:
     with st.expander(tr("authority.apply_title"), expanded=True):
         name = st.text_input(tr("authority.col_name"), key=f"{WS}.name", max_chars=100)
         series_code = st.selectbox(tr("authority.col_series"), list(series), format_func=series.get, key=f"{WS}.series")
-        level_codes = st.multiselect(tr("authority.col_levels"), list(levels), format_func=levels.get, key=f"{WS}.levels")
+        level_codes = st.multiselect(tr("authority.col_levels"), list(levels), format_func=levels.get,
+                                     key=f"{WS}.levels")
         region = st.selectbox(tr("authority.region"), list(bureaus), format_func=bureaus.get, key=f"{WS}.region")
         filed_year = st.number_input(tr("authority.col_year"), min_value=2000, max_value=2100, value=year,
                                      key=f"{WS}.year")
         start = st.date_input(tr("authority.term_start"), value=dt.date(year, 1, 1), key=f"{WS}.term_start")
         end = st.date_input(tr("authority.term_end"), value=dt.date(year + 2, 12, 31), key=f"{WS}.term_end")
-        experts = st.number_input(tr("authority.col_experts"), min_value=0, max_value=999, value=25, key=f"{WS}.experts")
+        experts = st.number_input(tr("authority.col_experts"), min_value=0, max_value=999, value=25,
+                                  key=f"{WS}.experts")
         if st.button(tr("authority.submit"), key=f"{WS}.submit", type="primary"):
-            form = AuthorityForm(name, series_code, tuple(level_codes), region, int(filed_year), start, end, int(experts))
+            form = AuthorityForm(name, series_code, tuple(level_codes), region, int(filed_year), start, end,
+                                 int(experts))
             _run(lambda: admin_desk.write(engine, authority.apply, actor, form))
 
 

@@ -26,8 +26,9 @@ WS = "committee_publicity"
 KIND, BATCH = f"{WS}.kind", f"{WS}.batch"
 
 
-def _kind_picker(key: str) -> str:
-    return st.radio(tr("review.kind_pick"), list(cp.COMMITTEE_KINDS), key=key, horizontal=True,
+def _kind_picker(actor: Actor, key: str) -> str:
+    kinds = [k for k in cp.COMMITTEE_KINDS if actor.role in KINDS[k].roles]
+    return st.radio(tr("review.kind_pick"), kinds, key=key, horizontal=True,
                     format_func=lambda k: tr(f"publicity.kind.{k}"))
 
 
@@ -40,7 +41,7 @@ def _earliest(start: dt.date) -> dt.date:
 
 def create_tab(actor: Actor) -> None:
     worktabs.show_outcome(WS)
-    kind = _kind_picker(KIND)
+    kind = _kind_picker(actor, KIND)
     page = desk.load_inbox(db.engine(), actor, WS, limit=500)
     rows = [r for r in page.rows if r.state == KINDS[kind].state]
     busy = cp.in_open_batches(db.engine(), actor, kind)
@@ -104,7 +105,7 @@ def batches_tab(actor: Actor) -> None:
     created = st.session_state.pop(f"{WS}.created_flash", None)
     if created:
         st.success(tr("publicity.created", id=created))
-    kind = _kind_picker(f"{WS}.batch_kind")
+    kind = _kind_picker(actor, f"{WS}.batch_kind")
     rows, today = cp.batches(db.engine(), actor, kind), unit_desk.today()
     if not rows:
         st.info(tr("publicity.no_batches"))
@@ -149,7 +150,8 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
         _edit(actor, b)
     if b.status == "published":
         _complete(actor, b, today)
-    objections_section(WS, actor, b.id)
+    if actor.role != "policy_reviewer":  # objections are the committee unit's to resolve
+        objections_section(WS, actor, b.id)
 
 
 def _edit(actor: Actor, b) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 from core import admin_desk
 from core.admin_desk import org_tree, parent_links, unit_admin, unit_registration
 from core.errors import DomainError
+from core.filestore import read_blob
 from core.unit_registration import CREATABLE_KINDS, UnitForm
 from core.workflow import Actor
 from core.workspaces import may_use
@@ -116,6 +117,9 @@ def _registrations(actor: Actor) -> None:
     for r in rows:
         cols = st.columns([3, 1, 1])
         cols[0].write(f"{r.name} · {r.uscc} · {r.legal_representative} · {r.contact_phone}")
+        if r.letter_sha256:
+            cols[0].download_button(tr("unitreg.letter"), data=read_blob(r.letter_sha256), key=f"{WS}.letter_{r.id}",
+                                    file_name=f"letter-{r.id}", mime="application/octet-stream")
         if cols[1].button(tr("uadmin.accept"), key=f"{WS}.reg_ok_{r.id}"):
             _run(lambda i=r.id: admin_desk.write(engine, unit_registration.decide_unit, actor, i, True))
         if cols[2].button(tr("uadmin.reject"), key=f"{WS}.reg_no_{r.id}"):

@@ -45,19 +45,20 @@ def render() -> None:
         _create(actor, committees)
 
 
-def _scope_text(row: ra.ReviewerRow) -> str:
+def _scope_text(row: ra.ReviewerRow, names: dict[str, str]) -> str:
     specialties = "、".join(row.specialty_codes) or tr("reviewer.all_specialties")
-    return f"{'、'.join(row.series_codes)} · {specialties}"
+    return f"{'、'.join(names.get(c, c) for c in row.series_codes)} · {specialties}"
 
 
 def _list(actor: Actor, rows: list[ra.ReviewerRow]) -> None:
     if not rows:
         st.info(tr("reviewer.empty"))
         return
+    labels = worktabs.names()
     st.dataframe(pd.DataFrame([{
         tr("reviewer.col_login"): r.login_name, tr("reviewer.col_name"): r.display_name,
         tr("reviewer.committee"): r.committee_name, tr("reviewer.col_year"): r.year,
-        tr("reviewer.col_scope"): _scope_text(r),
+        tr("reviewer.col_scope"): _scope_text(r, labels),
         tr("reviewer.col_status"): tr("reviewer.enabled") if r.enabled else tr("reviewer.disabled"),
         tr("reviewer.col_used"): tr("publicity.yes") if r.used else tr("publicity.no"),
     } for r in rows]), hide_index=True, key=f"{WS}.table")

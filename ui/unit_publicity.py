@@ -231,6 +231,6 @@ def _completion_report() -> None:
         return
     st.success(tr("publicity.completed_ids", ids=", ".join(f"#{i}" for i in done.completed) or "—"))
     if done.held:
-        st.warning(tr("publicity.held") + "：" + ", ".join(f"#{i}" for i in done.held))
+        st.warning(tr("publicity.held_ids", text=tr("publicity.held"), ids=", ".join(f"#{i}" for i in done.held)))
     if done.gone:
-        st.info(tr("publicity.gone") + "：" + ", ".join(f"#{i}" for i in done.gone))
+        st.info(tr("publicity.held_ids", text=tr("publicity.gone"), ids=", ".join(f"#{i}" for i in done.gone)))

@@ -21,6 +21,11 @@ from ui.report_paths_view import outgoing_paths
 WS = "unit_recommend"
 PROOF_TYPES = ["pdf", "jpg", "jpeg", "png"]
 CLEAR = f"{WS}.clear"
+ROUND = f"{WS}.proof_round"
+
+
+def _proof_key() -> str:
+    return f"{WS}.proof{st.session_state.get(ROUND, 0)}"
 
 
 def render() -> None:
@@ -59,15 +64,17 @@ def _recommend(actor: Actor) -> None:
     _table(rows, proofs, own)
     by_id = {r.id: r for r in rows}
     key = f"{WS}.chosen"
-    if st.session_state.pop(CLEAR, False):
+    if st.session_state.pop(CLEAR, False):  # after a success: a fresh selection and an empty uploader
         st.session_state[key] = []
+        st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
     st.session_state[key] = [i for i in st.session_state.get(key, []) if i in by_id]
     picked = st.multiselect(tr("recommend.pick"), ids, key=key, format_func=lambda i: f"#{i} {by_id[i].applicant_name}",
                             placeholder=tr("ws.pick_placeholder"))
     cols = st.columns(2)
     cols[0].text_input(tr("act.operator_name"), key=f"{WS}.operator_name")
     cols[1].text_input(tr("act.operator_phone"), key=f"{WS}.operator_phone")
-    st.file_uploader(tr("recommend.proof"), type=PROOF_TYPES, key=f"{WS}.proof", help=tr("recommend.proof_help"))
+    st.file_uploader(tr("recommend.proof"), type=PROOF_TYPES, key=f"{WS}.proof{st.session_state.get(ROUND, 0)}",
+                     help=tr("recommend.proof_help"))
     if picked and not set(picked) <= proofs:
         st.caption(tr("recommend.proof_needed"))
     buttons = st.columns(2)
@@ -97,13 +104,13 @@ def _confirmations(actor: Actor, by_id: dict[int, InboxRow]) -> None:
 
 def _run(actor: Actor, what: str, pending: dict) -> None:
     engine, ids = db.engine(), pending["ids"]
-    st.session_state[CLEAR] = True
     if what == "assign_own":
         change = partial(unit_desk.assign_own, engine, actor, ids)
         action = "assign_own_committee"
     else:
-        upload = st.session_state.get(f"{WS}.proof")
+        upload = st.session_state.get(_proof_key())
         proof = (upload.name, upload.getvalue()) if upload is not None else None
         change = partial(unit_desk.recommend, engine, actor, ids, pending["name"], pending["phone"], proof)
         action = "recommend"
-    worktabs.attempt(WS, change, tr("recommend.done", count=len(ids), action=tr(f"action.{action}")))
+    worktabs.attempt(WS, change, tr("recommend.done", count=len(ids), action=tr(f"action.{action}")),
+                     keep=CLEAR)  # on success only: the next run starts afresh

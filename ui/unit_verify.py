@@ -98,9 +98,8 @@ def _batch(actor: Actor, rows: list[WorkRow]) -> None:
 
 
 def _approve_all(actor: Actor, pending: dict) -> None:
-    st.session_state[CLEAR] = True
     worktabs.attempt(WS, lambda: unit_desk.batch_approve(db.engine(), actor, pending["ids"]),
-                     tr("verify.batch_done", count=len(pending["ids"])))
+                     tr("verify.batch_done", count=len(pending["ids"])), keep=CLEAR)  # clears on success only
 
 
 def _single(actor: Actor, rows: list[WorkRow]) -> int | None:

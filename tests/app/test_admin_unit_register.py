@@ -10,8 +10,8 @@ from core.filestore import minimal_pdf
 from core.i18n import t
 from core.unit_registration import region_bureaus
 from db.demo import DEMO_PASSWORD
-from db.session import make_engine
-from tests.app.support import assert_ok, errors, sign_in, start
+from db.session import make_engine, read_session
+from tests.app.support import assert_ok, errors, nav, sign_in, start
 
 P = "unitreg"
 CODE = "91520100MA6DKX1R2" + uscc.calc_check_digit("91520100MA6DKX1R2")
@@ -57,3 +57,44 @@ def test_a_unit_registers_without_login_and_a_code_is_registered_once(app_db):
     assert not [b for b in hr.button if b.key and b.key.startswith("org_admin.reg_ok_")]
     tree = hr.dataframe[0].value  # the tree tab comes first
     assert any("贵阳新材料有限公司" in name for name in tree[t("org.col_unit")])
+
+
+def test_the_hr_bureau_creates_a_unit_and_designates_its_admin(app_db):
+    from sqlalchemy import select
+
+    from core.accounts import create_account, grant_role
+    from db.models import Person, RoleGrant, Unit
+    from db.session import unit_of_work
+
+    engine = make_engine(app_db)
+    with unit_of_work(engine) as s:
+        person = Person(name="钱八", id_number=None, phone="13912345678")
+        s.add(person)
+        s.flush()
+        account, _ = create_account(s, login_name="qian_ba", display_name="钱八", person_id=person.id,
+                                    password="Kq7#mVx2pLw9")
+        grant_role(s, account.id, "applicant")
+    hr = sign_in(start(), "demo_city_hr", DEMO_PASSWORD)
+    hr.switch_page("pages/org_admin.py").run()
+    hr.text_input(key="org_admin.new_name").input("筑南市新建设计院")
+    hr.text_input(key="org_admin.new_uscc").input(CODE)
+    hr.text_input(key="org_admin.new_rep").input("孙九")
+    hr.text_input(key="org_admin.new_phone").input("13912345678")
+    hr.button(key="org_admin.create_unit").click().run()
+    assert_ok(hr)
+    assert t("accounts.done") in [s.value for s in hr.success]
+    with read_session(engine) as s:
+        unit_id = s.scalar(select(Unit.id).where(Unit.uscc == CODE, Unit.status == "active"))
+    assert unit_id
+    hr.selectbox(key="org_admin.adm_unit").set_value(unit_id).run()
+    hr.text_input(key="org_admin.adm_login").input("qian_ba")
+    hr.button(key="org_admin.designate").click().run()
+    assert_ok(hr)
+    assert t("accounts.done") in [s.value for s in hr.success]
+    with read_session(engine) as s:
+        assert s.scalar(select(RoleGrant.unit_id).where(RoleGrant.account_id == account.id,
+                                                        RoleGrant.role == "unit_admin")) == unit_id
+    admin = sign_in(start(), "qian_ba", "Kq7#mVx2pLw9")
+    admin.sidebar.selectbox(key="app.context").select(1).run()  # applicant first, then the new admin role
+    assert_ok(admin)
+    assert admin.session_state["app.actor"].role == "unit_admin" and "unit_accounts" in nav(admin)

@@ -38,7 +38,7 @@ def test_recommend_needs_the_proof_then_reports_all_after_confirmation(app_db):
     assert errors(at)  # no unit proof yet: refused, nothing moved
     assert _states(app_db, ids) == {7: "unit_recommend", 8: "unit_recommend"}
     at.multiselect(key=f"{WS}.chosen").set_value(ids).run()
-    at.file_uploader(key=f"{WS}.proof").set_value(("推荐证明.pdf", make_pdf("推荐证明", ["同意推荐"]), "application/pdf"))
+    at.file_uploader(key=f"{WS}.proof0").set_value(("推荐证明.pdf", make_pdf("推荐证明", ["同意推荐"]), "application/pdf"))
     at.button(key=f"{WS}.recommend").click().run()
     assert _states(app_db, ids) == {7: "unit_recommend", 8: "unit_recommend"}  # not before "yes"
     at.button(key=f"{WS}.recommend.yes").click().run()
@@ -49,6 +49,7 @@ def test_recommend_needs_the_proof_then_reports_all_after_confirmation(app_db):
         proofs = s.scalars(select(Attachment.declaration_id).where(Attachment.purpose == "unit_proof",
                                                                      Attachment.declaration_id.in_(ids))).all()
     assert sorted(proofs) == ids
+    assert not [u for u in at.file_uploader if u.key == f"{WS}.proof0"]  # a fresh uploader for the next batch
 
 
 def test_a_unit_applies_for_a_reporting_path_and_the_target_approves_it(app_db):

@@ -116,3 +116,21 @@ def test_an_approved_declaration_can_be_withdrawn_from_the_withdraw_tab(app_db):
     at.button(key=f"{WS}.withdraw.yes").click().run()
     assert_ok(at)
     assert _states(app_db, [3]) == {3: "unit_verify"}
+
+
+def test_paging_is_done_in_sql_with_previous_and_next(app_db, monkeypatch):
+    from ui import unit_verify as page
+
+    monkeypatch.setattr(page, "PAGE_SIZE", 3)
+    at = _open(app_db)
+    at.selectbox(key=f"{WS}.sort").select("id").run()
+    first = _ids(at.multiselect(key=f"{WS}.chosen").options)
+    assert len(first) == 3 and t("worklist.page_of", n=1, m=3, total=7) in [c.value for c in at.caption]
+    at.button(key=f"{WS}.page_no.next").click().run()
+    second = _ids(at.multiselect(key=f"{WS}.chosen").options)
+    assert len(second) == 3 and max(first) < min(second)
+    at.button(key=f"{WS}.page_no.prev").click().run()
+    assert _ids(at.multiselect(key=f"{WS}.chosen").options) == first
+    at.button(key=f"{WS}.page_no.next").click().run()
+    at.selectbox(key=f"{WS}.level").select("intermediate").run()  # a new filter starts at the first page
+    assert t("worklist.page_of", n=1, m=1, total=3) in [c.value for c in at.caption]

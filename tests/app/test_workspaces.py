@@ -10,14 +10,14 @@ from tests.app.support import assert_ok, nav, registered_url_paths, sign_in, sta
 
 EXPECTED = {
     "demo_applicant": ["my_declarations"],
-    "demo_unit_admin": ["unit_accounts"],
+    "demo_unit_admin": ["unit_accounts", "org_admin", "audit_log"],
     "demo_unit_op": ["unit_verify", "unit_publicity", "unit_recommend"],
-    "demo_dept_op": ["relay"],
-    "demo_county_hr": ["relay", "filing"],
-    "demo_city_hr": ["relay", "filing"],
-    "demo_prov_hr": ["relay", "filing"],
-    "demo_committee_op": ["material_receipt", "committee_publicity", "filing", "reviewer_accounts"],
-    "demo_reviewer": ["policy_review"],
+    "demo_dept_op": ["relay", "org_admin"],
+    "demo_county_hr": ["relay", "filing", "org_admin", "authority", "audit_log"],
+    "demo_city_hr": ["relay", "filing", "org_admin", "authority", "audit_log"],
+    "demo_prov_hr": ["relay", "filing", "org_admin", "authority", "audit_log"],
+    "demo_committee_op": ["material_receipt", "committee_publicity", "filing", "authority", "reviewer_accounts"],
+    "demo_reviewer": ["policy_review", "committee_publicity"],
     "demo_expert": [], "demo_leader": [], "demo_chair": [], "demo_vice_chair": [], "demo_member": [],
 }
 
@@ -87,5 +87,5 @@ def test_a_user_with_several_roles_picks_the_context_and_gets_its_workspaces(app
                               t("context.option", role=t("role.dept_operator"), unit="筑南市卫生健康局")]
     assert nav(at) == ["home", "unit_verify", "unit_publicity", "unit_recommend", "password"]
     picker.select(1).run()
-    assert nav(at) == ["home", "relay", "password"]
+    assert nav(at) == ["home", "relay", "org_admin", "password"]
     assert at.session_state["app.actor"].role == "dept_operator"

@@ -30,8 +30,9 @@ def test_an_organizer_files_authority_and_the_region_approves_or_rejects(engine)
         with pytest.raises(ValidationError) as e:
             authority.apply(s, op, _form(w, name="", series_code="nope", level_codes=(), region_unit_id=w.units["dept"],
                                          term_end=dt.date(YEAR - 1, 1, 1), expert_count=0))
-        assert set(e.value.details) == {"authority.name_invalid", "authority.series_invalid", "authority.levels_invalid",
-                                        "authority.region_invalid", "authority.term_invalid", "authority.experts_invalid"}
+        assert set(e.value.details) == {"authority.name_invalid", "authority.series_invalid",
+                                        "authority.levels_invalid", "authority.region_invalid",
+                                        "authority.term_invalid", "authority.experts_invalid"}
         with pytest.raises(NotFound):
             authority.apply(s, w.actor("unit_op"), _form(w))
         cid = authority.apply(s, op, _form(w))
@@ -105,3 +106,14 @@ def test_chain_verification_names_the_first_broken_row(engine):
         s.execute(update(AuditEvent).where(AuditEvent.id == ids[1]).values(action="tampered"))
         s.execute(update(AuditEvent).where(AuditEvent.id == ids[3]).values(action="tampered"))
         assert audit.verify(s) == ids[1]
+
+
+def test_the_verify_command_reports_the_first_broken_row(sqlite_only, monkeypatch, capsys):
+    monkeypatch.setenv("TITLES_DATABASE_URL", str(sqlite_only.url))
+    with unit_of_work(sqlite_only) as s:
+        ids = [audit.append(s, kind="login", action="login", at=utcnow()) for _ in range(3)]
+    assert audit.main(["verify"]) == 0 and "OK" in capsys.readouterr().out
+    with unit_of_work(sqlite_only) as s:
+        s.execute(update(AuditEvent).where(AuditEvent.id == ids[1]).values(outcome="failed"))
+    assert audit.main(["verify"]) == 1
+    assert f"event id {ids[1]}" in capsys.readouterr().out

@@ -151,7 +151,8 @@ def test_leaving_unbinds_the_person_and_ends_the_roles_held_there(engine):
         ua.leave_unit(s, admin, target)
         assert _roles(s, target) == ["applicant"]
         assert s.get(Person, s.get(Account, target).person_id).unit_id is None
-        assert s.scalar(select(UnitBinding.status).where(UnitBinding.person_id == s.get(Account, target).person_id)) == "left"
+        person_id = s.get(Account, target).person_id
+        assert s.scalar(select(UnitBinding.status).where(UnitBinding.person_id == person_id)) == "left"
         with pytest.raises(NotFound):  # no longer in the admin's scope
             ua.leave_unit(s, admin, target)
         with pytest.raises(ValidationError):

@@ -101,3 +101,30 @@ def test_a_completed_candidate_publicity_puts_its_declarations_into_the_panel_re
             row = s.get(Declaration, d)
             assert (row.state, row.committee_id, row.holder_unit_id) == \
                 ("panel_review", w.committee_id, w.units["organizer"])
+
+
+def test_a_policy_reviewer_runs_its_own_committees_candidate_list_but_not_another_scopes(engine, world):
+    from core.publicity_view import list_batches
+
+    w, ids = world
+    with unit_of_work(engine) as s:  # reviewers as the app creates them: at the organizer unit
+        for name, series in (("unit_reviewer", "engineering"), ("health_reviewer", "health")):
+            w.actors[name] = w._actor(name, "policy_reviewer", w.units["organizer"], committee_id=w.committee_id,
+                                      year=2026, series_codes=(series,))
+    for d in ids:
+        run(engine, w, lambda w, d=d: w.do("reviewer", d, "recheck_pass"))
+    me, other = w.actor("unit_reviewer"), w.actor("health_reviewer")
+    with pytest.raises(NotFound):
+        run(engine, w, lambda w: create_batch(w.session, other, "candidate", ids, "公示", "", START, END,
+                                              now=at(START), today=START))
+    batch = run(engine, w, lambda w: create_batch(w.session, me, "candidate", ids, "公示", "", START, END,
+                                                  now=at(START), today=START))
+    run(engine, w, lambda w: publish(w.session, me, batch, now=at(START), today=START))
+    with unit_of_work(engine) as s:
+        assert [b.id for b in list_batches(s, me, "candidate")] == [batch]
+        assert s.get(PublicityBatch, batch).committee_id == w.committee_id
+    run(engine, w, lambda w: complete_batch(w.session, me, batch, now=at(AFTER), today=AFTER))
+    assert {_state(engine, d) for d in ids} == {"panel_review"}
+    with pytest.raises(NotFound):
+        run(engine, w, lambda w: create_batch(w.session, me, "result", ids, "公示", "", START, END,
+                                              now=at(START), today=START))

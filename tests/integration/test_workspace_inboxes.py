@@ -28,7 +28,7 @@ def test_each_role_sees_its_workspace_counts(engine):
     with unit_of_work(engine) as s:
         assert todo_counts(s, w.actor("unit_op")) == {"unit_verify": 1, "unit_publicity": 0, "unit_recommend": 0}
         assert todo_counts(s, w.actor("committee_op")) == {"material_receipt": 0, "committee_publicity": 0,
-                                                          "filing": 0}
+                                                          "filing": 0, "reviewer_accounts": 0}
         assert todo_counts(s, w.actor("reviewer")) == {"policy_review": 1}
         assert todo_counts(s, w.actor("other_reviewer")) == {"policy_review": 0}
         assert todo_counts(s, w.actor("applicant")) == {"my_declarations": 1}  # the draft waits for them
