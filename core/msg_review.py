@@ -63,7 +63,6 @@ _ENTRIES: dict[str, tuple[str, str]] = {
     "review.initial_hint": ("初审只记录意见，不决定流程；复核通过进入拟送评人员名单公示，复核不通过须写明原因并进入审查未通过公示。",
                             "The initial review only records an opinion; the recheck decides."),
     "review.initial_none": ("该申报尚无初审记录", "No initial review recorded yet"),
-    "review.pick_first": ("请先在待办中选择一条申报", "Pick a declaration in the inbox first"),
     "review.col_result": ("初审结果", "Result"),
     "review.col_opinion": ("初审意见", "Opinion"),
     "review.col_reviewer": ("审查账号", "Reviewer"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import policy_review
+from core import desk, policy_review
 from core.errors import DomainError
 from core.workflow import Actor
 from ui import db, dossier_view
@@ -16,16 +16,19 @@ WS = "policy_review"
 
 def initial_tab(actor: Actor) -> None:
     st.caption(tr("review.initial_hint"))
-    picked = st.session_state.get(f"{WS}.pick")
-    if not isinstance(picked, int):
-        st.info(tr("review.pick_first"))
+    rows = desk.load_inbox(db.engine(), actor, WS, limit=500).rows
+    if not rows:
+        st.info(tr("ws.empty"))
         return
+    labels = {r.id: f"#{r.id} {r.applicant_name} · {tr(f'state.{r.state}')}" for r in rows}
+    if st.session_state.get(f"{WS}.initial_pick") not in labels:
+        st.session_state[f"{WS}.initial_pick"] = rows[0].id
+    picked = st.selectbox(tr("ws.select"), list(labels), format_func=labels.get, key=f"{WS}.initial_pick")
     try:
         records = policy_review.load_initial_reviews(db.engine(), actor, picked)
     except DomainError as error:
         show_error(error)
         return
-    st.markdown(f"**{tr('detail.title', id=picked)}**")
     if not records:
         st.caption(tr("review.initial_none"))
         return

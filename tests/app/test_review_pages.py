@@ -82,6 +82,26 @@ def test_the_reviewer_records_an_initial_review_and_sees_it(app_db):
     assert errors(at) == []
     text = _texts(at)
     assert "学历、资历符合申报条件" in text
+    at.session_state["policy_review.tab"] = t("review.tab.initial")
+    at.run()
+    at.selectbox(key="policy_review.initial_pick").set_value(first).run()
+    records = next(d.value for d in at.dataframe if t("review.col_opinion") in d.value.columns)
+    assert list(records[t("review.col_opinion")]) == ["学历、资历符合申报条件"]
+    assert list(records[t("review.col_result")]) == [t("act.result_pass")]
+
+
+def test_a_reviewer_of_another_scope_sees_nothing_on_the_policy_review_page(app_db):
+    from core.accounts import create_account, grant_role
+    from db.models import Committee
+
+    with unit_of_work(make_engine(app_db)) as s:
+        c = s.scalars(select(Committee).order_by(Committee.id)).first()
+        account, _ = create_account(s, login_name="zc-other", display_name="他人", password="Kq7#mVx2pLw9")
+        grant_role(s, account.id, "policy_reviewer", c.organizer_unit_id, committee_id=c.id, year=1999,
+                   series_codes=(c.series_code,))
+    at = sign_in(start(), "zc-other", "Kq7#mVx2pLw9")
+    at.switch_page("pages/policy_review.py").run()
+    assert t("ws.empty") in [i.value for i in at.info]
 
 
 def test_the_committee_operator_creates_a_reviewer_account_and_opens_the_publicities(app_db):
@@ -92,6 +112,13 @@ def test_the_committee_operator_creates_a_reviewer_account_and_opens_the_publici
     assert errors(at) == []
     created = [s.value for s in at.success]
     assert created and "zc" in created[0]
+    login = created[0].split("审查账号 ")[1].split("。")[0]
+    picker = at.selectbox(key="reviewer_accounts.pick")
+    new_id = next(i for i in picker.options if login in i)
+    picker.select(new_id).run()
+    at.button(key="reviewer_accounts.disable").click().run()
+    at.button(key="reviewer_accounts.disable.yes").click().run()
+    assert errors(at) == [] and at.button(key="reviewer_accounts.enable")
     at.switch_page("pages/committee_publicity.py").run()
     assert_ok(at)
     assert at.title[0].value == t("ws.committee_publicity")

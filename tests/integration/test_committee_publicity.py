@@ -109,8 +109,9 @@ def test_a_policy_reviewer_runs_its_own_committees_candidate_list_but_not_anothe
     w, ids = world
     with unit_of_work(engine) as s:  # reviewers as the app creates them: at the organizer unit
         for name, series in (("unit_reviewer", "engineering"), ("health_reviewer", "health")):
-            w.actors[name] = w._actor(name, "policy_reviewer", w.units["organizer"], committee_id=w.committee_id,
-                                      year=2026, series_codes=(series,))
+            w.actors[name] = replace(w, session=s)._actor(name, "policy_reviewer", w.units["organizer"],
+                                                          committee_id=w.committee_id, year=2026,
+                                                          series_codes=(series,))
     for d in ids:
         run(engine, w, lambda w, d=d: w.do("reviewer", d, "recheck_pass"))
     me, other = w.actor("unit_reviewer"), w.actor("health_reviewer")

@@ -11,7 +11,7 @@ EXPECTED = {
     "dept_operator": ["relay", "org_admin"],
     "hr_operator": ["relay", "filing", "org_admin", "authority", "audit_log"],
     "committee_operator": ["material_receipt", "committee_publicity", "filing", "authority", "reviewer_accounts"],
-    "policy_reviewer": ["policy_review"],
+    "policy_reviewer": ["policy_review", "committee_publicity"],
     "expert": [], "group_leader": [], "chair": [], "vice_chair": [], "committee_member": [],
 }
 
