@@ -81,7 +81,7 @@ def browser(live_server):
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     tab = context.new_page()
-    tab.set_default_timeout(20_000)
+    tab.set_default_timeout(45_000)
     yield tab
     context.close()
 
@@ -90,7 +90,7 @@ def login(page, base_url: str, login_name: str, password: str = DEMO_PASSWORD) -
     """Log in through the real form (the cookie component reruns once after load: wait for it)."""
     page.goto(base_url)
     page.get_by_role("button", name="登录").wait_for()
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(2500)  # the cookie component reruns the script once after load
     page.locator('input[type="text"]').first.fill(login_name)
     page.locator('input[type="password"]').first.fill(password)
     page.get_by_role("button", name="登录").click()
