@@ -163,7 +163,7 @@ def todo_counts(session: Session, actor: Actor, now: dt.datetime | None = None) 
                                               .where(_scoped_clause(session, actor, w))) or 0)
         elif w.source == ACCOUNTS:
             counts[w.id] = locked_count(session, actor, now)
-    return {w.id: counts.get(w.id, 0) for w in spaces}
+    return {w.id: counts.get(w.id, 0) for w in spaces if w.source != "admin"}  # admin pages keep no to-do count
 
 
 def unit_names(session: Session, unit_ids: Iterable[int | None]) -> dict[int, str]:
