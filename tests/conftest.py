@@ -67,9 +67,21 @@ def pytest_terminal_summary(terminalreporter):
             f"NOTICE: PostgreSQL not reachable ({_pg_state['error']}): PostgreSQL tests were SKIPPED", yellow=True)
 
 
+def _end_leaked_transactions(conn) -> None:
+    """A session a test forgot to close (e.g. a World used after its unit of work) would block TRUNCATE
+    forever: end such backends, and say so, so the next test starts clean instead of hanging CI."""
+    leaked = conn.execute(text(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'")).all()
+    if leaked:
+        warnings.warn(f"ended {len(leaked)} PostgreSQL transaction(s) a previous test left open")
+
+
 def _truncate_all(engine) -> None:
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
+        _end_leaked_transactions(conn)
+        conn.execute(text("SET LOCAL lock_timeout = '30s'"))
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         conn.execute(text("INSERT INTO audit_chain_head (id, last_event_id, last_hash) VALUES (1, 0, :h)"),
                      {"h": "0" * 64})

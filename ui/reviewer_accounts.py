@@ -14,7 +14,6 @@ import streamlit as st
 from core import reviewer_accounts as ra
 from core.errors import DomainError
 from core.workflow import Actor
-from core.workspaces import may_use
 from ui import db, state, worktabs
 from ui.i18n import tr
 
@@ -23,13 +22,9 @@ CREATED = f"{WS}.created"
 
 
 def render() -> None:
-    actor = state.actor()
-    state.show_flash()
-    st.title(tr(f"ws.{WS}"))
-    if not may_use(actor, WS):
-        st.error(tr("error.not_found"))
+    actor = worktabs.open_workspace(WS)
+    if actor is None:
         return
-    worktabs.show_outcome(WS)
     created = st.session_state.pop(CREATED, None)
     if created:
         st.success(tr("reviewer.created", login=created[0], password=created[1]))

@@ -17,7 +17,6 @@ from core import desk, unit_desk
 from core.errors import DomainError
 from core.workdays import earliest_end
 from core.workflow import Actor
-from core.workspaces import may_use
 from ui import db, dossier_view, state, worktabs
 from ui.i18n import lang, show_error, tr
 from ui.publicity_objections import objections_section
@@ -28,13 +27,9 @@ COMPLETION = f"{WS}.completion"
 
 
 def render() -> None:
-    actor = state.actor()
-    state.show_flash()
-    st.title(tr(f"ws.{WS}"))
-    if not may_use(actor, WS):
-        st.error(tr("error.not_found"))
+    actor = worktabs.open_workspace(WS)
+    if actor is None:
         return
-    worktabs.show_outcome(WS)
     worktabs.show_tabs(WS, {tr("publicity.tab.create"): partial(_create, actor),
                             tr("publicity.tab.batches"): partial(_batches, actor),
                             tr("tab.withdraw"): partial(worktabs.withdraw_tab, WS, actor)})

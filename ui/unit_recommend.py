@@ -13,8 +13,7 @@ import streamlit as st
 from core import desk, unit_desk
 from core.inbox import InboxRow
 from core.workflow import Actor
-from core.workspaces import may_use
-from ui import db, dossier_view, state, worktabs
+from ui import db, dossier_view, worktabs
 from ui.i18n import tr
 from ui.report_paths_view import outgoing_paths
 
@@ -29,13 +28,9 @@ def _proof_key() -> str:
 
 
 def render() -> None:
-    actor = state.actor()
-    state.show_flash()
-    st.title(tr(f"ws.{WS}"))
-    if not may_use(actor, WS):
-        st.error(tr("error.not_found"))
+    actor = worktabs.open_workspace(WS)
+    if actor is None:
         return
-    worktabs.show_outcome(WS)
     worktabs.show_tabs(WS, {tr("recommend.tab"): partial(_recommend, actor),
                             tr("tab.paths"): partial(outgoing_paths, WS, actor),
                             tr("tab.withdraw"): partial(worktabs.withdraw_tab, WS, actor)})

@@ -13,8 +13,7 @@ import streamlit as st
 from core import unit_desk
 from core.worklists import STATUSES, WorkRow
 from core.workflow import Actor
-from core.workspaces import may_use
-from ui import db, state, workspace, worktabs
+from ui import db, workspace, worktabs
 from ui.i18n import tr
 
 WS = "unit_verify"
@@ -24,13 +23,9 @@ CLEAR = f"{WS}.clear_chosen"
 
 
 def render() -> None:
-    actor = state.actor()
-    state.show_flash()
-    st.title(tr(f"ws.{WS}"))
-    if not may_use(actor, WS):
-        st.error(tr("error.not_found"))
+    actor = worktabs.open_workspace(WS)
+    if actor is None:
         return
-    worktabs.show_outcome(WS)
     worktabs.show_tabs(WS, {tr("verify.tab.verify"): partial(_verify, actor),
                             tr("tab.returned"): partial(worktabs.returned_tab, WS, actor),
                             tr("tab.withdraw"): partial(worktabs.withdraw_tab, WS, actor)})

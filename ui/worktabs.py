@@ -20,6 +20,7 @@ from core.batch import BatchFailed
 from core.errors import DomainError
 from core.worklists import WorkRow
 from core.workflow import Actor
+from core.workspaces import may_use
 from ui import db, dossier_view, state
 from ui.i18n import lang, show_error, tr
 
@@ -27,6 +28,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- tabs ------------------------------------------------------------------------------------------
+
+def open_workspace(ws: str) -> Actor | None:
+    """The common head of a workspace page: flash message, title, the access check (the same
+    "not found" as for anything outside the user's scope) and the last action's outcome."""
+    actor = state.actor()
+    state.show_flash()
+    st.title(tr(f"ws.{ws}"))
+    if not may_use(actor, ws):
+        st.error(tr("error.not_found"))
+        return None
+    show_outcome(ws)
+    return actor
+
 
 def show_tabs(ws: str, drawers: dict[str, Callable[[], None]]) -> None:
     """Tabs that keep the one chosen across reruns (``<ws>.tab``) and run only its content."""
