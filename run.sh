@@ -4,4 +4,4 @@ set -e
 cd "$(dirname "$0")"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
-exec .venv/bin/streamlit run Home.py --server.port "${PORT:-8501}" "$@"
+exec .venv/bin/python -m ui.launch --server.port "${PORT:-8501}" "$@"
