@@ -13,33 +13,22 @@ from core import admin_desk
 from core.admin_desk import authority
 from core.authority import AuthorityForm
 from core.declaration_choices import choices_levels, choices_series
-from core.errors import DomainError
 from core.unit_registration import region_bureaus
 from core.workflow import Actor
-from core.workspaces import may_use
-from ui import db, state
-from ui.i18n import lang, show_error, tr
+from ui import db, worktabs
+from ui.i18n import lang, tr
 
 WS = "authority"
 
 
 def _run(action: Callable[[], object]) -> None:
-    try:
-        action()
-    except DomainError as error:
-        show_error(error)
-        return
-    state.flash("success", tr("accounts.done"))
-    st.rerun()
+    worktabs.attempt(WS, action, tr("accounts.done"))
 
 
 def render() -> None:
-    actor = state.actor()
-    st.title(tr(f"ws.{WS}"))
-    if not may_use(actor, WS):
-        st.error(tr("error.not_found"))
+    actor = worktabs.open_workspace(WS)
+    if actor is None:
         return
-    state.show_flash()
     if actor.role == "hr_operator":
         _decide(actor)
     else:

@@ -18,7 +18,7 @@ from core.errors import DomainError
 from core.publicity import KINDS
 from core.workdays import earliest_end
 from core.workflow import Actor
-from ui import db, worktabs
+from ui import db, publicity_batch, worktabs
 from ui.i18n import lang, show_error, tr
 from ui.publicity_objections import objections_section
 
@@ -155,22 +155,9 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
 
 
 def _edit(actor: Actor, b) -> None:
-    with st.form(f"{WS}.edit_form"):
-        st.markdown(f"**{tr('publicity.edit')}**")
-        title = st.text_input(tr("publicity.title"), value=b.title, key=f"{WS}.edit_title.{b.id}")
-        body = st.text_area(tr("publicity.body"), value=b.body, key=f"{WS}.edit_body.{b.id}", height=260)
-        saved = st.form_submit_button(tr("publicity.save_notice"), key=f"{WS}.edit_save")
-    if saved:
-        worktabs.attempt(WS, partial(cp.edit_notice, db.engine(), actor, b.id, title, body),
-                         tr("publicity.notice_saved"))
+    publicity_batch.edit_notice_form(WS, b, partial(cp.edit_notice, db.engine(), actor, b.id))
 
 
 def _complete(actor: Actor, b, today: dt.date) -> None:
-    ended = b.ends_on < today
-    st.button(tr("action.complete_publicity"), key=f"{WS}.complete", type="primary", disabled=not ended,
-              on_click=worktabs.ask, args=(WS, "complete"), kwargs={"id": b.id})
-    if not ended:
-        st.caption(tr("publicity.complete_after", date=b.ends_on.isoformat()))
-    worktabs.confirm(WS, "complete", tr(f"review.confirm_complete.{b.kind}", id=b.id),
-                     lambda p: worktabs.attempt(WS, partial(cp.complete, db.engine(), actor, p["id"]),
-                                                tr("act.done", action=tr("action.complete_publicity"))))
+    publicity_batch.complete_button(WS, b, today, tr(f"review.confirm_complete.{b.kind}", id=b.id),
+                                    partial(cp.complete, db.engine(), actor))

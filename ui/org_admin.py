@@ -10,34 +10,23 @@ import streamlit as st
 
 from core import admin_desk
 from core.admin_desk import org_tree, parent_links, unit_admin, unit_registration
-from core.errors import DomainError
 from core.filestore import read_blob
 from core.unit_registration import CREATABLE_KINDS, UnitForm
 from core.workflow import Actor
-from core.workspaces import may_use
-from ui import db, state
-from ui.i18n import show_error, tr
+from ui import db, worktabs
+from ui.i18n import tr
 
 WS = "org_admin"
 
 
 def _run(action: Callable[[], object]) -> None:
-    try:
-        action()
-    except DomainError as error:
-        show_error(error)
-        return
-    state.flash("success", tr("accounts.done"))
-    st.rerun()
+    worktabs.attempt(WS, action, tr("accounts.done"))
 
 
 def render() -> None:
-    actor = state.actor()
-    st.title(tr(f"ws.{WS}"))
-    if not may_use(actor, WS):
-        st.error(tr("error.not_found"))
+    actor = worktabs.open_workspace(WS)
+    if actor is None:
         return
-    state.show_flash()
     names = ["org.tab_tree", "org.tab_links"] + (["org.tab_unit"] if actor.role == "unit_admin" else []) \
         + (["org.tab_register"] if actor.role == "hr_operator" else [])
     tabs = dict(zip(names, st.tabs([tr(n) for n in names])))

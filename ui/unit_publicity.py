@@ -17,7 +17,7 @@ from core import desk, unit_desk
 from core.errors import DomainError
 from core.workdays import earliest_end
 from core.workflow import Actor
-from ui import db, dossier_view, state, worktabs
+from ui import db, dossier_view, publicity_batch, state, worktabs
 from ui.i18n import lang, show_error, tr
 from ui.publicity_objections import objections_section
 
@@ -197,27 +197,12 @@ def _draft_actions(actor: Actor, b) -> None:
 
 
 def _edit(actor: Actor, b) -> None:
-    with st.form(f"{WS}.edit_form"):
-        st.markdown(f"**{tr('publicity.edit')}**")
-        title = st.text_input(tr("publicity.title"), value=b.title, key=f"{WS}.edit_title.{b.id}")
-        body = st.text_area(tr("publicity.body"), value=b.body, key=f"{WS}.edit_body.{b.id}", height=240)
-        saved = st.form_submit_button(tr("publicity.save_notice"), key=f"{WS}.edit_save")
-    if saved:
-        worktabs.attempt(WS, partial(unit_desk.edit_notice, db.engine(), actor, b.id, title, body),
-                         tr("publicity.notice_saved"))
+    publicity_batch.edit_notice_form(WS, b, partial(unit_desk.edit_notice, db.engine(), actor, b.id))
 
 
 def _complete_action(actor: Actor, b, today: dt.date) -> None:
-    ended = b.ends_on < today
-    st.button(tr("action.complete_publicity"), key=f"{WS}.complete", type="primary", disabled=not ended,
-              on_click=worktabs.ask, args=(WS, "complete"), kwargs={"id": b.id})
-    if not ended:
-        st.caption(tr("publicity.complete_after", date=b.ends_on.isoformat()))
-    engine = db.engine()
-    worktabs.confirm(WS, "complete", tr("publicity.confirm_complete", id=b.id),
-                     lambda p: worktabs.attempt(WS, partial(unit_desk.complete, engine, actor, p["id"]),
-                                                tr("act.done", action=tr("action.complete_publicity")),
-                                                keep=COMPLETION))
+    publicity_batch.complete_button(WS, b, today, tr("publicity.confirm_complete", id=b.id),
+                                    partial(unit_desk.complete, db.engine(), actor), keep=COMPLETION)
 
 
 def _completion_report() -> None:

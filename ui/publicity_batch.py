@@ -1,0 +1,36 @@
+"""Widgets shared by every publicity page (unit, failed-review, candidate, result): editing a running
+notice and completing a batch after its end, with a confirmation."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from ui import worktabs
+from ui.i18n import tr
+
+
+def edit_notice_form(ws: str, batch: Any, save: Callable[[str, str], object]) -> None:
+    """Title and text of a batch, editable while it runs; ``save(title, body)`` is one core call."""
+    with st.form(f"{ws}.edit_form"):
+        st.markdown(f"**{tr('publicity.edit')}**")
+        title = st.text_input(tr("publicity.title"), value=batch.title, key=f"{ws}.edit_title.{batch.id}")
+        body = st.text_area(tr("publicity.body"), value=batch.body, key=f"{ws}.edit_body.{batch.id}", height=250)
+        saved = st.form_submit_button(tr("publicity.save_notice"), key=f"{ws}.edit_save")
+    if saved:
+        worktabs.attempt(ws, lambda: save(title, body), tr("publicity.notice_saved"))
+
+
+def complete_button(ws: str, batch: Any, today: dt.date, confirm_text: str,
+                    complete: Callable[[int], object], keep: str | None = None) -> None:
+    """"Complete publicity", enabled only after the end, asking for confirmation first."""
+    ended = batch.ends_on < today
+    st.button(tr("action.complete_publicity"), key=f"{ws}.complete", type="primary", disabled=not ended,
+              on_click=worktabs.ask, args=(ws, "complete"), kwargs={"id": batch.id})
+    if not ended:
+        st.caption(tr("publicity.complete_after", date=batch.ends_on.isoformat()))
+    worktabs.confirm(ws, "complete", confirm_text,
+                     lambda p: worktabs.attempt(ws, lambda: complete(p["id"]),
+                                                tr("act.done", action=tr("action.complete_publicity")), keep=keep))
