@@ -37,8 +37,8 @@ _ROLES = {
     "vice_chair": ("副主任委员", "Vice chair"), "committee_member": ("评委会委员", "Committee member"),
 }
 _GUARDS = {
-    "not_bound": ("您尚未绑定工作单位，或单位尚未确认接收：请先在个人资料中申请绑定单位，待单位确认后再申报",
-                  "You are not bound to an employer yet: ask to join your unit and wait for it to accept"),
+    "not_bound": ("您尚未绑定工作单位，或单位尚未确认接收：请先在“我的申报”页面搜索并申请绑定工作单位，待单位确认接收后再申报",
+                  "You are not bound to an employer yet: on the My declarations page, search for your unit, ask to join and wait for it to accept"),
     "committee_not_open": ("未查到相关的评委会：所选评委会未对该系列、级别、地区和年度开放",
                            "No matching committee is open for this series, level, region and year"),
     "other_active": ("您本年度已有一项进行中的申报，同一年度只能有一项有效申报",
