@@ -109,6 +109,8 @@ _ACCOUNT = {
     "person.phone_invalid": ("请填写 11 位手机号码", "Enter an 11-digit mobile number"),
     "person.register_invalid": ("注册信息有误，请按提示修改", "Please correct the registration details"),
     "person.already_registered": ("已注册，请直接登录", "Already registered: please log in"),
+    "provision.not_empty": ("数据库中已有单位，不能再次初始化", "The database already has units; provisioning runs only once"),
+    "provision.invalid": ("请填写人社厅名称、管理员姓名（2–30 字）和 11 位手机号码", "Give the bureau's name, the admin's name (2–30 characters) and an 11-digit mobile number"),
     "password.same_as_old": ("新密码不能与当前密码相同", "The new password must differ from the current one"),
 }
 
