@@ -141,6 +141,18 @@ def pending_units(session: Session, actor: Actor) -> list[PendingUnit]:
                         (letters.get(f"unit:{u.id}") or {}).get("authorization_sha256")) for u in units]
 
 
+def open_letter(session: Session, actor: Actor, unit_id: int, now: dt.datetime | None = None) -> bytes:
+    """The authorization letter of a pending registration in the HR operator's region; audited."""
+    from core.filestore import read_blob
+
+    pending = {u.id: u for u in pending_units(session, actor)}
+    if unit_id not in pending or not pending[unit_id].letter_sha256:
+        raise NotFound()
+    audit.append(session, kind="download", action="authorization_letter", at=now or utcnow(),
+                 account_id=actor.account_id, role=actor.role, unit_id=actor.unit_id, target=f"unit:{unit_id}")
+    return read_blob(pending[unit_id].letter_sha256)
+
+
 def decide_unit(session: Session, actor: Actor, unit_id: int, approve: bool, now: dt.datetime | None = None) -> None:
     """Approve (the unit becomes active) or reject a pending registration in the operator's region."""
     now = now or utcnow()

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+from functools import partial
+
 import streamlit as st
 
 from core import admin_desk
 from core.admin_desk import org_tree, parent_links, unit_admin, unit_registration
-from core.filestore import read_blob
 from core.unit_registration import CREATABLE_KINDS, UnitForm
 from core.workflow import Actor
 from ui import db, worktabs
@@ -107,7 +108,8 @@ def _registrations(actor: Actor) -> None:
         cols = st.columns([3, 1, 1])
         cols[0].write(f"{r.name} · {r.uscc} · {r.legal_representative} · {r.contact_phone}")
         if r.letter_sha256:
-            cols[0].download_button(tr("unitreg.letter"), data=read_blob(r.letter_sha256), key=f"{WS}.letter_{r.id}",
+            cols[0].download_button(tr("unitreg.letter"), key=f"{WS}.letter_{r.id}", on_click="ignore",
+                                    data=partial(admin_desk.write, engine, unit_registration.open_letter, actor, r.id),
                                     file_name=f"letter-{r.id}", mime="application/octet-stream")
         if cols[1].button(tr("uadmin.accept"), key=f"{WS}.reg_ok_{r.id}"):
             _run(lambda i=r.id: admin_desk.write(engine, unit_registration.decide_unit, actor, i, True))

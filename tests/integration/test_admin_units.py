@@ -147,3 +147,17 @@ def test_the_org_tree_shows_the_scope_with_account_and_declaration_counts(engine
         assert [r.name for r in org_tree.tree(s, w.actor("unit_admin"))] == ["市建筑设计院"]
         with pytest.raises(NotFound):
             org_tree.tree(s, w.actor("applicant"))
+
+
+def test_the_authorization_letter_opens_only_for_the_region_and_each_download_is_audited(engine):
+    with unit_of_work(engine) as s:
+        w = World.build(s)
+        unit = reg.register_unit(s, _form(), region_unit_id=w.units["city"], letter=minimal_pdf("letter"),
+                                 letter_name="授权书.pdf")
+        assert reg.open_letter(s, w.actor("city_hr"), unit.id) == minimal_pdf("letter")
+        for outsider in ("dept_op", "unit_admin", "committee_op"):
+            with pytest.raises(NotFound):
+                reg.open_letter(s, w.actor(outsider), unit.id)
+        downloads = s.scalars(select(AuditEvent.account_id).where(AuditEvent.kind == "download",
+                                                                  AuditEvent.target == f"unit:{unit.id}")).all()
+        assert downloads == [w.actor("city_hr").account_id]
