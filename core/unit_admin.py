@@ -18,7 +18,7 @@ from core.accounts import _admin_target, grant_role, normalize_login
 from core.errors import NotFound, ValidationError
 from core.role_exclusion import check_may_take_unit_role
 from core.scope import subtree
-from core.unit_registration import PHONE
+from core.unit_registration import contact_problems
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Account, Person, RoleGrant, Unit, UnitBinding
@@ -170,14 +170,8 @@ def edit_unit(session: Session, admin: Actor, *, name: str, legal_representative
     now = now or utcnow()
     if admin.role != "unit_admin" or admin.unit_id is None:
         raise NotFound()
-    problems = []
     name, rep, phone = (name or "").strip(), (legal_representative or "").strip(), (contact_phone or "").strip()
-    if not 2 <= len(name) <= 100:
-        problems.append("unitreg.name_invalid")
-    if not 2 <= len(rep) <= 30:
-        problems.append("unitreg.legal_rep_invalid")
-    if not PHONE.match(phone):
-        problems.append("unitreg.phone_invalid")
+    problems = contact_problems(name, rep, phone)
     if problems:
         raise ValidationError("unitreg.invalid", details=problems)
     unit = session.get(Unit, admin.unit_id)

@@ -44,22 +44,28 @@ class UnitForm:
     contact_phone: str
 
 
-def _checked(session: Session, form: UnitForm) -> UnitForm:
-    """The cleaned form; every problem listed together; a registered code is refused on its own."""
-    problems: list[str] = []
-    name, rep, phone = (form.name or "").strip(), (form.legal_representative or "").strip(), \
-        (form.contact_phone or "").strip()
+def contact_problems(name: str, legal_representative: str, contact_phone: str) -> list[str]:
+    """Problems with a unit's name, legal representative and contact phone (registration and edits)."""
+    problems = []
     if not 2 <= len(name) <= 100:
         problems.append("unitreg.name_invalid")
+    if not 2 <= len(legal_representative) <= 30:
+        problems.append("unitreg.legal_rep_invalid")
+    if not PHONE.match(contact_phone):
+        problems.append("unitreg.phone_invalid")
+    return problems
+
+
+def _checked(session: Session, form: UnitForm) -> UnitForm:
+    """The cleaned form; every problem listed together; a registered code is refused on its own."""
+    name, rep, phone = (form.name or "").strip(), (form.legal_representative or "").strip(), \
+        (form.contact_phone or "").strip()
+    problems = contact_problems(name, rep, phone)
     try:
         code = validate_uscc(form.uscc)
     except ValidationError:
         code = ""
-        problems.append("unitreg.uscc_invalid")
-    if not 2 <= len(rep) <= 30:
-        problems.append("unitreg.legal_rep_invalid")
-    if not PHONE.match(phone):
-        problems.append("unitreg.phone_invalid")
+        problems.insert(1 if "unitreg.name_invalid" in problems else 0, "unitreg.uscc_invalid")
     if problems:
         raise ValidationError("unitreg.invalid", details=problems)
     if session.scalar(select(Unit.id).where(Unit.uscc == code)) is not None:

@@ -6,18 +6,16 @@ account must change it at first login. Every action is core.unit_accounts' (scop
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from core import unit_accounts
-from core.errors import DomainError
 from core.unit_accounts import AccountRow
 from core.workflow import Actor
 from core.workspaces import may_use
 from ui import account_admin, db, state
-from ui.i18n import show_error, tr
+from ui.i18n import tr
 
 WS = "unit_accounts"
 TEMP = f"{WS}.temp_password"
@@ -71,17 +69,6 @@ def _listing(admin: Actor) -> None:
     account_admin.account_panel(admin, by_id[picked])
 
 
-def _run(action: Callable[[], object], temp: bool = False) -> None:
-    try:
-        result = action()
-    except DomainError as error:
-        show_error(error)
-        return
-    if temp:
-        st.session_state[TEMP] = result
-    else:
-        state.flash("success", tr("accounts.done"))
-    st.rerun()
 
 
 def _actions(admin: Actor, row: AccountRow) -> None:
@@ -89,10 +76,10 @@ def _actions(admin: Actor, row: AccountRow) -> None:
     cols = st.columns(3)
     if row.enabled:
         if cols[0].button(tr("accounts.disable"), key=f"{WS}.disable"):
-            _run(lambda: unit_accounts.do_set_enabled(engine, admin, row.id, False))
+            account_admin.run_action(lambda: unit_accounts.do_set_enabled(engine, admin, row.id, False))
     elif cols[0].button(tr("accounts.enable"), key=f"{WS}.enable"):
-        _run(lambda: unit_accounts.do_set_enabled(engine, admin, row.id, True))
+        account_admin.run_action(lambda: unit_accounts.do_set_enabled(engine, admin, row.id, True))
     if cols[1].button(tr("accounts.unlock"), key=f"{WS}.unlock", disabled=not row.locked):
-        _run(lambda: unit_accounts.do_unlock(engine, admin, row.id))
+        account_admin.run_action(lambda: unit_accounts.do_unlock(engine, admin, row.id))
     if cols[2].button(tr("accounts.reset"), key=f"{WS}.reset"):
-        _run(lambda: unit_accounts.do_reset_password(engine, admin, row.id), temp=True)
+        account_admin.run_action(lambda: unit_accounts.do_reset_password(engine, admin, row.id), temp=True)

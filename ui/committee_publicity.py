@@ -93,13 +93,6 @@ def _do_create(actor: Actor, kind: str) -> None:
     worktabs.go_to_tab(WS, tr("publicity.tab.batches"))
 
 
-def _status(b, today: dt.date) -> str:
-    if b.status == "published" and b.starts_on > today:
-        return tr("publicity.status.scheduled")
-    if b.status == "published" and b.ends_on < today:
-        return tr("publicity.status.ended")
-    return tr(f"publicity.status.{b.status}")
-
 
 def batches_tab(actor: Actor) -> None:
     created = st.session_state.pop(f"{WS}.created_flash", None)
@@ -112,10 +105,10 @@ def batches_tab(actor: Actor) -> None:
         return
     st.dataframe(pd.DataFrame([{
         tr("col.id"): b.id, tr("publicity.title"): b.title, tr("publicity.start"): b.starts_on.isoformat(),
-        tr("publicity.end"): b.ends_on.isoformat(), tr("col.state"): _status(b, today),
+        tr("publicity.end"): b.ends_on.isoformat(), tr("col.state"): publicity_batch.status_label(b, today),
         tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
     } for b in rows]), hide_index=True, key=f"{WS}.batches")
-    labels = {b.id: f"#{b.id} {b.title} · {_status(b, today)}" for b in rows}
+    labels = {b.id: f"#{b.id} {b.title} · {publicity_batch.status_label(b, today)}" for b in rows}
     if st.session_state.get(BATCH) not in labels:
         st.session_state[BATCH] = rows[0].id
     _batch(actor, st.selectbox(tr("publicity.pick_batch"), list(labels), format_func=labels.get, key=BATCH), today)
@@ -128,7 +121,8 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
         show_error(error)
         return
     st.subheader(f"#{b.id} {b.title}")
-    st.caption(tr("publicity.period", start=b.starts_on.isoformat(), end=b.ends_on.isoformat(), status=_status(b, today)))
+    st.caption(tr("publicity.period", start=b.starts_on.isoformat(), end=b.ends_on.isoformat(),
+                  status=publicity_batch.status_label(b, today)))
     st.dataframe(pd.DataFrame([{
         tr("col.id"): i.declaration_id, tr("col.applicant"): i.applicant_name, tr("col.state"): tr(f"state.{i.state}"),
         tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",

@@ -12,6 +12,15 @@ from ui import worktabs
 from ui.i18n import tr
 
 
+def status_label(batch: Any, today: dt.date) -> str:
+    """The batch's status as users think of it: a published batch is scheduled, running or ended."""
+    if batch.status == "published" and batch.starts_on > today:
+        return tr("publicity.status.scheduled")
+    if batch.status == "published" and batch.ends_on < today:
+        return tr("publicity.status.ended")
+    return tr(f"publicity.status.{batch.status}")
+
+
 def edit_notice_form(ws: str, batch: Any, save: Callable[[str, str], object]) -> None:
     """Title and text of a batch, editable while it runs; ``save(title, body)`` is one core call."""
     with st.form(f"{ws}.edit_form"):

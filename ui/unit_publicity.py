@@ -107,14 +107,6 @@ def _waiting(rows, busy: dict[int, int]) -> None:
     } for r in rows]), hide_index=True, key=f"{WS}.waiting")
 
 
-def _status(b, today: dt.date) -> str:
-    """The batch's status as users think of it: a published batch is scheduled, running or ended."""
-    if b.status == "published" and b.starts_on > today:
-        return tr("publicity.status.scheduled")
-    if b.status == "published" and b.ends_on < today:
-        return tr("publicity.status.ended")
-    return tr(f"publicity.status.{b.status}")
-
 
 def _do_create(actor: Actor) -> None:
     """Callback: a draft batch (reversible: it can be discarded); the batches tab opens on it."""
@@ -142,7 +134,7 @@ def _batches(actor: Actor) -> None:
         return
     st.dataframe(pd.DataFrame([{
         tr("col.id"): b.id, tr("publicity.title"): b.title, tr("publicity.start"): b.starts_on.isoformat(),
-        tr("publicity.end"): b.ends_on.isoformat(), tr("col.state"): _status(b, today),
+        tr("publicity.end"): b.ends_on.isoformat(), tr("col.state"): publicity_batch.status_label(b, today),
         tr("publicity.col.public"): tr("publicity.yes") if b.is_public else tr("publicity.no"),
         tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
     } for b in rows]), hide_index=True, key=f"{WS}.batches")
@@ -163,7 +155,7 @@ def _batch(actor: Actor, batch_id: int) -> None:
     today = unit_desk.today()
     st.subheader(f"#{b.id} {b.title}")
     st.caption(tr("publicity.period", start=b.starts_on.isoformat(), end=b.ends_on.isoformat(),
-                  status=_status(b, today)))
+                  status=publicity_batch.status_label(b, today)))
     st.dataframe(pd.DataFrame([{
         tr("col.id"): i.declaration_id, tr("col.applicant"): i.applicant_name, tr("col.state"): tr(f"state.{i.state}"),
         tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",
