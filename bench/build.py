@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Engine, func, inspect, select, text
 
-from core.catalogue import SERIES, seed_catalogue
+from core.declaring.catalogue import SERIES, seed_catalogue
 from db.migrate import upgrade_to_head
 from db.models import Declaration, Person
 from db.session import unit_of_work

@@ -4,8 +4,8 @@
     declarations, one transaction each, as a click does) against hand-written DBAPI SQL doing the
     same read + guarded update + event insert, one transaction each; rounds are interleaved so
     load from other processes hits both sides alike;
-(b) inbox page latency (``core.inbox.inbox_page``) over many random workspaces and pages;
-(c) the full province dashboard aggregate (``core.stats.dashboard``), uncached;
+(b) inbox page latency (``core.desks.inbox.inbox_page``) over many random workspaces and pages;
+(c) the full province dashboard aggregate (``core.reporting.stats.dashboard``), uncached;
 (d) a home page rerun with the dashboard behind a TTL memo that behaves like ``st.cache_data``.
 
     python -m bench.run --n 100000 --backend both
@@ -32,9 +32,9 @@ from typing import Any, Callable
 from sqlalchemy import Engine, create_engine, event, func, select, text
 
 from bench.build import build
-from core.audit import GENESIS, row_hash
-from core.inbox import inbox_page
-from core.stats import dashboard, todo_counts
+from core.audit.trail import GENESIS, row_hash
+from core.desks.inbox import inbox_page
+from core.reporting.stats import dashboard, todo_counts
 from core.transitions import execute
 from core.workflow import Actor
 from db.base import utcnow
@@ -49,7 +49,7 @@ OPERATOR_OF = {"employer": "unit_operator", "department": "dept_operator", "hr_b
 
 def workspace_states() -> dict[str, list[tuple[str, ...]]]:
     """Per unit kind, the state sets of its operator's inbox workspaces, as the app declares them."""
-    from core.workspaces import HOLDER, WORKSPACES
+    from core.desks.workspaces import HOLDER, WORKSPACES
 
     return {kind: [w.states for w in WORKSPACES if role in w.roles and w.source == HOLDER]
             for kind, role in OPERATOR_OF.items()}
@@ -306,7 +306,7 @@ def bench_dashboard(engine: Engine, runs: int, reruns: int, log) -> dict:
             board = dashboard(s, prov_path, workspaces=spaces)
             totals.append(time.perf_counter() - t0)
     with read_session(engine) as s:  # where the time goes: the pieces alone
-        from core.stats import by_state, weekly_new
+        from core.reporting.stats import by_state, weekly_new
         for _ in range(runs):
             for name, fn in (("by_state", lambda: by_state(s, prov_path)), ("weekly_new", lambda: weekly_new(s, prov_path)),
                              ("todo", lambda: todo_counts(s, spaces))):

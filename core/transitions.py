@@ -11,9 +11,9 @@ import datetime as dt
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.config import local_date
-from core.errors import Forbidden, NotFound
+from core.audit import trail as audit
+from core.common.config import local_date
+from core.common.errors import Forbidden, NotFound
 from core.workflow import Actor, Option, available_actions, perform
 from core.workflow_store import SqlStore
 from db.base import utcnow

@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
-from core.errors import ConcurrentChange, Forbidden, GuardFailed, InvalidAction, NotFound, ValidationError
-from core.pledge import pledge_matches
+from core.common.errors import ConcurrentChange, Forbidden, GuardFailed, InvalidAction, NotFound, ValidationError
+from core.declaring.pledge import pledge_matches
 
 REVIEW = "review"
 INITIAL = "initial_determination"

@@ -10,11 +10,11 @@ import datetime as dt
 from sqlalchemy import and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.submission import missing_item_keys
-from core.units import ancestors
+from core.audit import trail as audit
+from core.declaring.submission import missing_item_keys
+from core.org.units import ancestors
 from core.workflow import TERMINAL, Actor, Change, LastStep, Snapshot
-from core.errors import ConcurrentChange
+from core.common.errors import ConcurrentChange
 from db.models import (Attachment, AuditEvent, Committee, Declaration, DeclarationRecord, Expert,
                        GroupDeclaration, Objection, PanelMember, Person, PublicityBatch, PublicityItem,
                        ReportPath, ReviewGroup, TallyResult, Unit)
@@ -30,7 +30,7 @@ class SqlFacts:
         self.s = session
 
     def missing_items(self, d: Snapshot) -> list[str]:
-        return missing_item_keys(self.s, d.id)  # fields, modules, rows and evidence together (core.submission)
+        return missing_item_keys(self.s, d.id)  # fields, modules, rows and evidence together (core.declaring.submission)
 
     def has_other_active(self, d: Snapshot) -> bool:
         return self.s.scalar(select(exists().where(

@@ -9,11 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+import os
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
-from core.config import database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    """The one URL setting: SQLite file by default, PostgreSQL by ``TITLES_DATABASE_URL``."""
+    return os.environ.get("TITLES_DATABASE_URL", f"sqlite:///{ROOT / 'data' / 'titles.db'}")
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:

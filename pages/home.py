@@ -1,10 +1,11 @@
 """Home: the to-do count of each workspace, and live statistics of the user's scope."""
 import streamlit as st
 
-from core.home import UNIT_SCOPED
-from core.workspaces import workspace
+from core.reporting.home import UNIT_SCOPED
+from core.desks.workspaces import workspace
 from ui import charts, state
 from ui.i18n import tr
+from ui.pages_map import icon, page_file
 
 principal, actor = state.principal(), state.actor()
 state.show_flash()
@@ -22,7 +23,7 @@ else:
     for i, (ws_id, count) in enumerate(data["todo"].items()):
         with columns[i % len(columns)]:
             st.metric(tr(workspace(ws_id).title_key), count)
-            st.page_link(workspace(ws_id).page, label=tr(workspace(ws_id).title_key), icon=workspace(ws_id).icon)
+            st.page_link(page_file(ws_id), label=tr(workspace(ws_id).title_key), icon=icon(ws_id))
 
 scope = tr("home.scope_unit") if actor.role in UNIT_SCOPED else tr("home.scope_visible")
 st.subheader(tr("home.stats", scope=scope))

@@ -1,7 +1,7 @@
 """Workspace: 我的申报 / My declarations — binding, list, new declarations, editor, submit, track (追踪)."""
 import streamlit as st
 
-from core.workspaces import may_use
+from core.desks.workspaces import may_use
 from ui import applicant_home, state
 from ui.i18n import tr
 

@@ -1,9 +1,9 @@
 """Change one's own password: current + new + repeat; the policy is listed and enforced in core."""
 import streamlit as st
 
-from core import login
-from core.config import RULES
-from core.errors import DomainError
+from core.identity import login
+from core.common.config import RULES
+from core.common.errors import DomainError
 from ui import db, state
 from ui.i18n import show_error, tr
 

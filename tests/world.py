@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from core.catalogue import seed_catalogue
-from core.modules import DEFAULT_REQUIRED
-from core.pledge import PLEDGE_TEXT
+from core.declaring.catalogue import seed_catalogue
+from core.declaring.modules import DEFAULT_REQUIRED
+from core.declaring.pledge import PLEDGE_TEXT
 from core.transitions import act
-from core.units import add_unit
+from core.org.units import add_unit
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import (Account, Attachment, Committee, Declaration, DeclarationRecord, Person, PublicityBatch,
@@ -30,7 +30,7 @@ SUMMARY = ("本人自参加工作以来一直从事土木建筑工程设计工�
            "发表论文两篇，获市级科技进步奖一项，并指导青年技术人员三名。今后将继续加强学习，不断提高专业技术水平，"
            "为单位和行业发展作出更大贡献。在今后的工作中，本人将坚持质量第一、安全第一的原则，"
            "认真总结工程实践经验，积极参与技术标准编制和新技术推广应用。")
-SAMPLE_ROWS = {  # one complete row per module (core.record_schema); none needs an evidence file
+SAMPLE_ROWS = {  # one complete row per module (core.declaring.record_schema); none needs an evidence file
     "education": {"school": "重庆大学", "major": "土木工程", "degree": "本科", "start": "2008-09", "end": "2012-07"},
     "qualification": {"name": "工程师", "obtained_on": "2018-12-01", "issuer": "省人社厅"},
     "work_history": {"employer": "市建筑设计院", "position": "结构工程师", "start": "2012-08", "end": "至今"},

@@ -9,10 +9,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from core import admin_desk
-from core.admin_desk import people, personal_accounts, unit_admin
-from core.errors import DomainError
-from core.unit_accounts import AccountRow
+from core.desks import admin as admin_desk
+from core.desks.admin import people, personal_accounts, unit_admin
+from core.common.errors import DomainError
+from core.org.unit_accounts import AccountRow
 from core.workflow import Actor
 from ui import db, state
 from ui.i18n import show_error, tr

@@ -1,6 +1,6 @@
 """Submit, resubmit and cancel one's declaration, and print its form (申报表).
 
-Before submitting, every missing or invalid item (core.submission) is listed together with the
+Before submitting, every missing or invalid item (core.declaring.submission) is listed together with the
 engine's other reasons (bound, committee open, one active declaration per year) and the pledge,
 which must be typed by hand and match; only a clean submit reaches the confirmation step. Cancel
 always asks for confirmation. The confirmation dialog is opened from a session-state flag (so
@@ -12,10 +12,10 @@ from functools import partial
 
 import streamlit as st
 
-from core import applicant_desk as desk
-from core.errors import DomainError
-from core.i18n import t
-from core.pledge import PLEDGE_TEXT, pledge_matches
+from core.desks import applicant as desk
+from core.common.errors import DomainError
+from core.common.i18n import t
+from core.declaring.pledge import PLEDGE_TEXT, pledge_matches
 from core.workflow import Actor, Option
 from ui import db, state
 from ui.i18n import lang, tr

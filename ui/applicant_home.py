@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import applicant_desk as desk
-from core.errors import DomainError
+from core.desks import applicant as desk
+from core.common.errors import DomainError
 from core.workflow import INITIAL, REVIEW, Actor
 from ui import db, declaration_editor, declaration_form, dossier_view, state
 from ui.i18n import show_error, tr

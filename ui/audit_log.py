@@ -1,14 +1,14 @@
 """Workspace 审计日志 (issue 6): the audit trail of the admin's scope (logins, role changes, resets,
-exports...) with filters, newest first, paged by the event id (core.audit_view)."""
+exports...) with filters, newest first, paged by the event id (core.audit.view)."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from core import admin_desk
-from core.admin_desk import audit_view
-from core.audit_view import KINDS, AuditFilter
-from core.workspaces import may_use
+from core.desks import admin as admin_desk
+from core.desks.admin import audit_view
+from core.audit.view import KINDS, AuditFilter
+from core.desks.workspaces import may_use
 from ui import db, state
 from ui.i18n import tr
 

@@ -9,11 +9,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from core import admin_desk
-from core.admin_desk import authority
-from core.authority import AuthorityForm
-from core.declaration_choices import choices_levels, choices_series
-from core.unit_registration import region_bureaus
+from core.desks import admin as admin_desk
+from core.desks.admin import authority
+from core.org.authority import AuthorityForm
+from core.declaring.choices import choices_levels, choices_series
+from core.org.unit_registration import region_bureaus
 from core.workflow import Actor
 from ui import db, worktabs
 from ui.i18n import lang, tr

@@ -2,7 +2,7 @@
 declarations waiting for it — title and text from the template (unit, year, series, specialty, period,
 supplement deadline), editable — then publish, edit until it ends, resolve objections, complete.
 
-Every step is one core.committee_publicity call; publishing, discarding and completing ask first.
+Every step is one core.review.committee_publicity call; publishing, discarding and completing ask first.
 """
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core import committee_publicity as cp
-from core import desk, unit_desk
-from core.errors import DomainError
-from core.publicity import KINDS
-from core.workdays import earliest_end
+from core.review import committee_publicity as cp
+from core.desks import generic as desk
+from core.desks import unit as unit_desk
+from core.common.errors import DomainError
+from core.review.publicity import KINDS
+from core.calendar.workdays import earliest_end
 from core.workflow import Actor
 from ui import db, publicity_batch, worktabs
 from ui.i18n import lang, show_error, tr

@@ -8,8 +8,8 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from core.bootstrap import cookie_secret, prepare
-from core.config import database_url
+from core.setup.bootstrap import cookie_secret, prepare
+from db.session import database_url
 from db.session import make_engine
 
 

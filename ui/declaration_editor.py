@@ -1,6 +1,6 @@
 """One of the applicant's declarations: notice, basic information, materials, submit, track (追踪).
 
-What can change comes from ``core.declarations.edit_scope(state)``: everything in a draft or a
+What can change comes from ``core.declaring.declarations.edit_scope(state)``: everything in a draft or a
 returned declaration, only the supplementary module and the category while awaiting supplements,
 nothing after submitting (the fields are then shown read-only). 暂存 saves at any time.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import applicant_desk as desk
-from core.errors import DomainError
+from core.desks import applicant as desk
+from core.common.errors import DomainError
 from core.workflow import Actor
 from ui import applicant_actions, db, declaration_form, dossier_view, record_forms, state
 from ui.i18n import show_error, tr

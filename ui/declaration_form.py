@@ -13,10 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from core import applicant_desk as desk
-from core.declaration_choices import METHODS
-from core.declarations import FIELDS
-from core.errors import DomainError
+from core.desks import applicant as desk
+from core.declaring.choices import METHODS
+from core.declaring.declarations import FIELDS
+from core.common.errors import DomainError
 from core.workflow import INITIAL, Actor
 from ui import db
 from ui.i18n import lang, show_error, tr

@@ -6,8 +6,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from core.dossier import Dossier
-from core.stats import CHINA_TZ
+from core.review.dossier import Dossier
+from core.reporting.stats import CHINA_TZ
 from ui.i18n import lang, tr
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.i18n import DEFAULT_LANG, LANGS, t
+from core.common.i18n import DEFAULT_LANG, LANGS, t
 
 LANG_KEY = "lang"
 SWITCH_KEY = "app.lang"

@@ -10,9 +10,9 @@ from functools import partial
 
 import streamlit as st
 
-from core import admin_desk
-from core.admin_desk import org_tree, parent_links, unit_admin, unit_registration
-from core.unit_registration import CREATABLE_KINDS, UnitForm
+from core.desks import admin as admin_desk
+from core.desks.admin import org_tree, parent_links, unit_admin, unit_registration
+from core.org.unit_registration import CREATABLE_KINDS, UnitForm
 from core.workflow import Actor
 from ui import db, worktabs
 from ui.i18n import tr

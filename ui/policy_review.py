@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import desk, policy_review
-from core.errors import DomainError
+from core.desks import generic as desk
+
+from core.review import policy_review
+from core.common.errors import DomainError
 from core.workflow import Actor
 from ui import db, dossier_view
 from ui.i18n import show_error, tr

@@ -12,8 +12,10 @@ import secrets
 import pandas as pd
 import streamlit as st
 
-from core import portal, unit_desk
-from core.errors import DomainError
+from core.review import portal
+
+from core.desks import unit as unit_desk
+from core.common.errors import DomainError
 from ui import db, state
 from ui.i18n import lang, show_error, tr
 

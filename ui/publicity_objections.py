@@ -1,6 +1,6 @@
 """Objections (举报) of one publicity batch, for the unit that owns it: list them, and resolve an open
 one — dismiss, or uphold it by returning or terminating the declaration — with a reason the applicant
-sees, after a confirmation. The outcomes offered are what core.objections says the state allows now.
+sees, after a confirmation. The outcomes offered are what core.review.objections says the state allows now.
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core import unit_desk
-from core.errors import DomainError
+from core.desks import unit as unit_desk
+from core.common.errors import DomainError
 from core.workflow import Actor
 from ui import db, dossier_view, worktabs
 from ui.i18n import show_error, tr

@@ -1,4 +1,4 @@
-"""The declaration's modules (002 fig. 1-13/1-14) drawn from their schemas (core.record_schema).
+"""The declaration's modules (002 fig. 1-13/1-14) drawn from their schemas (core.declaring.record_schema).
 
 Each module lists its rows; each row shows its values and evidence files (original names, download
 through ``fetch_evidence`` only when clicked, so each opening is checked and audited), and, while the
@@ -13,11 +13,11 @@ from typing import Any
 
 import streamlit as st
 
-from core import applicant_desk as desk
-from core.declaration_records import EvidenceFile, RecordView
-from core.errors import DomainError
-from core.evidence import fetch_evidence
-from core.record_schema import CHOICE, DATE, FLAG, LONG, SCHEMAS, UNTIL, Field, accepts_evidence
+from core.desks import applicant as desk
+from core.declaring.records import EvidenceFile, RecordView
+from core.common.errors import DomainError
+from core.declaring.evidence import fetch_evidence
+from core.declaring.record_schema import CHOICE, DATE, FLAG, LONG, SCHEMAS, UNTIL, Field, accepts_evidence
 from core.workflow import Actor
 from ui import db, state
 from ui.i18n import lang, show_error, tr

@@ -1,6 +1,6 @@
 """Applicant self-registration, reachable without login from the login page (issue 3).
 
-Name, resident ID number (GB 11643 check digit checked in core.people), phone, and a password under
+Name, resident ID number (GB 11643 check digit checked in core.identity.people), phone, and a password under
 the policy; every problem is listed together. An ID already registered gets "已注册，请直接登录".
 After success the page names the account (the ID number) and sends the user back to log in.
 The shell shows this instead of the login form while ``auth.register`` is set in session state.
@@ -10,9 +10,9 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from core import applicant_desk
-from core.config import RULES
-from core.errors import DomainError
+from core.desks import applicant as applicant_desk
+from core.common.config import RULES
+from core.common.errors import DomainError
 from ui.i18n import show_error, tr
 
 REGISTER = "auth.register"  # set: the signed-out shell shows this page instead of the login form

@@ -9,8 +9,10 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core import desk, unit_desk
-from core.report_paths import APPLY_ROLES, PathRow
+from core.desks import generic as desk
+
+from core.desks import unit as unit_desk
+from core.org.report_paths import APPLY_ROLES, PathRow
 from core.workflow import Actor
 from ui import db, dossier_view, worktabs
 from ui.i18n import lang, tr

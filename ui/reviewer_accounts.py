@@ -11,8 +11,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core import reviewer_accounts as ra
-from core.errors import DomainError
+from core.review import reviewer_accounts as ra
+from core.common.errors import DomainError
 from core.workflow import Actor
 from ui import db, state, worktabs
 from ui.i18n import tr

@@ -1,6 +1,6 @@
 """The app shell Home.py runs on every request: language, login, context picker, navigation.
 
-The navigation is built from the signed-in user's current context (core.workspaces): pages that
+The navigation is built from the signed-in user's current context (core.desks.workspaces): pages that
 are not in it cannot be reached, not even by URL. A user who must change their password gets
 only the password page until they have.
 """
@@ -9,13 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import login
-from core.sessions import Principal
+from core.identity import login
+from core.identity.sessions import Principal
 from core.workflow import Actor
-from core.workspaces import WORKSPACES, workspaces_for
+from core.desks.workspaces import WORKSPACES, workspaces_for
 from ui import db, registration, state, unit_registration
 from ui.auth import AuthShell
 from ui.i18n import language_switch, tr
+from ui.pages_map import icon, page_file
 
 NAV = "app.nav"  # ids of the pages in the current navigation (read by tests and the home page)
 CONTEXT = "app.context"
@@ -151,7 +152,7 @@ def _navigation(principal: Principal, actor: Actor | None):
     sections = {tr("nav.section.main"): [home, _portal()]}
     if spaces:
         sections[tr("nav.section.workspaces")] = [
-            st.Page(w.page, title=tr(w.title_key), icon=w.icon, url_path=url_of(w.id)) for w in spaces]
+            st.Page(page_file(w.id), title=tr(w.title_key), icon=icon(w.id), url_path=url_of(w.id)) for w in spaces]
     sections[tr("nav.section.account")] = [password]
     st.session_state[NAV] = ["home", *(w.id for w in spaces), "password"]
     return st.navigation(sections, position="sidebar")

@@ -3,7 +3,7 @@ text from the template, start and end with the earliest valid end shown, public 
 it, edit its notice while it runs, resolve objections (dismiss / return / terminate, with a reason),
 and complete it after the end — declarations held by an open objection stay and are listed.
 
-Every step is one core.unit_desk call; publishing, discarding, completing and resolving ask first.
+Every step is one core.desks.unit call; publishing, discarding, completing and resolving ask first.
 """
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core import desk, unit_desk
-from core.errors import DomainError
-from core.workdays import earliest_end
+from core.desks import generic as desk
+
+from core.desks import unit as unit_desk
+from core.common.errors import DomainError
+from core.calendar.workdays import earliest_end
 from core.workflow import Actor
 from ui import db, dossier_view, publicity_batch, state, worktabs
 from ui.i18n import lang, show_error, tr

@@ -10,8 +10,10 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core import desk, unit_desk
-from core.inbox import InboxRow
+from core.desks import generic as desk
+
+from core.desks import unit as unit_desk
+from core.desks.inbox import InboxRow
 from core.workflow import Actor
 from ui import db, dossier_view, worktabs
 from ui.i18n import tr

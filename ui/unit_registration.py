@@ -8,9 +8,9 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from core import admin_desk
-from core.errors import DomainError
-from core.unit_registration import UnitForm, region_bureaus
+from core.desks import admin as admin_desk
+from core.common.errors import DomainError
+from core.org.unit_registration import UnitForm, region_bureaus
 from ui.i18n import show_error, tr
 
 UNIT_REGISTER = "auth.unit_register"

@@ -1,6 +1,6 @@
 """单位内部核验 / Unit verification (002 fig. 2-6): pending / passed / failed lists filtered by year,
-level and series, sorted and paged in SQL (core.worklists); batch approve after a confirmation (all
-or nothing, core.batch); one declaration's dossier with approve / reject-with-reason from the engine
+level and series, sorted and paged in SQL (core.desks.worklists); batch approve after a confirmation (all
+or nothing, core.review.batch); one declaration's dossier with approve / reject-with-reason from the engine
 (ui.workspace.detail); the 流程退回处理 and 撤回材料 tabs. Supplements (back from a failed policy
 review) are marked: approving them sends them straight to re-examination.
 """
@@ -10,8 +10,8 @@ from functools import partial
 
 import streamlit as st
 
-from core import unit_desk
-from core.worklists import STATUSES, WorkRow
+from core.desks import unit as unit_desk
+from core.desks.worklists import STATUSES, WorkRow
 from core.workflow import Actor
 from ui import db, workspace, worktabs
 from ui.i18n import tr

@@ -17,12 +17,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core import desk
-from core.errors import ConcurrentChange, DomainError, InvalidAction, NotFound
-from core.pledge import PLEDGE_TEXT
-from core.inbox import InboxPage
+from core.desks import generic as desk
+from core.common.errors import ConcurrentChange, DomainError, InvalidAction, NotFound
+from core.declaring.pledge import PLEDGE_TEXT
+from core.desks.inbox import InboxPage
 from core.workflow import Actor, Option
-from core.workspaces import may_use
+from core.desks.workspaces import may_use
 from ui import db, dossier_view, state, worktabs
 from ui.i18n import lang, show_error, tr
 

@@ -15,12 +15,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core import desk, unit_desk
-from core.batch import BatchFailed
-from core.errors import DomainError
-from core.worklists import WorkRow
+from core.desks import generic as desk
+
+from core.desks import unit as unit_desk
+from core.review.batch import BatchFailed
+from core.common.errors import DomainError
+from core.desks.worklists import WorkRow
 from core.workflow import Actor
-from core.workspaces import may_use
+from core.desks.workspaces import may_use
 from ui import db, dossier_view, state
 from ui.i18n import lang, show_error, tr
 

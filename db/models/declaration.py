@@ -14,14 +14,14 @@ class Declaration(Base):
 
     __tablename__ = "declaration"
     __table_args__ = (
-        # Keyset inbox pages (core.inbox); year/level/series trail so filters are checked in the index.
+        # Keyset inbox pages (core.desks.inbox); year/level/series trail so filters are checked in the index.
         Index("ix_declaration_inbox", "holder_unit_id", "state", "state_since", "id", "year", "level_code",
               "series_code"),
         Index("ix_declaration_scope", "unit_id", "state"),
         Index("ix_declaration_applicant", "applicant_person_id", "year"),
         Index("ix_declaration_committee", "committee_id", "state"),
         Index("ix_declaration_state", "state", "created_at"),
-        Index("ix_declaration_dashboard", "flow", "state", "created_at"),  # core.stats: covering GROUP BY
+        Index("ix_declaration_dashboard", "flow", "state", "created_at"),  # core.reporting.stats: covering GROUP BY
     )
     id: Mapped[intpk]
     flow: Mapped[str] = mapped_column(String(24), default="review")  # review / initial_determination
@@ -91,7 +91,7 @@ class AuditEvent(Base):
     Transitions are rows with ``kind='transition'`` and a declaration id: those rows are the
     declaration's timeline (追踪), so a transition writes exactly one event. Logins, denials,
     exports and admin actions are rows of other kinds. ``row_hash`` covers the row's content and
-    ``prev_hash``; core.audit verifies the chain.
+    ``prev_hash``; core.audit.trail verifies the chain.
     """
 
     __tablename__ = "audit_event"

@@ -32,7 +32,7 @@ class UnitBinding(Base):
 
 
 class Account(Base):
-    """A login. Passwords only as bcrypt hashes; lockout and expiry are enforced in core.accounts."""
+    """A login. Passwords only as bcrypt hashes; lockout and expiry are enforced in core.identity.accounts."""
 
     __tablename__ = "account"
     id: Mapped[intpk]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.bootstrap import prepare
+from core.setup.bootstrap import prepare
 from db.session import make_engine
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from core.i18n import t
+from core.common.i18n import t
 
 HOME = Path(__file__).resolve().parents[2] / "Home.py"
 TIMEOUT = 60

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from stdnum.cn import ric
 
-from core.i18n import t
-from core.role_exclusion import has_active_declaration
-from db.demo import DEMO_PASSWORD
+from core.common.i18n import t
+from core.identity.role_exclusion import has_active_declaration
+from core.setup.demo import DEMO_PASSWORD
 from db.models import Account, Person
 from db.session import make_engine, read_session
 from tests.app.support import assert_ok, errors, sign_in, start

@@ -5,11 +5,11 @@ import os
 
 from stdnum.cn import uscc
 
-from core.admin_desk import read
-from core.filestore import minimal_pdf
-from core.i18n import t
-from core.unit_registration import region_bureaus
-from db.demo import DEMO_PASSWORD
+from core.desks.admin import read
+from core.files.store import minimal_pdf
+from core.common.i18n import t
+from core.org.unit_registration import region_bureaus
+from core.setup.demo import DEMO_PASSWORD
 from db.session import make_engine, read_session
 from tests.app.support import assert_ok, errors, nav, sign_in, start
 
@@ -62,7 +62,7 @@ def test_a_unit_registers_without_login_and_a_code_is_registered_once(app_db):
 def test_the_hr_bureau_creates_a_unit_and_designates_its_admin(app_db):
     from sqlalchemy import select
 
-    from core.accounts import create_account, grant_role
+    from core.identity.accounts import create_account, grant_role
     from db.models import Person, RoleGrant, Unit
     from db.session import unit_of_work
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core.i18n import t
-from core.pledge import PLEDGE_TEXT
-from db.demo import DEMO_PASSWORD
-from db.demo.plan import DEMO_RETURN_REASON
+from core.common.i18n import t
+from core.declaring.pledge import PLEDGE_TEXT
+from core.setup.demo import DEMO_PASSWORD
+from core.setup.demo.plan import DEMO_RETURN_REASON
 from db.models import Account, Attachment, AuditEvent, Declaration, DeclarationRecord
 from db.session import make_engine, read_session
 from tests.app.support import assert_ok, errors, sign_in, start

@@ -1,7 +1,7 @@
 """Self-registration from the login page, and an applicant who is not yet bound to an employer."""
 from __future__ import annotations
 
-from core.i18n import t
+from core.common.i18n import t
 from tests.app.support import assert_ok, errors, infos, sign_in, start
 
 ID_NUMBER = "110105199003071239"  # a valid GB 11643 check digit

@@ -5,10 +5,10 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
-from core import accounts
-from core.config import RULES
-from core.i18n import t
-from db.demo import DEMO_LOGINS, DEMO_PASSWORD
+from core.identity import accounts
+from core.common.config import RULES
+from core.common.i18n import t
+from core.setup.demo import DEMO_LOGINS, DEMO_PASSWORD
 from db.models import Account, AuthSession, RoleGrant
 from db.session import make_engine, read_session, unit_of_work
 from tests.app.support import assert_ok, errors, infos, nav, sign_in, start

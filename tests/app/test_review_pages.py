@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from core.i18n import t
-from core.unit_desk import today
-from db.demo import DEMO_PASSWORD
+from core.common.i18n import t
+from core.desks.unit import today
+from core.setup.demo import DEMO_PASSWORD
 from db.models import Declaration, Objection, Person, PublicityBatch, PublicityItem
 from db.session import make_engine, unit_of_work
 from tests.app.support import assert_ok, errors, sign_in, start
@@ -91,7 +91,7 @@ def test_the_reviewer_records_an_initial_review_and_sees_it(app_db):
 
 
 def test_a_reviewer_of_another_scope_sees_nothing_on_the_policy_review_page(app_db):
-    from core.accounts import create_account, grant_role
+    from core.identity.accounts import create_account, grant_role
     from db.models import Committee
 
     with unit_of_work(make_engine(app_db)) as s:

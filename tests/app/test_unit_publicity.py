@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import unit_desk
-from core.i18n import t
-from core.workdays import earliest_end
-from db.demo import DEMO_PASSWORD
+from core.desks import unit as unit_desk
+from core.common.i18n import t
+from core.calendar.workdays import earliest_end
+from core.setup.demo import DEMO_PASSWORD
 from db.models import Objection, PublicityBatch, PublicityItem
 from db.session import make_engine, read_session
 from tests.app.support import assert_ok, errors, sign_in, start

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.i18n import t
-from db.demo import DEMO_PASSWORD
-from db.demo.files import make_pdf
+from core.common.i18n import t
+from core.setup.demo import DEMO_PASSWORD
+from core.setup.demo.files import make_pdf
 from db.models import Attachment, Declaration, ReportPath
 from db.session import make_engine, read_session
 from tests.app.support import assert_ok, errors, sign_in, start

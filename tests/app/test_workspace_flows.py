@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.i18n import t
-from core.pledge import PLEDGE_TEXT
-from db.demo import DEMO_PASSWORD
+from core.common.i18n import t
+from core.declaring.pledge import PLEDGE_TEXT
+from core.setup.demo import DEMO_PASSWORD
 from db.models import AuditEvent, Declaration
 from db.session import make_engine, read_session
 from tests.app.support import assert_ok, errors, sign_in, start

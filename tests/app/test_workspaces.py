@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.i18n import t
-from core.workspaces import workspaces_for
-from db.demo import DEMO_LOGINS, DEMO_PASSWORD
+from core.common.i18n import t
+from core.desks.workspaces import workspaces_for
+from core.setup.demo import DEMO_LOGINS, DEMO_PASSWORD
 from tests.app.support import assert_ok, nav, registered_url_paths, sign_in, start
 
 EXPECTED = {
@@ -56,7 +56,7 @@ def test_a_page_outside_the_users_workspaces_cannot_be_reached(app_db):
 
 
 def test_the_home_page_shows_the_to_do_count_of_each_workspace(app_db):
-    from core.workspaces import todo_counts
+    from core.desks.workspaces import todo_counts
     from db.session import make_engine, read_session
 
     at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
@@ -71,7 +71,7 @@ def test_the_home_page_shows_the_to_do_count_of_each_workspace(app_db):
 def test_a_user_with_several_roles_picks_the_context_and_gets_its_workspaces(app_db):
     from sqlalchemy import select
 
-    from core.accounts import create_account, grant_role
+    from core.identity.accounts import create_account, grant_role
     from db.models import Account, RoleGrant
     from db.session import make_engine, unit_of_work
 

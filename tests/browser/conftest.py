@@ -52,7 +52,7 @@ def live_server(tmp_path_factory):
     work = tmp_path_factory.mktemp("live")
     env = {**os.environ, "TITLES_DATABASE_URL": f"sqlite:///{work / 'app.db'}",
            "TITLES_FILE_STORE": str(work / "files"), "TITLES_DEMO": "1", "TITLES_BCRYPT_ROUNDS": "4"}
-    subprocess.run([sys.executable, "-m", "db.demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "core.setup.demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "ui.launch", "--server.headless", "true",
                              "--server.address", "127.0.0.1", "--server.port", str(port),

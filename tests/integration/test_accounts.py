@@ -4,10 +4,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core import accounts, sessions
-from core.config import RULES
-from core.errors import AuthError, NotFound, ValidationError
-from core.passwords import generate_temporary_password, policy_problems
+from core.identity import accounts
+
+from core.identity import sessions
+from core.common.config import RULES
+from core.common.errors import AuthError, NotFound, ValidationError
+from core.identity.passwords import generate_temporary_password, policy_problems
 from db.models import Account, AuditEvent, Person
 from db.session import unit_of_work
 from tests.world import World

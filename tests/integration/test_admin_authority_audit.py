@@ -7,10 +7,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import update
 
-from core import audit, audit_view, authority
-from core import unit_admin as ua
-from core.declaration_choices import open_committees
-from core.errors import NotFound, ValidationError
+from core.audit import trail as audit
+
+from core.audit import view as audit_view
+
+from core.org import authority
+from core.org import unit_admin as ua
+from core.declaring.choices import open_committees
+from core.common.errors import NotFound, ValidationError
 from db.base import utcnow
 from db.models import AuditEvent, Committee
 from db.session import unit_of_work

@@ -7,11 +7,15 @@ import pytest
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
-from core import accounts, personal_accounts, sessions
-from core import declarations as decl
-from core import unit_admin as ua
-from core.errors import GuardFailed, NotFound, ValidationError
-from core.people import validate_id_number
+from core.identity import accounts
+
+from core.identity import personal_accounts
+
+from core.identity import sessions
+from core.declaring import declarations as decl
+from core.org import unit_admin as ua
+from core.common.errors import GuardFailed, NotFound, ValidationError
+from core.identity.people import validate_id_number
 from db.models import Account, AuditEvent, Person, RoleGrant, Unit, UnitBinding
 from db.session import unit_of_work
 from tests.world import LEVEL, SERIES, SPECIALTY, YEAR, World
@@ -213,7 +217,7 @@ def test_personal_accounts_are_created_with_a_one_time_password_and_editable_unt
         assert personal_accounts.editable(s, admin, account_id)
         personal_accounts.edit_personal_account(s, admin, account_id, name="赵七七", phone="13912345679")
         assert account.display_name == "赵七七"
-        from core import audit
+        from core.audit import trail as audit
         from db.base import utcnow
         audit.append(s, kind="transition", action="submit", at=utcnow(), account_id=account_id)
         assert not personal_accounts.editable(s, admin, account_id)

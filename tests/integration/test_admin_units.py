@@ -6,12 +6,14 @@ import pytest
 from sqlalchemy import select
 from stdnum.cn import uscc
 
-from core import org_tree, parent_links
-from core import unit_registration as reg
-from core.errors import NotFound, ValidationError
-from core.filestore import minimal_pdf
-from core.people import search_units
-from core.scope import subtree
+from core.org import tree as org_tree
+
+from core.org import parent_links
+from core.org import unit_registration as reg
+from core.common.errors import NotFound, ValidationError
+from core.files.store import minimal_pdf
+from core.identity.people import search_units
+from core.org.scope import subtree
 from db.models import AuditEvent, Unit
 from db.session import unit_of_work
 from tests.world import World

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect, select
 
-from core import bootstrap
+from core.setup import bootstrap
 from db.models import AppSecret
 from db.session import make_engine, read_session, unit_of_work
 

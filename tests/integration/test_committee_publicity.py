@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from core.committee_publicity import committee_notice
-from core.dossier import dossier
-from core.errors import NotFound
-from core.pledge import PLEDGE_TEXT
-from core.publicity import complete_batch, create_batch, edit_notice, publish
+from core.review.committee_publicity import committee_notice
+from core.review.dossier import dossier
+from core.common.errors import NotFound
+from core.declaring.pledge import PLEDGE_TEXT
+from core.review.publicity import complete_batch, create_batch, edit_notice, publish
 from db.models import Declaration, PublicityBatch
 from db.session import unit_of_work
 from tests.integration.transition_support import add_supplement
@@ -104,7 +104,7 @@ def test_a_completed_candidate_publicity_puts_its_declarations_into_the_panel_re
 
 
 def test_a_policy_reviewer_runs_its_own_committees_candidate_list_but_not_another_scopes(engine, world):
-    from core.publicity_view import list_batches
+    from core.review.publicity_view import list_batches
 
     w, ids = world
     with unit_of_work(engine) as s:  # reviewers as the app creates them: at the organizer unit

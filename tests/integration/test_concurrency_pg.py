@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
-from core.errors import ConcurrentChange, NotFound
+from core.common.errors import ConcurrentChange, NotFound
 from core.transitions import execute
 from core.workflow_store import SqlStore
 from db.models import AuditEvent

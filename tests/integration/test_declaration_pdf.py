@@ -9,13 +9,13 @@ import zlib
 
 import pytest
 
-from core.declaration_pdf import FONT, declaration_form_pdf
-from core.declaration_records import add_record
-from core.declarations import create_draft
-from core.errors import NotFound
-from core.evidence import attach_evidence
-from core.filestore import minimal_pdf, sniff_media_type
-from core.pledge import PLEDGE_TEXT
+from core.declaring.form_pdf import FONT, declaration_form_pdf
+from core.declaring.records import add_record
+from core.declaring.declarations import create_draft
+from core.common.errors import NotFound
+from core.declaring.evidence import attach_evidence
+from core.files.store import minimal_pdf, sniff_media_type
+from core.declaring.pledge import PLEDGE_TEXT
 from db.session import unit_of_work
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core import declarations as decl
-from core.declaration_choices import (choices_levels, choices_series, choices_specialties, open_committees,
+from core.declaring import declarations as decl
+from core.declaring.choices import (choices_levels, choices_series, choices_specialties, open_committees,
                                       self_review_available)
-from core.declaration_records import add_record, list_records, remove_record, update_record
-from core.dossier import dossier
-from core.errors import GuardFailed, InvalidAction, NotFound, ValidationError
-from core.i18n import t
-from core.pledge import PLEDGE_TEXT
-from core.submission import problems_before_submit
+from core.declaring.records import add_record, list_records, remove_record, update_record
+from core.review.dossier import dossier
+from core.common.errors import GuardFailed, InvalidAction, NotFound, ValidationError
+from core.common.i18n import t
+from core.declaring.pledge import PLEDGE_TEXT
+from core.declaring.submission import problems_before_submit
 from core.transitions import act, options
 from db.models import AuditEvent, Committee, Declaration, Person
 from db.session import unit_of_work

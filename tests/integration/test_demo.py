@@ -9,16 +9,16 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import func, select
 
-from core.accounts import authenticate, contexts, login_gate
-from core.audit import verify
-from core.errors import AuthError
-from core.filestore import read_blob, sniff_media_type
-from core.passwords import check_password
+from core.identity.accounts import authenticate, contexts, login_gate
+from core.audit.trail import verify
+from core.common.errors import AuthError
+from core.files.store import read_blob, sniff_media_type
+from core.identity.passwords import check_password
 from core.transitions import options
 from core.workflow import FLOWS, ROLES, STATES, replay
-from db.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo_province, ensure_demo_data, list_demo_accounts
-from db.demo.__main__ import main as demo_cli
-from db.demo.identity import valid_id_number, valid_uscc
+from core.setup.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo_province, ensure_demo_data, list_demo_accounts
+from core.setup.demo.__main__ import main as demo_cli
+from core.setup.demo.identity import valid_id_number, valid_uscc
 from db.migrate import upgrade_to_head
 from db.models import (Account, Attachment, AuditEvent, Declaration, DossierAssignment, Expert, PanelMember,
                        PanelSession, Person, Unit)

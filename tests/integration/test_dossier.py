@@ -1,8 +1,8 @@
 """The dossier a workspace shows: masked personal data, the timeline with unit names, scope checks."""
 import pytest
 
-from core.dossier import access_declaration, authorised_committees, dossier
-from core.errors import NotFound
+from core.review.dossier import access_declaration, authorised_committees, dossier
+from core.common.errors import NotFound
 from db.session import unit_of_work
 from tests.world import World
 

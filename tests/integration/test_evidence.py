@@ -6,14 +6,14 @@ import dataclasses
 import pytest
 from sqlalchemy import func, select
 
-import core.filestore
-from core import evidence
-from core.declaration_records import add_record, list_records, remove_record
-from core.declarations import create_draft
-from core.errors import InvalidAction, NotFound, ValidationError
-from core.filestore import blob_path, minimal_pdf
-from core.pledge import PLEDGE_TEXT
-from core.submission import problems_before_submit
+import core.files.store
+from core.declaring import evidence
+from core.declaring.records import add_record, list_records, remove_record
+from core.declaring.declarations import create_draft
+from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.files.store import blob_path, minimal_pdf
+from core.declaring.pledge import PLEDGE_TEXT
+from core.declaring.submission import problems_before_submit
 from core.transitions import act
 from db.models import Attachment, AuditEvent, StoredFile
 from db.session import read_session, unit_of_work
@@ -76,7 +76,7 @@ ATTACKS = [
     "exe", "html", "html_in_pdf", "zero", "oversized", "dotdot", "backslash", "huge_name", "nul"])
 def test_malicious_and_broken_uploads_are_refused_and_nothing_is_stored(engine, store_dir, monkeypatch,
                                                                          name, data, key):
-    monkeypatch.setattr(core.filestore, "RULES", dataclasses.replace(core.filestore.RULES, upload_max_mb=1))
+    monkeypatch.setattr(core.files.store, "RULES", dataclasses.replace(core.files.store.RULES, upload_max_mb=1))
     with unit_of_work(engine) as s:
         w = World.build(s)
         d, row = _row(w)

@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core.errors import NotFound
-from core.export import declarations_excel, inbox_excel
+from core.common.errors import NotFound
+from core.reporting.export import declarations_excel, inbox_excel
 from db.models import AuditEvent
 from db.session import unit_of_work
 from tests.integration.unit_support import declarations, run

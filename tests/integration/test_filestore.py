@@ -1,8 +1,8 @@
 """The content-addressed file store: accepted kinds by content, atomic writes, deduplication."""
 import pytest
 
-from core import filestore
-from core.errors import ValidationError
+from core.files import store as filestore
+from core.common.errors import ValidationError
 from db.models import StoredFile
 from db.session import unit_of_work
 

@@ -1,7 +1,7 @@
 """A declaration travels the whole review flow through the engine, on both backends."""
 from sqlalchemy import select
 
-from core.audit import verify
+from core.audit.trail import verify
 from db.models import AuditEvent, Declaration
 from db.session import unit_of_work
 from tests.world import World

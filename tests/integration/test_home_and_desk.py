@@ -1,9 +1,9 @@
 """The home page's numbers per scope, and the workspace desk: detail, offered actions, stale clicks."""
 import pytest
 
-from core import desk
-from core.errors import ConcurrentChange, NotFound
-from core.home import home_numbers
+from core.desks import generic as desk
+from core.common.errors import ConcurrentChange, NotFound
+from core.reporting.home import home_numbers
 from core.workflow import Actor
 from db.session import unit_of_work
 from tests.world import World

@@ -4,8 +4,8 @@ import random
 
 from sqlalchemy import insert
 
-from core.inbox import inbox_page
-from core.stats import as_frame, by_state, dashboard, funnel, funnel_from_counts, todo_counts, week_starts, weekly_new
+from core.desks.inbox import inbox_page
+from core.reporting.stats import as_frame, by_state, dashboard, funnel, funnel_from_counts, todo_counts, week_starts, weekly_new
 from db.models import Declaration, Unit
 from db.session import read_session, unit_of_work
 from tests.world import World

@@ -1,9 +1,9 @@
 """The shell's login services: gate, session start, resolution, logout, password change, contexts."""
 import pytest
 
-from core import login
-from core.accounts import create_account, grant_role
-from core.errors import ValidationError
+from core.identity import login
+from core.identity.accounts import create_account, grant_role
+from core.common.errors import ValidationError
 from db.session import unit_of_work
 from tests.world import World
 

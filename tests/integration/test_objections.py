@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.errors import InvalidAction, NotFound, ValidationError
-from core.objections import list_objections, raise_objection, resolution_outcomes, resolve_objection
-from core.pledge import PLEDGE_TEXT
-from core.publicity import complete_batch, create_unit_publicity
-from core.workdays import earliest_end
-from core.worklists import returned_list
+from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.review.objections import list_objections, raise_objection, resolution_outcomes, resolve_objection
+from core.declaring.pledge import PLEDGE_TEXT
+from core.review.publicity import complete_batch, create_unit_publicity
+from core.calendar.workdays import earliest_end
+from core.desks.worklists import returned_list
 from db.models import AuditEvent, Declaration, Objection, PublicityBatch
 from db.session import unit_of_work
 from tests.integration.unit_support import (AFTER, DURING, REASON, START, applicant_of, at, declarations, publicized,

@@ -3,9 +3,9 @@ import pytest
 from sqlalchemy import select
 from stdnum.cn import ric
 
-from core import people
-from core.accounts import authenticate, contexts
-from core.errors import NotFound, ValidationError
+from core.identity import people
+from core.identity.accounts import authenticate, contexts
+from core.common.errors import NotFound, ValidationError
 from core.transitions import act
 from db.models import Person
 from db.session import unit_of_work

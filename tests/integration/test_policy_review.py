@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import NotFound, ValidationError
-from core.policy_review import initial_reviews
+from core.common.errors import NotFound, ValidationError
+from core.review.policy_review import initial_reviews
 from core.transitions import act, options
-from core.workspaces import inbox
+from core.desks.workspaces import inbox
 from db.models import Declaration
 from db.session import unit_of_work
 from tests.integration.unit_support import declarations, run

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from core import portal
-from core.errors import NotFound
-from core.objections import list_objections
-from core.publicity_view import default_notice, NoticeEntry
+from core.review import portal
+from core.common.errors import NotFound
+from core.review.objections import list_objections
+from core.review.publicity_view import default_notice, NoticeEntry
 from db.models import Declaration, Person, PublicityBatch, PublicityItem
 from db.session import unit_of_work
 from tests.integration.unit_support import AFTER, DURING, END, START, at, declarations, publicized, run

@@ -2,9 +2,9 @@
 import pytest
 from stdnum.cn import ric
 
-from core import accounts
-from core.errors import ValidationError
-from core.provision import main, provision_province
+from core.identity import accounts
+from core.common.errors import ValidationError
+from core.setup.provision import main, provision_province
 from db.session import unit_of_work
 
 BODY = "52010219850101123"

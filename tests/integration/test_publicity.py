@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core.errors import GuardFailed, InvalidAction, NotFound, ValidationError
-from core.publicity import complete_batch, create_unit_publicity, discard_draft, edit_notice, publish
-from core.publicity_view import batch_detail, list_batches, notice_for
+from core.common.errors import GuardFailed, InvalidAction, NotFound, ValidationError
+from core.review.publicity import complete_batch, create_unit_publicity, discard_draft, edit_notice, publish
+from core.review.publicity_view import batch_detail, list_batches, notice_for
 from db.models import AuditEvent, Declaration, PublicityBatch
 from db.session import unit_of_work
 from tests.integration.unit_support import AFTER, DURING, END, START, at, declarations, publicized, run

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.errors import InvalidAction, NotFound, ValidationError
-from core.recommendation import attach_unit_proof, recommend
-from core.report_paths import apply_path, decide_path, list_paths, path_targets
-from core.filestore import minimal_pdf
-from core.units import add_unit
+from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.review.recommendation import attach_unit_proof, recommend
+from core.org.report_paths import apply_path, decide_path, list_paths, path_targets
+from core.files.store import minimal_pdf
+from core.org.units import add_unit
 from db.models import Declaration, ReportPath, Unit
 from db.session import unit_of_work
 from tests.integration.unit_support import OPERATOR, REASON, declarations, run

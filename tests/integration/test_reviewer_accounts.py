@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core import reviewer_accounts as ra
-from core.accounts import contexts
-from core.errors import Forbidden, InvalidAction, NotFound, ValidationError
+from core.review import reviewer_accounts as ra
+from core.identity.accounts import contexts
+from core.common.errors import Forbidden, InvalidAction, NotFound, ValidationError
 from core.transitions import act
-from core.workspaces import inbox
+from core.desks.workspaces import inbox
 from db.models import Account, AuditEvent, RoleGrant
 from db.session import unit_of_work
 from tests.integration.unit_support import declarations, run

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.errors import ConcurrentChange, Forbidden, GuardFailed, NotFound
+from core.common.errors import ConcurrentChange, Forbidden, GuardFailed, NotFound
 from core.transitions import execute
 from db.models import AuditEvent, Declaration
 from db.session import read_session
@@ -189,7 +189,7 @@ def test_a_declaration_that_does_not_exist_is_not_found_and_the_attempt_is_audit
 def test_a_stale_page_is_told_the_declaration_moved_even_after_it_left_the_unit_and_no_denial_is_audited(engine):
     from sqlalchemy import func, select
 
-    from core.errors import ConcurrentChange
+    from core.common.errors import ConcurrentChange
     from core.transitions import execute
     from db.models import AuditEvent, Declaration
     from db.session import unit_of_work

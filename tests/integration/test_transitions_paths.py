@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from core.errors import GuardFailed, NotFound
+from core.common.errors import GuardFailed, NotFound
 from core.transitions import execute, options
 from core.workflow import TRANSITIONS
-from core.units import add_unit
+from core.org.units import add_unit
 from db.models import Person, ReportPath, Unit
 from db.session import read_session
 from tests.integration.transition_support import (REASON, RECOMMEND, actor_of, add_supplement, both,

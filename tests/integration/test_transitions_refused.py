@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from core.errors import DomainError, Forbidden, GuardFailed, InvalidAction, NotFound, ValidationError
+from core.common.errors import DomainError, Forbidden, GuardFailed, InvalidAction, NotFound, ValidationError
 from core.transitions import execute
 from tests.integration.transition_support import (PLEDGE, REASON, RECOMMEND, actor_of, authority_revoked, both,
                                                   chain_intact, chair_of_another, committee, committee_closed,

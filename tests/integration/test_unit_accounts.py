@@ -1,9 +1,11 @@
 """The unit admin's accounts workspace: its scope, masked ID numbers, and the admin actions."""
 import pytest
 
-from core import login, unit_accounts
-from core.errors import NotFound
-from core.passwords import check_password
+from core.identity import login
+
+from core.org import unit_accounts
+from core.common.errors import NotFound
+from core.identity.passwords import check_password
 from db.models import Account
 from db.session import read_session, unit_of_work
 from tests.world import World

@@ -8,14 +8,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core.audit import verify
-from core.batch import BatchFailed, batch_act
-from core.errors import NotFound
-from core.filestore import minimal_pdf
-from core.publicity import complete_batch
-from core.recommendation import assign_own_committee, attach_unit_proof, can_assign_own_committee, recommend
+from core.audit.trail import verify
+from core.review.batch import BatchFailed, batch_act
+from core.common.errors import NotFound
+from core.files.store import minimal_pdf
+from core.review.publicity import complete_batch
+from core.review.recommendation import assign_own_committee, attach_unit_proof, can_assign_own_committee, recommend
 from core.transitions import act
-from core.worklists import returned_list, verification_list, withdrawable_list
+from core.desks.worklists import returned_list, verification_list, withdrawable_list
 from db.models import Attachment, AuditEvent, Declaration
 from db.session import unit_of_work
 from tests.integration.transition_support import add_supplement

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
-from core.audit import verify
-from core.errors import DomainError, Forbidden, NotFound
-from core.pledge import PLEDGE_TEXT
+from core.audit.trail import verify
+from core.common.errors import DomainError, Forbidden, NotFound
+from core.declaring.pledge import PLEDGE_TEXT
 from core.transitions import execute, options
 from core.workflow import (APPLICANT_HELD, OPERATORS, STATES, TERMINAL, TRANSITIONS, Actor, actions_from, replay,
                            rows_for)

@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
-from core.errors import NotFound
-from core.workspaces import inbox, todo_counts
+from core.common.errors import NotFound
+from core.desks.workspaces import inbox, todo_counts
 from db.models import Account, Declaration
 from db.session import unit_of_work
 from tests.world import World

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from core.pledge import PLEDGE_TEXT
-from core.publicity import create_unit_publicity, publish
-from core.publicity_view import notice_for
+from core.declaring.pledge import PLEDGE_TEXT
+from core.review.publicity import create_unit_publicity, publish
+from core.review.publicity_view import notice_for
 from db.models import Declaration, Person
 from db.session import unit_of_work
 from tests.world import HAPPY_PATH, World

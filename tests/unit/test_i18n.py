@@ -3,8 +3,7 @@ import re
 import string
 from pathlib import Path
 
-from core.i18n import t
-from core.messages import MESSAGES
+from core.common.i18n import LANGS, LOCALES, MESSAGES, load_catalogue, t
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*sorted((ROOT / "core").rglob("*.py")), *sorted((ROOT / "ui").rglob("*.py")),
@@ -39,7 +38,7 @@ def test_every_literal_key_used_in_code_exists_in_the_catalogue():
     used = _used_keys()
     assert len(used) > 50, "the scan found suspiciously few keys"
     missing = {key: where for key, where in used.items() if key not in MESSAGES}
-    assert not missing, f"keys used but not in core/messages.py: {missing}"
+    assert not missing, f"keys used but not in core/common/locales: {missing}"
 
 
 def test_chinese_is_the_default_language_and_english_is_available():
@@ -49,3 +48,20 @@ def test_chinese_is_the_default_language_and_english_is_available():
 
 def test_an_unknown_key_falls_back_to_the_key_itself():
     assert t("no.such.key") == "no.such.key"
+
+
+def test_every_area_file_exists_in_every_language_with_the_same_keys():
+    import tomllib
+
+    areas = {p.name for p in (LOCALES / "zh").glob("*.toml")}
+    assert areas and all({p.name for p in (LOCALES / lang).glob("*.toml")} == areas for lang in LANGS)
+    for area in areas:
+        keys = [set(tomllib.loads((LOCALES / lang / area).read_text(encoding="utf-8"))) for lang in LANGS]
+        assert keys[0] == keys[1], f"{area}: {keys[0] ^ keys[1]}"
+
+
+def test_the_catalogue_is_read_from_the_language_files(tmp_path):
+    for lang, text in (("zh", "你好，{name}"), ("en", "Hello, {name}")):
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "x.toml").write_text(f'"greet.hello" = "{text}"\n', encoding="utf-8")
+    assert load_catalogue(tmp_path) == {"greet.hello": {"zh": "你好，{name}", "en": "Hello, {name}"}}

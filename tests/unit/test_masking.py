@@ -1,5 +1,5 @@
 """ID numbers and phones are masked for display (rules.md, PIPL)."""
-from core.masking import mask_id_number, mask_phone
+from core.common.masking import mask_id_number, mask_phone
 
 
 def test_an_id_number_shows_only_its_first_four_and_last_four_characters():

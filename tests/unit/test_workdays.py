@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.config import RULES
-from core.errors import ValidationError
-from core.workdays import (CalendarNotCovered, check_period, covered_years, earliest_end, is_working_day,
+from core.common.config import RULES
+from core.common.errors import ValidationError
+from core.calendar.workdays import (CalendarNotCovered, check_period, covered_years, earliest_end, is_working_day,
                            working_days_between)
 
 D = dt.date

@@ -1,8 +1,8 @@
-"""Which roles get which workspaces: declared once in core.workspaces, checked here against the issue."""
+"""Which roles get which workspaces: declared once in core.desks.workspaces, checked here against the issue."""
 import pytest
 
 from core.workflow import ROLES, Actor, Option
-from core.workspaces import WORKSPACES, may_use, shown_actions, workspaces_for
+from core.desks.workspaces import WORKSPACES, may_use, shown_actions, workspaces_for
 
 EXPECTED = {
     "applicant": ["my_declarations"],
@@ -34,11 +34,13 @@ def test_several_contexts_get_the_union_in_menu_order_each_once():
 def test_every_workspace_has_a_page_file_and_a_title_in_the_catalogue():
     from pathlib import Path
 
-    from core.messages import MESSAGES
+    from core.common.i18n import MESSAGES
+    from ui.pages_map import ICONS, page_file
 
     root = Path(__file__).resolve().parents[2]
     for w in WORKSPACES:
-        assert (root / w.page).is_file(), w.page
+        assert (root / page_file(w.id)).is_file(), w.id
+        assert w.id in ICONS
         assert w.title_key in MESSAGES
 
 

@@ -1,0 +1,1 @@
+"""China's working-day calendar for the publicity rule."""

@@ -1,0 +1,62 @@
+"""Settings from the environment, and the configurable numbers of rules.md with their defaults.
+
+Every rule number lives here once; services read ``RULES`` rather than repeating a literal.
+Override any rule with an environment variable named ``TITLES_RULE_<NAME>`` (upper case).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Rules:
+    publicity_working_days: int = 5
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+    password_min_length: int = 8
+    password_min_classes: int = 3
+    password_max_age_days: int = 0  # 0: no periodic change
+    temp_password_hours: int = 72
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    upload_max_mb: int = 20
+    revoked_title_block_years: int = 3
+    recused_count_as_present: bool = False
+
+
+def _rules_from_env() -> Rules:
+    values = {}
+    for field in dataclasses.fields(Rules):
+        raw = os.environ.get(f"TITLES_RULE_{field.name.upper()}")
+        if raw is not None:
+            values[field.name] = raw.lower() in ("1", "true", "yes") if field.type == "bool" else int(raw)
+    return Rules(**values)
+
+
+RULES = _rules_from_env()
+
+
+def file_store_path() -> Path:
+    return Path(os.environ.get("TITLES_FILE_STORE", str(ROOT / "data" / "files")))
+
+
+def demo_mode() -> bool:
+    """Demo mode builds the demo province on an empty database and lists demo accounts."""
+    return os.environ.get("TITLES_DEMO", "1").lower() in ("1", "true", "yes")
+
+
+def bcrypt_rounds() -> int:
+    """bcrypt cost; 12 in production. Tests lower it (TITLES_BCRYPT_ROUNDS=4) to stay fast."""
+    return max(4, min(16, int(os.environ.get("TITLES_BCRYPT_ROUNDS", "12"))))
+
+
+def local_date(now: dt.datetime) -> dt.date:
+    """The calendar date where the users are (publicity periods are counted in China's days)."""
+    return now.astimezone(ZoneInfo(os.environ.get("TITLES_TIMEZONE", "Asia/Shanghai"))).date()

@@ -1,0 +1,171 @@
+"""What the applicant's pages ask for, one transaction each (like core.desks.generic and core.desks.unit).
+
+Reads open a read session; every click that changes something is one ``unit_of_work``, so a refused
+row, file or submit leaves nothing half saved. The services called here check the actor again
+(ownership, state, scope): this module only bundles them per screen.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from core.declaring import choices
+from core.declaring import records
+from core import transitions
+from core.declaring import declarations
+from core.declaring import evidence
+from core.identity import people
+from core.declaring import submission
+from core.declaring.form_pdf import declaration_form_pdf
+from core.declaring.records import RecordView
+from core.review.dossier import Dossier, access_declaration, dossier
+from core.common.errors import InvalidAction, ValidationError
+from core.declaring.record_schema import SCHEMAS
+from core.workflow import Actor, Option
+from db.base import utcnow
+from db.session import read_session, unit_of_work
+
+ACTIONS = ("submit", "resubmit", "cancel")  # what the applicant's page offers as buttons
+
+
+@dataclass(frozen=True)
+class Overview:
+    binding: str  # bound / pending / none
+    unit_name: str | None
+    rows: list[declarations.MyDeclaration]
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Everything the page shows about one of the applicant's declarations."""
+
+    dossier: Dossier
+    values: dict[str, Any]  # the declaration's fields (codes, ids) for the form
+    scope: declarations.EditScope
+    modules: tuple[str, ...]  # required modules first, then any other module holding rows
+    required: frozenset[str]
+    records: dict[str, list[RecordView]]
+    options: list[Option]
+    problems: list[submission.Problem]
+    notice: str
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    levels: list[choices.Choice]
+    series: list[choices.Choice]
+    specialties: list[choices.Choice]
+    self_review: bool
+    committees: list[choices.CommitteeChoice]
+
+
+def this_year() -> int:
+    return utcnow().year
+
+
+def register(engine: Engine, **fields: str) -> str:
+    """Self-registration; returns the login name (the ID number)."""
+    with unit_of_work(engine) as session:
+        return people.register_applicant(session, **fields).login_name
+
+
+def overview(engine: Engine, actor: Actor) -> Overview:
+    with read_session(engine) as session:
+        status, unit_name = people.binding_status(session, actor.person_id) if actor.person_id else ("none", None)
+        return Overview(status, unit_name, declarations.my_declarations(session, actor))
+
+
+def search_units(engine: Engine, text: str) -> list[tuple[int, str]]:
+    with read_session(engine) as session:
+        return people.search_units(session, text)
+
+
+def request_binding(engine: Engine, actor: Actor, unit_id: int) -> None:
+    with unit_of_work(engine) as session:
+        people.request_binding(session, actor, unit_id)
+
+
+def form_choices(engine: Engine, actor: Actor, year: int, level: str | None, series: str | None,
+                 review_type: str | None) -> FormChoices:
+    """The cascade for the form: levels; series of the level; specialties of the series; committees."""
+    with read_session(engine) as session:
+        found = FormChoices(choices.choices_levels(session), choices.choices_series(session, level),
+                            choices.choices_specialties(session, series), False, [])
+        if not (level and series):
+            return found
+        try:
+            self_review = choices.self_review_available(session, actor, year, level, series)
+            committees = choices.open_committees(session, actor, year, level, series, review_type)
+        except ValidationError:  # not bound: nothing to offer (the page says why)
+            return found
+        return FormChoices(found.levels, found.series, found.specialties, self_review, committees)
+
+
+def create(engine: Engine, actor: Actor, flow: str, year: int, fields: dict[str, Any]) -> int:
+    with unit_of_work(engine) as session:
+        return declarations.create_draft(session, actor, flow=flow, year=year, **fields)
+
+
+def save_fields(engine: Engine, actor: Actor, declaration_id: int, changes: dict[str, Any]) -> None:
+    with unit_of_work(engine) as session:
+        declarations.update_fields(session, actor, declaration_id, changes)
+
+
+def editor(engine: Engine, actor: Actor, declaration_id: int) -> Editor:
+    """The dossier, the form values, what may change now, the rows, the actions and every open problem."""
+    with read_session(engine) as session:
+        d = access_declaration(session, actor, declaration_id)
+        values = {name: getattr(d, name) for name in declarations.FIELDS}
+        required = declarations.required_modules_for(session, d)
+        rows = records.list_records(session, actor, d.id)
+        scope = declarations.edit_scope(d.state)
+        modules = tuple(dict.fromkeys([*required, *(m for m in SCHEMAS if m in rows or m in scope.modules)]))
+        options = [o for o in transitions.options(session, actor, d.id) if o.action in ACTIONS]
+        problems = submission.problems_before_submit(session, actor, d.id) if scope.modules else []
+        return Editor(dossier(session, actor, d.id), values, scope, modules, frozenset(required), rows, options,
+                      problems, declarations.notice_for(session, actor, d.id))
+
+
+def problems(engine: Engine, actor: Actor, declaration_id: int) -> list[submission.Problem]:
+    with read_session(engine) as session:
+        return submission.problems_before_submit(session, actor, declaration_id)
+
+
+def add_row(engine: Engine, actor: Actor, declaration_id: int, module: str, data: dict[str, Any]) -> int:
+    with unit_of_work(engine) as session:
+        return records.add_record(session, actor, declaration_id, module, data)
+
+
+def update_row(engine: Engine, actor: Actor, record_id: int, data: dict[str, Any]) -> None:
+    with unit_of_work(engine) as session:
+        records.update_record(session, actor, record_id, data)
+
+
+def remove_row(engine: Engine, actor: Actor, record_id: int) -> None:
+    with unit_of_work(engine) as session:
+        records.remove_record(session, actor, record_id)
+
+
+def attach(engine: Engine, actor: Actor, declaration_id: int, record_id: int, name: str, data: bytes) -> int:
+    with unit_of_work(engine) as session:
+        return evidence.attach_evidence(session, actor, declaration_id, record_id, name, data)
+
+
+def detach(engine: Engine, actor: Actor, attachment_id: int) -> None:
+    with unit_of_work(engine) as session:
+        evidence.remove_evidence(session, actor, attachment_id)
+
+
+def act(engine: Engine, actor: Actor, declaration_id: int, action: str, payload: dict, version: int) -> int:
+    """Submit, resubmit or cancel: one transaction through the engine (which checks everything again)."""
+    if action not in ACTIONS:
+        raise InvalidAction("error.role_not_allowed", action=f"action.{action}")
+    return transitions.execute(engine, actor, declaration_id, action, payload, expected_version=version)
+
+
+def form_pdf(engine: Engine, actor: Actor, declaration_id: int, lang: str, now: dt.datetime | None = None) -> bytes:
+    with read_session(engine) as session:
+        return declaration_form_pdf(session, actor, declaration_id, lang, now)

@@ -1,0 +1,169 @@
+"""Workspaces declared as data: who sees which workspace, what its inbox holds, and its to-do count.
+
+A workspace is a page of the app. Its inbox is, by ``source``:
+
+* ``holder``: declarations held by the actor's unit (``holder_unit_id``) in the workspace's states;
+* ``own``: the applicant's own declarations (the to-do count: those waiting for the applicant);
+* ``scope``: a policy reviewer's scope (committee, year, series, specialties) in the workspace's states;
+* ``accounts``: the accounts a unit admin manages (no declarations; the to-do count is locked accounts).
+
+``workspaces_for`` builds the navigation from a user's contexts, so a user only ever gets the pages
+of their roles; pages check ``may_use`` again, since the menu is never the only guard.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from core.reporting import stats
+from core.common.errors import NotFound
+from core.desks.inbox import MAX_LIMIT, Cursor, InboxPage, InboxRow, inbox_page
+from core.org.scope import visible_declarations
+from core.org.unit_accounts import locked_count
+from core.workflow import APPLICANT_HELD, Actor, Option
+from db.models import Declaration, Person, Unit
+
+HOLDER, OWN, SCOPE, ACCOUNTS = "holder", "own", "scope", "accounts"
+HIDDEN_ACTIONS = frozenset({"save"})  # editing a draft belongs to the declaration form, not to a button
+
+
+@dataclass(frozen=True)
+class Workspace:
+    id: str
+    roles: frozenset[str]
+    states: tuple[str, ...]
+    source: str = HOLDER
+
+    @property
+    def title_key(self) -> str:
+        return f"ws.{self.id}"
+
+
+def _ws(ident: str, roles: str | set[str], states: tuple[str, ...], source: str = HOLDER) -> Workspace:
+    return Workspace(ident, frozenset({roles} if isinstance(roles, str) else roles), states, source)
+
+
+WORKSPACES: tuple[Workspace, ...] = (
+    _ws("my_declarations", "applicant", tuple(sorted(APPLICANT_HELD)), OWN),
+    _ws("unit_verify", "unit_operator", ("unit_verify", "supplement_verify")),
+    _ws("unit_publicity", "unit_operator", ("unit_publicity",)),
+    _ws("unit_recommend", "unit_operator", ("unit_recommend",)),
+    _ws("relay", {"dept_operator", "hr_operator"}, ("relay", "dept_review", "hr_review")),
+    _ws("material_receipt", "committee_operator", ("material_receipt",)),
+    _ws("policy_review", "policy_reviewer", ("policy_review", "policy_recheck"), SCOPE),
+    _ws("committee_publicity", {"committee_operator", "policy_reviewer"},
+        ("failed_publicity", "candidate_publicity", "result_publicity"), SCOPE),
+    _ws("filing", {"committee_operator", "hr_operator"}, ("filing",)),
+    _ws("unit_accounts", "unit_admin", (), ACCOUNTS),
+    _ws("org_admin", {"unit_admin", "dept_operator", "hr_operator"}, (), "admin"),
+    _ws("authority", {"committee_operator", "hr_operator"}, (), "admin"),
+    _ws("audit_log", {"unit_admin", "hr_operator"}, (), "admin"),
+    _ws("reviewer_accounts", "committee_operator", (), ACCOUNTS),
+)
+_BY_ID = {w.id: w for w in WORKSPACES}
+
+
+def workspace(workspace_id: str) -> Workspace:
+    return _BY_ID[workspace_id]
+
+
+def workspaces_for(contexts: Iterable[Actor]) -> list[Workspace]:
+    """The workspaces of these contexts' roles, in menu order, each once."""
+    roles = {c.role for c in contexts}
+    return [w for w in WORKSPACES if w.roles & roles]
+
+
+def may_use(actor: Actor | None, workspace_id: str) -> bool:
+    return actor is not None and actor.role in _BY_ID[workspace_id].roles
+
+
+def require(actor: Actor | None, workspace_id: str) -> Workspace:
+    """The workspace if the actor's role may use it; NotFound otherwise (pages call this first)."""
+    if not may_use(actor, workspace_id):
+        raise NotFound()
+    return _BY_ID[workspace_id]
+
+
+def shown_actions(options: Iterable[Option]) -> list[Option]:
+    """The engine's options a workspace offers as buttons."""
+    return [o for o in options if o.action not in HIDDEN_ACTIONS]
+
+
+# --- inboxes -------------------------------------------------------------------------------------
+
+def _scoped_clause(session: Session, actor: Actor, ws: Workspace):
+    if ws.source == OWN:
+        return Declaration.applicant_person_id == (actor.person_id or -1)
+    return and_(visible_declarations(session, actor), Declaration.state.in_(ws.states))
+
+
+def _scoped_page(session: Session, clause, *, after: Cursor | None, limit: int, year: int | None,
+                 level: str | None, series: str | None) -> InboxPage:
+    """Keyset paging over any scope clause, ordered like core.desks.inbox: (state_since, id), oldest first."""
+    conditions = [clause]
+    for column, value in ((Declaration.year, year), (Declaration.level_code, level),
+                          (Declaration.series_code, series)):
+        if value is not None:
+            conditions.append(column == value)
+    if after is not None:
+        since, last_id = after
+        conditions.append(or_(Declaration.state_since > since,
+                              and_(Declaration.state_since == since, Declaration.id > last_id)))
+    query = (select(Declaration.id, Person.name, Unit.name, Declaration.series_code, Declaration.level_code,
+                    Declaration.state, Declaration.state_since, Declaration.version)
+             .join(Person, Person.id == Declaration.applicant_person_id).join(Unit, Unit.id == Declaration.unit_id)
+             .where(*conditions).order_by(Declaration.state_since, Declaration.id).limit(limit + 1))
+    rows = [InboxRow(*r) for r in session.execute(query)]
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return InboxPage(rows, (rows[-1].state_since, rows[-1].id))
+    return InboxPage(rows, None)
+
+
+def inbox(session: Session, actor: Actor, workspace_id: str, *, after: Cursor | None = None, limit: int = 50,
+          year: int | None = None, level: str | None = None, series: str | None = None) -> InboxPage:
+    """One page of the workspace's declarations for this actor (keyset paging, see core.desks.inbox)."""
+    ws = require(actor, workspace_id)
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    filters = dict(year=year, level=level, series=series)
+    if ws.source == HOLDER:
+        if actor.unit_id is None:
+            return InboxPage([], None)
+        return inbox_page(session, actor.unit_id, ws.states, after=after, limit=limit, **filters)
+    if ws.source in (OWN, SCOPE):
+        return _scoped_page(session, _scoped_clause(session, actor, ws), after=after, limit=limit, **filters)
+    return InboxPage([], None)
+
+
+# --- to-do counts ----------------------------------------------------------------------------------
+
+def todo_counts(session: Session, actor: Actor, now: dt.datetime | None = None) -> dict[str, int]:
+    """Per workspace of the actor's role: how many items wait for them (SQL counts)."""
+    spaces = workspaces_for([actor])
+    counts: dict[str, int] = {}
+    held = [w for w in spaces if w.source == HOLDER]
+    if held and actor.unit_id is not None:
+        numbers = stats.todo_counts(session, [(actor.unit_id, w.states) for w in held])
+        counts.update({w.id: n for w, n in zip(held, numbers)})
+    for w in spaces:
+        if w.source == OWN:
+            clause = and_(_scoped_clause(session, actor, w), Declaration.state.in_(w.states))
+            counts[w.id] = int(session.scalar(select(func.count()).select_from(Declaration).where(clause)) or 0)
+        elif w.source == SCOPE:
+            counts[w.id] = int(session.scalar(select(func.count()).select_from(Declaration)
+                                              .where(_scoped_clause(session, actor, w))) or 0)
+        elif w.source == ACCOUNTS:
+            counts[w.id] = locked_count(session, actor, now)
+    return {w.id: counts.get(w.id, 0) for w in spaces if w.source != "admin"}  # admin pages keep no to-do count
+
+
+def unit_names(session: Session, unit_ids: Iterable[int | None]) -> dict[int, str]:
+    """Names of these units, for context labels and tables."""
+    ids = {i for i in unit_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())

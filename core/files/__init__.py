@@ -1,0 +1,1 @@
+"""The content-addressed file store for evidence and letters."""

@@ -1,0 +1,1 @@
+"""Who someone is: people, accounts, passwords, login sessions and the role-exclusion rule."""

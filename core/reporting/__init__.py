@@ -1,0 +1,1 @@
+"""Statistics for dashboards (in SQL) and audited, masked exports."""

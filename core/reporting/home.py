@@ -1,0 +1,65 @@
+"""The home page's numbers for one context: live statistics of the actor's scope, in SQL.
+
+Unit roles (unit, department, HR bureau) see their unit's subtree through core.reporting.stats, whose
+aggregates are built on the unit-path index. Other roles (applicant, committee operator, policy
+reviewer) see the declarations ``core.org.scope.visible_declarations`` grants them; experts see nothing
+here yet. Every function returns plain lists and dicts, safe to cache.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Engine, case, func, select
+from sqlalchemy.orm import Session
+
+from core.reporting import stats
+from core.org.scope import unit_path, visible_declarations
+from core.workflow import Actor
+from core.desks.workspaces import todo_counts
+from db.models import Declaration
+from db.session import read_session
+
+UNIT_SCOPED = frozenset({"unit_operator", "unit_admin", "dept_operator", "hr_operator"})
+
+
+def _clause_dashboard(session: Session, clause, *, weeks: int, today: dt.date | None) -> dict[str, Any]:
+    d = Declaration.__table__
+    rows = session.execute(select(Declaration.flow, Declaration.state, func.count()).where(clause)
+                           .group_by(Declaration.flow, Declaration.state)).all()
+    per_flow: dict[str, dict[str, int]] = {}
+    states: dict[str, int] = {}
+    for flow, state, n in rows:
+        per_flow.setdefault(flow, {})[state] = int(n)
+        states[state] = states.get(state, 0) + int(n)
+    starts = stats.week_starts(weeks, today)
+    bounds = [dt.datetime.combine(day, dt.time(), stats.CHINA_TZ) for day in starts]
+    bucket = case(*((d.c.created_at >= bounds[i], i) for i in range(weeks - 1, 0, -1)), else_=0)
+    weekly = dict(session.execute(select(bucket, func.count()).where(clause, d.c.created_at >= bounds[0])
+                                  .group_by(bucket)).all())
+    return {
+        "total": sum(states.values()),
+        "by_state": dict(sorted(states.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "funnel": {flow: stats.funnel_from_counts(per_flow.get(flow, {}), flow) for flow in stats.FUNNEL_STAGES},
+        "weekly_new": [(day, int(weekly.get(i, 0))) for i, day in enumerate(starts)],
+    }
+
+
+def dashboard_for(session: Session, actor: Actor, *, weeks: int = 12, today: dt.date | None = None) -> dict[str, Any]:
+    """by_state, funnel (per flow), weekly_new and total for the actor's scope."""
+    if actor.role in UNIT_SCOPED:
+        path = unit_path(session, actor.unit_id)
+        if path is None:
+            return _clause_dashboard(session, Declaration.id < 0, weeks=weeks, today=today)
+        data = stats.dashboard(session, path, weeks=weeks, today=today)
+        data.pop("todo", None)
+        return data
+    return _clause_dashboard(session, visible_declarations(session, actor), weeks=weeks, today=today)
+
+
+def home_numbers(engine: Engine, actor: Actor) -> dict[str, Any]:
+    """The dashboard plus the to-do count of each of the actor's workspaces."""
+    with read_session(engine) as session:
+        data = dashboard_for(session, actor)
+        data["todo"] = todo_counts(session, actor)
+    return data
