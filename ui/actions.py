@@ -89,6 +89,12 @@ def button(page: str, action: Action, *, row: object = None, data: Mapping[str, 
                 args=(page, action, row, dict(data or {}), capture), **look)
 
 
+def offer(page: str, action: Action, *, row: object = None, **button_args: Any) -> None:
+    """The action's button with its stages right under it (for a page that draws nothing in between)."""
+    button(page, action, row=row, **button_args)
+    run(page, action, row=row)
+
+
 def _click(page: str, action: Action, row: object, data: dict, capture: Callable | None) -> None:
     if capture is not None:
         data = {**data, **capture()}
