@@ -60,9 +60,9 @@ def create_personal(admin: Actor) -> None:
     name = st.text_input(tr("reg.name"), key=f"{P}.new_name", max_chars=30)
     id_number = st.text_input(tr("reg.id_number"), key=f"{P}.new_id", max_chars=18)
     phone = st.text_input(tr("reg.phone"), key=f"{P}.new_phone", max_chars=11)
-    offer(step("create", tr("uadmin.create"), partial(admin_desk.write, db.engine(), personal_accounts.create_personal_account,
-                                                      admin, name=name, id_number=id_number, phone=phone), temp=True),
-          type="primary")
+    create = partial(admin_desk.write, db.engine(), personal_accounts.create_personal_account, admin,
+                     name=name, id_number=id_number, phone=phone)
+    offer(step("create", tr("uadmin.create"), create, temp=True), type="primary")
 
 
 def account_panel(admin: Actor, row: AccountRow) -> None:
@@ -75,14 +75,14 @@ def account_panel(admin: Actor, row: AccountRow) -> None:
                     partial(admin_desk.write, engine, unit_admin.complete_name, admin, row.id, name)))
         if facts.editable:
             phone = st.text_input(tr("reg.phone"), key=f"{P}.phone_{row.id}", max_chars=11)
-            offer(step("edit", tr("uadmin.edit_personal"), partial(
-                admin_desk.write, engine, personal_accounts.edit_personal_account, admin, row.id, name=name, phone=phone)))
+            offer(step("edit", tr("uadmin.edit_personal"), partial(admin_desk.write, engine,
+                       personal_accounts.edit_personal_account, admin, row.id, name=name, phone=phone)))
         else:
             st.caption(tr("admin.not_editable"))
     with st.expander(tr("uadmin.leave_title")):
         sure = st.checkbox(tr("uadmin.leave_confirm", name=row.person_name), key=f"{P}.leave_ok_{row.id}")
-        offer(step("leave", tr("uadmin.leave"), partial(admin_desk.write, engine, unit_admin.leave_unit, admin, row.id)),
-              disabled=not sure)
+        offer(step("leave", tr("uadmin.leave"), partial(admin_desk.write, engine, unit_admin.leave_unit, admin,
+                                                        row.id)), disabled=not sure)
     with st.expander(tr("uadmin.handover_title")):
         sure = st.checkbox(tr("uadmin.handover_confirm", name=row.person_name), key=f"{P}.handover_ok_{row.id}")
         offer(step("handover", tr("uadmin.handover"), partial(admin_desk.write, engine, unit_admin.hand_over, admin,
@@ -107,5 +107,5 @@ def _roles(admin: Actor, row: AccountRow, facts: admin_desk.AccountFacts) -> Non
         role_out = cols[1].selectbox(tr("uadmin.revoke_role"), held, format_func=lambda r: tr(f"role.{r}"),
                                      key=f"{P}.revoke_pick_{row.id}")
         with cols[1]:
-            offer(step("revoke", tr("uadmin.revoke"), partial(admin_desk.write, engine, unit_admin.revoke, admin, row.id,
-                                                               role_out)))
+            offer(step("revoke", tr("uadmin.revoke"), partial(admin_desk.write, engine, unit_admin.revoke, admin,
+                                                              row.id, role_out)))

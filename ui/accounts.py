@@ -85,5 +85,5 @@ def _actions(admin: Actor, row: AccountRow) -> None:
                                                partial(unit_accounts.do_unlock, engine, admin, row.id)),
                             disabled=not row.locked)
     with cols[2]:
-        account_admin.offer(account_admin.step("reset", tr("accounts.reset"),
-                                               partial(unit_accounts.do_reset_password, engine, admin, row.id), temp=True))
+        reset = partial(unit_accounts.do_reset_password, engine, admin, row.id)
+        account_admin.offer(account_admin.step("reset", tr("accounts.reset"), reset, temp=True))

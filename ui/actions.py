@@ -5,12 +5,12 @@ irreversible step) and how it is done: ``perform``, one core call. :func:`button
 under the one key scheme ``<page>.act.<action>`` (``<page>.act.<action>.<row>`` when the page shows
 it once per row); a click remembers the step under ``<page>.pending`` with what the page knew then
 (``data``: the declaration's version, the chosen ids; ``capture()``: values typed just before the
-click) and the step as offered then. :func:`run` then draws the stage the step is in: its form (``<page>.form``, submitted by
-``<page>.form_submit``), its confirmation (``<page>.confirm_yes`` / ``<page>.confirm_no``, in a dialog
-opened from that session-state flag, never straight from the button, so AppTest can complete it),
-and performs it. Success is flashed on the next run; a domain error is kept under ``<page>.error`` and
-shown as text by :func:`show_outcome` (a stale page gets ConcurrentChange's "someone else acted"),
-never as a traceback. The UI is never the only guard: core checks everything again.
+click) and the step as offered then. :func:`run` draws the stage the step is in: its form
+(``<page>.form``, submitted by ``<page>.form_submit``), its confirmation (``<page>.confirm_yes`` /
+``<page>.confirm_no``, in a dialog opened from that session-state flag, never straight from the
+button, so AppTest can complete it), and performs it. Success is flashed on the next run; a domain
+error is kept under ``<page>.error`` and shown as text by :func:`show_outcome` (a stale page gets
+ConcurrentChange's "someone else acted"), never as a traceback. Core checks everything again.
 """
 from __future__ import annotations
 
@@ -69,6 +69,11 @@ def confirm_key(page: str, yes: bool = True) -> str:
 
 def submit_key(page: str) -> str:
     return f"{page}.form_submit"
+
+
+def input_key(page: str, name: str) -> str:
+    """The key of a form input's widget: ``<page>.<input>`` (the committee's is ``<page>.committee``)."""
+    return f"{page}.{'committee' if name == 'committee_id' else name}"
 
 
 def _pending_key(page: str) -> str:
@@ -136,6 +141,8 @@ def run(page: str, *actions: Action, row: object = None, stale: bool = False) ->
 
 
 def _form(page: str, action: Action, p: dict) -> None:
+    for name, value in p["inputs"].items():  # back after a refusal: what was typed, to correct it
+        st.session_state.setdefault(input_key(page, name), value)
     with st.form(f"{page}.form", clear_on_submit=False):
         st.markdown(f"**{action.label}**")
         inputs = {name: draw(page, action) for name, draw in INPUTS.items() if name in action.inputs}
@@ -186,7 +193,7 @@ def _perform(page: str, action: Action, p: dict, rerun: bool = True) -> None:
     else:
         clear(page)
         for name in action.inputs:
-            st.session_state.pop(f"{page}.{name}", None)
+            st.session_state.pop(input_key(page, name), None)
         if action.keep:
             st.session_state[action.keep] = result
         done = action.done(click, result) if callable(action.done) else action.done
@@ -213,27 +220,29 @@ def show_outcome(page: str) -> None:
 def _pledge(page: str, action: Action) -> str:
     st.caption(tr("act.pledge_reference"))
     st.markdown(f"> {PLEDGE_TEXT}")
-    return st.text_area(tr("act.pledge_input"), key=f"{page}.pledge", height=120)
+    return st.text_area(tr("act.pledge_input"), key=input_key(page, "pledge"), height=120)
 
 
 def _committee(page: str, action: Action) -> Any:
     committees = dict(action.choices.get("committee_id", {}))
     if not committees:
         st.warning(tr("act.no_committee"))
-    return st.selectbox(tr("act.committee"), list(committees), format_func=committees.get, key=f"{page}.committee")
+    return st.selectbox(tr("act.committee"), list(committees), format_func=committees.get,
+                        key=input_key(page, "committee_id"))
 
 
 def _result(page: str, action: Action) -> str:
     results = {v: tr(f"act.result_{v}") for v in ("pass", "fail")}
-    return st.radio(tr("act.result"), list(results), key=f"{page}.result", horizontal=True, format_func=results.get)
+    return st.radio(tr("act.result"), list(results), key=input_key(page, "result"), horizontal=True,
+                    format_func=results.get)
 
 
 INPUTS: dict[str, Callable[[str, Action], Any]] = {  # in the order a form shows them
     "pledge": _pledge,
-    "operator_name": lambda page, a: st.text_input(tr("act.operator_name"), key=f"{page}.operator_name"),
-    "operator_phone": lambda page, a: st.text_input(tr("act.operator_phone"), key=f"{page}.operator_phone"),
+    "operator_name": lambda page, a: st.text_input(tr("act.operator_name"), key=input_key(page, "operator_name")),
+    "operator_phone": lambda page, a: st.text_input(tr("act.operator_phone"), key=input_key(page, "operator_phone")),
     "committee_id": _committee,
     "result": _result,
-    "reason": lambda page, a: st.text_area(tr("act.reason"), key=f"{page}.reason"),
-    "opinion": lambda page, a: st.text_area(tr("act.opinion"), key=f"{page}.opinion"),
+    "reason": lambda page, a: st.text_area(tr("act.reason"), key=input_key(page, "reason")),
+    "opinion": lambda page, a: st.text_area(tr("act.opinion"), key=input_key(page, "opinion")),
 }

@@ -136,29 +136,14 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
         tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",
     } for i in b.items]), hide_index=True, key=f"{WS}.items")
     if b.status == "draft":
-        _draft_actions(actor, b)
+        engine = db.engine()
+        publicity_batch.draft_actions(WS, b, partial(cp.publish, engine, actor), partial(cp.discard, engine, actor))
     if b.status in ("draft", "published") and b.ends_on >= today:
         _edit(actor, b)
     if b.status == "published":
         _complete(actor, b, today)
     if actor.role != "policy_reviewer":  # objections are the committee unit's to resolve
         objections_section(WS, actor, b.id)
-
-
-def _draft_actions(actor: Actor, b) -> None:
-    engine = db.engine()
-    publish = actions.Action("publish", tr("publicity.publish"), lambda c: cp.publish(engine, actor, c.data["id"]),
-                             done=lambda c, _: tr("publicity.published", id=c.data["id"]),
-                             confirm=tr("publicity.confirm_publish", id=b.id, title=b.title))
-    discard = actions.Action("discard", tr("publicity.discard"), lambda c: cp.discard(engine, actor, c.data["id"]),
-                             done=lambda c, _: tr("publicity.discarded", id=c.data["id"]),
-                             confirm=tr("publicity.confirm_discard", id=b.id))
-    cols = st.columns(2)
-    with cols[0]:
-        actions.button(WS, publish, data={"id": b.id}, type="primary")
-    with cols[1]:
-        actions.button(WS, discard, data={"id": b.id})
-    actions.run(WS, publish, discard)
 
 
 def _edit(actor: Actor, b) -> None:

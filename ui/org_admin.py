@@ -60,8 +60,9 @@ def _unit(actor: Actor) -> None:
     name = st.text_input(tr("unitreg.name"), value=info.name, key=f"{WS}.unit_name", max_chars=100)
     rep = st.text_input(tr("unitreg.legal_rep"), value=info.legal_representative, key=f"{WS}.unit_rep", max_chars=30)
     phone = st.text_input(tr("unitreg.phone"), value=info.contact_phone, key=f"{WS}.unit_phone", max_chars=20)
-    _offer("save_unit", tr("org.save_unit"), partial(admin_desk.write, db.engine(), unit_admin.edit_unit, actor, name=name,
-                                                     legal_representative=rep, contact_phone=phone), type="primary")
+    save = partial(admin_desk.write, db.engine(), unit_admin.edit_unit, actor, name=name, legal_representative=rep,
+                   contact_phone=phone)
+    _offer("save_unit", tr("org.save_unit"), save, type="primary")
 
 
 def _link_table(rows, key: str) -> None:
@@ -135,5 +136,5 @@ def _designate(actor: Actor) -> None:
                  if r.status == "active" and r.kind != "hr_bureau"}
         unit = st.selectbox(tr("org.col_unit"), list(units), format_func=units.get, index=None, key=f"{WS}.adm_unit")
         login = st.text_input(tr("org.admin_login"), key=f"{WS}.adm_login", max_chars=64)
-        _offer("designate", tr("org.designate_submit"),
-               partial(admin_desk.write, db.engine(), unit_admin.designate_admin, actor, unit, login), disabled=unit is None)
+        _offer("designate", tr("org.designate_submit"), partial(admin_desk.write, db.engine(),
+               unit_admin.designate_admin, actor, unit, login), disabled=unit is None)

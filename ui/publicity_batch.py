@@ -21,6 +21,20 @@ def status_label(batch: Any, today: dt.date) -> str:
     return tr(f"publicity.status.{batch.status}")
 
 
+def draft_actions(ws: str, batch: Any, publish: Callable[[int], object], discard: Callable[[int], object]) -> None:
+    """Publish a draft batch or discard it, each after a confirmation; each is one core call."""
+    steps = (actions.Action("publish", tr("publicity.publish"), lambda c: publish(c.data["id"]),
+                            done=lambda c, _: tr("publicity.published", id=c.data["id"]),
+                            confirm=tr("publicity.confirm_publish", id=batch.id, title=batch.title)),
+             actions.Action("discard", tr("publicity.discard"), lambda c: discard(c.data["id"]),
+                            done=lambda c, _: tr("publicity.discarded", id=c.data["id"]),
+                            confirm=tr("publicity.confirm_discard", id=batch.id)))
+    for col, step in zip(st.columns(2), steps):
+        with col:
+            actions.button(ws, step, data={"id": batch.id}, type="primary" if step.name == "publish" else "secondary")
+    actions.run(ws, *steps)
+
+
 def edit_notice_form(ws: str, batch: Any, save: Callable[[str, str], object]) -> None:
     """Title and text of a batch, editable while it runs; ``save(title, body)`` is one core call."""
     with st.form(f"{ws}.edit_form"):

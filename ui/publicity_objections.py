@@ -55,7 +55,8 @@ def _resolve(ws: str, actor: Actor, open_rows: dict) -> None:
 def _typed(ws: str) -> dict:
     """At the click: what the widgets hold now (a reason typed just before the click included)."""
     get = st.session_state.get
-    return {"id": get(f"{ws}.objection"), "outcome": get(f"{ws}.outcome"), "reason": get(f"{ws}.objection_reason") or ""}
+    return {"id": get(f"{ws}.objection"), "outcome": get(f"{ws}.outcome"),
+            "reason": get(f"{ws}.objection_reason") or ""}
 
 
 def _confirm_text(open_rows: dict, c: actions.Click) -> str:
