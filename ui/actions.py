@@ -1,7 +1,7 @@
 """The one action path of every workspace: click → inputs → confirmation → perform → outcome.
 
 An :class:`Action` says what a step needs (its form's inputs, a confirmation text for an
-irreversible step) and how it is done: ``perform``, one core call. :func:`button` draws its button
+irreversible step) and how it is done: ``perform``, one core call. :func:`action_button` draws its button
 under the one key scheme ``<page>.act.<action>`` (``<page>.act.<action>.<row>`` when the page shows
 it once per row); a click remembers the step under ``<page>.pending`` with what the page knew then
 (``data``: the declaration's version, the chosen ids; ``capture()``: values typed just before the
@@ -86,17 +86,17 @@ def _error_key(page: str) -> str:
 
 # --- click -------------------------------------------------------------------------------------------
 
-def button(page: str, action: Action, *, row: object = None, data: Mapping[str, Any] | None = None,
+def action_button(page: str, action: Action, *, row: object = None, data: Mapping[str, Any] | None = None,
            capture: Callable[[], Mapping[str, Any]] | None = None, form: bool = False, **look: Any) -> bool:
     """The action's button (``form``: the submit button of the ``st.form`` it is drawn in)."""
-    draw = st.form_submit_button if form else st.button
-    return draw(action.label, key=key(page, action.name, row), on_click=_click,
+    draw, widget_key = (st.form_submit_button if form else st.button), key(page, action.name, row)
+    return draw(action.label, key=widget_key, on_click=_click,
                 args=(page, action, row, dict(data or {}), capture), **look)
 
 
 def offer(page: str, action: Action, *, row: object = None, **button_args: Any) -> None:
     """The action's button with its stages right under it (for a page that draws nothing in between)."""
-    button(page, action, row=row, **button_args)
+    action_button(page, action, row=row, **button_args)
     run(page, action, row=row)
 
 
@@ -146,7 +146,7 @@ def _form(page: str, action: Action, p: dict) -> None:
     with st.form(f"{page}.form", clear_on_submit=False):
         st.markdown(f"**{action.label}**")
         inputs = {name: draw(page, action) for name, draw in INPUTS.items() if name in action.inputs}
-        submitted = st.form_submit_button(tr("act.submit"), key=submit_key(page), type="primary")
+        submitted = st.form_submit_button(tr("act.submit"), key=f"{page}.form_submit", type="primary")
     st.button(tr("act.cancel"), key=f"{page}.form_cancel", on_click=clear, args=(page,))
     if not submitted:
         return
@@ -170,9 +170,9 @@ def _confirm(page: str, action: Action, p: dict) -> None:
     def body() -> None:
         st.text(text)  # it names people: text, never markdown
         yes, no = st.columns(2)
-        if yes.button(tr("act.confirm_yes"), key=confirm_key(page), type="primary"):
+        if yes.button(tr("act.confirm_yes"), key=f"{page}.confirm_yes", type="primary"):
             _perform(page, action, p)
-        no.button(tr("act.cancel"), key=confirm_key(page, yes=False), on_click=clear, args=(page,))
+        no.button(tr("act.cancel"), key=f"{page}.confirm_no", on_click=clear, args=(page,))
 
     st.dialog(tr("act.confirm_title"), on_dismiss=partial(clear, page))(body)()
 
@@ -220,7 +220,7 @@ def show_outcome(page: str) -> None:
 def _pledge(page: str, action: Action) -> str:
     st.caption(tr("act.pledge_reference"))
     st.markdown(f"> {PLEDGE_TEXT}")
-    return st.text_area(tr("act.pledge_input"), key=input_key(page, "pledge"), height=120)
+    return st.text_area(tr("act.pledge_input"), key=f"{page}.pledge", height=120)
 
 
 def _committee(page: str, action: Action) -> Any:
@@ -228,21 +228,21 @@ def _committee(page: str, action: Action) -> Any:
     if not committees:
         st.warning(tr("act.no_committee"))
     return st.selectbox(tr("act.committee"), list(committees), format_func=committees.get,
-                        key=input_key(page, "committee_id"))
+                        key=f"{page}.committee")
 
 
 def _result(page: str, action: Action) -> str:
     results = {v: tr(f"act.result_{v}") for v in ("pass", "fail")}
-    return st.radio(tr("act.result"), list(results), key=input_key(page, "result"), horizontal=True,
+    return st.radio(tr("act.result"), list(results), key=f"{page}.result", horizontal=True,
                     format_func=results.get)
 
 
 INPUTS: dict[str, Callable[[str, Action], Any]] = {  # in the order a form shows them
     "pledge": _pledge,
-    "operator_name": lambda page, a: st.text_input(tr("act.operator_name"), key=input_key(page, "operator_name")),
-    "operator_phone": lambda page, a: st.text_input(tr("act.operator_phone"), key=input_key(page, "operator_phone")),
+    "operator_name": lambda page, a: st.text_input(tr("act.operator_name"), key=f"{page}.operator_name"),
+    "operator_phone": lambda page, a: st.text_input(tr("act.operator_phone"), key=f"{page}.operator_phone"),
     "committee_id": _committee,
     "result": _result,
-    "reason": lambda page, a: st.text_area(tr("act.reason"), key=input_key(page, "reason")),
-    "opinion": lambda page, a: st.text_area(tr("act.opinion"), key=input_key(page, "opinion")),
+    "reason": lambda page, a: st.text_area(tr("act.reason"), key=f"{page}.reason"),
+    "opinion": lambda page, a: st.text_area(tr("act.opinion"), key=f"{page}.opinion"),
 }

@@ -37,7 +37,7 @@ def render(actor: Actor, ed: desk.Editor) -> None:
     steps = [_step(actor, ed, option) for option in ed.options]
     with st.container(horizontal=True):
         for step in steps:
-            actions.button(P, step, data={"id": d.id, "version": d.version},
+            actions.action_button(P, step, data={"id": d.id, "version": d.version},
                            type="secondary" if step.name == "cancel" else "primary")
     waiting = actions.pending(P)
     if waiting is not None and waiting.data.get("id") == d.id:

@@ -65,7 +65,7 @@ def create_tab(actor: Actor) -> None:
     st.toggle(tr("publicity.public"), key=f"{WS}.public", value=True)
     st.text_input(tr("publicity.title"), key=f"{WS}.title")
     st.text_area(tr("publicity.body"), key=f"{WS}.body", height=300)
-    actions.button(WS, _create_step(actor, kind), capture=partial(_typed, kind), type="primary")
+    actions.action_button(WS, _create_step(actor, kind), capture=partial(_typed, kind), type="primary")
 
 
 def _fill(actor: Actor, kind: str, ids: list[int], start, end, deadline) -> None:

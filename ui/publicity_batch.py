@@ -31,7 +31,8 @@ def draft_actions(ws: str, batch: Any, publish: Callable[[int], object], discard
                             confirm=tr("publicity.confirm_discard", id=batch.id)))
     for col, step in zip(st.columns(2), steps):
         with col:
-            actions.button(ws, step, data={"id": batch.id}, type="primary" if step.name == "publish" else "secondary")
+            look = "primary" if step.name == "publish" else "secondary"
+            actions.action_button(ws, step, data={"id": batch.id}, type=look)
     actions.run(ws, *steps)
 
 
@@ -43,7 +44,7 @@ def edit_notice_form(ws: str, batch: Any, save: Callable[[str, str], object]) ->
         body = st.text_area(tr("publicity.body"), value=batch.body, key=f"{ws}.edit_body.{batch.id}", height=250)
         step = actions.Action("save_notice", tr("publicity.save_notice"), lambda c: save(title, body),
                               done=tr("publicity.notice_saved"))
-        actions.button(ws, step, form=True)
+        actions.action_button(ws, step, form=True)
     actions.run(ws, step)
 
 
@@ -53,7 +54,7 @@ def complete_button(ws: str, batch: Any, today: dt.date, confirm_text: str,
     ended = batch.ends_on < today
     step = actions.Action("complete", tr("action.complete_publicity"), lambda c: complete(c.data["id"]),
                           done=tr("act.done", action=tr("action.complete_publicity")), confirm=confirm_text, keep=keep)
-    actions.button(ws, step, data={"id": batch.id}, type="primary", disabled=not ended)
+    actions.action_button(ws, step, data={"id": batch.id}, type="primary", disabled=not ended)
     if not ended:
         st.caption(tr("publicity.complete_after", date=batch.ends_on.isoformat()))
     actions.run(ws, step)

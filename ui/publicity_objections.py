@@ -48,7 +48,7 @@ def _resolve(ws: str, actor: Actor, open_rows: dict) -> None:
         "resolve", tr("objection.resolve"),
         lambda c: unit_desk.resolve(db.engine(), actor, c.data["id"], c.data["outcome"], c.data["reason"]),
         done=lambda c, _: tr("objection.resolved", id=c.data["id"]), confirm=partial(_confirm_text, open_rows))
-    actions.button(ws, resolve, capture=partial(_typed, ws), type="primary", disabled=not allowed or not outcome)
+    actions.action_button(ws, resolve, capture=partial(_typed, ws), type="primary", disabled=not allowed or not outcome)
     actions.run(ws, resolve)
 
 

@@ -50,7 +50,7 @@ def outgoing_paths(ws: str, actor: Actor) -> None:
         perform=lambda c: unit_desk.apply_path(db.engine(), actor, c.data["series"], c.data["level"], c.data["target"]),
         confirm=lambda c: tr("paths.confirm_apply", series=series.get(c.data["series"], ""),
                              level=levels.get(c.data["level"], ""), target=targets.get(c.data["target"], "")))
-    actions.button(ws, apply, capture=partial(_typed, ws, ("series", "level", "target")), type="primary",
+    actions.action_button(ws, apply, capture=partial(_typed, ws, ("series", "level", "target")), type="primary",
                    disabled=not targets)
     actions.run(ws, apply)
     rows = unit_desk.paths(db.engine(), actor, "outgoing")
@@ -94,6 +94,6 @@ def _decide(ws: str, actor: Actor, pending_rows: list[PathRow]) -> None:
     cols = st.columns(2)
     for col, step in zip(cols, steps):
         with col:
-            actions.button(ws, step, capture=partial(_typed, ws, ("pick", "reason")),
+            actions.action_button(ws, step, capture=partial(_typed, ws, ("pick", "reason")),
                            type="primary" if step.name == "path_approve" else "secondary")
     actions.run(ws, *steps)

@@ -76,7 +76,7 @@ def _toggle(actor: Actor, row: ra.ReviewerRow) -> None:
     else:
         step = actions.Action("enable", tr("reviewer.enable"), done=tr("reviewer.enabled"),
                               perform=lambda c: ra.do_set_enabled(engine, actor, c.data["id"], True))
-    actions.button(WS, step, data={"id": row.account_id})
+    actions.action_button(WS, step, data={"id": row.account_id})
     actions.run(WS, step)
 
 
@@ -98,7 +98,7 @@ def _edit(actor: Actor, row: ra.ReviewerRow) -> None:
     series, specialties = _scope_inputs(actor, row.committee_id, prefix, row.series_codes, row.specialty_codes)
     save = actions.Action("save", tr("reviewer.save"), done=tr("reviewer.saved"),
                           perform=lambda c: ra.do_edit(db.engine(), actor, row.account_id, name, series, specialties))
-    actions.button(WS, save)
+    actions.action_button(WS, save)
     actions.run(WS, save)
 
 
@@ -113,5 +113,5 @@ def _create(actor: Actor, committees) -> None:
     create = actions.Action(  # the login and its one-time password are shown once; on an error the inputs stay
         "create", tr("reviewer.create"), keep=CREATED,
         perform=lambda c: ra.do_create(db.engine(), actor, committee_id, series, specialties, name or None)[1:])
-    actions.button(WS, create, type="primary")
+    actions.action_button(WS, create, type="primary")
     actions.run(WS, create)

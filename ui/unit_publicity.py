@@ -95,7 +95,7 @@ def _create(actor: Actor) -> None:
     st.toggle(tr("publicity.public"), key=f"{WS}.public", value=True)
     st.text_input(tr("publicity.title"), key=f"{WS}.title")
     st.text_area(tr("publicity.body"), key=f"{WS}.body", height=280)
-    actions.button(WS, _create_step(actor), capture=_typed, type="primary")
+    actions.action_button(WS, _create_step(actor), capture=_typed, type="primary")
 
 
 def _waiting(rows, busy: dict[int, int]) -> None:

@@ -77,10 +77,10 @@ def _recommend(actor: Actor) -> None:
     recommend, assign = _steps(actor, by_id)
     buttons = st.columns(2)
     with buttons[0]:
-        actions.button(WS, recommend, capture=_typed, type="primary", disabled=not picked)
+        actions.action_button(WS, recommend, capture=_typed, type="primary", disabled=not picked)
     if own:
         with buttons[1]:
-            actions.button(WS, assign, capture=_typed, disabled=not picked or not set(picked) <= own)
+            actions.action_button(WS, assign, capture=_typed, disabled=not picked or not set(picked) <= own)
     actions.run(WS, recommend, assign)
 
 

@@ -86,7 +86,7 @@ def _batch(actor: Actor, rows: list[WorkRow]) -> None:
         "batch_approve", tr("verify.batch_approve", count=len(picked)), confirm=partial(_batch_text, by_id),
         perform=lambda c: unit_desk.batch_approve(db.engine(), actor, c.data["ids"]),
         done=lambda c, _: tr("verify.batch_done", count=len(c.data["ids"])), keep=CLEAR)  # clears on success only
-    actions.button(WS, approve, data={"ids": list(picked)}, type="primary", disabled=not picked)
+    actions.action_button(WS, approve, data={"ids": list(picked)}, type="primary", disabled=not picked)
     actions.run(WS, approve)
 
 

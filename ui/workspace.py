@@ -161,7 +161,7 @@ def _buttons(ws: str, detail: desk.Detail, steps: list[actions.Action]) -> None:
     cols = st.columns(min(len(detail.options), 5))
     for i, (option, step) in enumerate(zip(detail.options, steps)):
         with cols[i % len(cols)]:
-            actions.button(ws, step, data={"id": d.id, "version": d.version}, disabled=bool(option.blocked))
+            actions.action_button(ws, step, data={"id": d.id, "version": d.version}, disabled=bool(option.blocked))
     for option in detail.options:
         if option.blocked:
             st.warning(tr("act.blocked", action=tr(f"action.{option.action}")) + "\n\n"

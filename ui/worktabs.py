@@ -120,7 +120,7 @@ def withdraw_tab(ws: str, actor: Actor) -> None:
         perform=lambda c: desk.act(db.engine(), actor, ws, c.data["id"], "withdraw", {}, c.data["version"]),
         confirm=lambda c: tr("act.confirm_text", id=c.data["id"], action=label,
                              name=by_id[c.data["id"]].applicant_name if c.data["id"] in by_id else ""))
-    actions.button(ws, withdraw, data={"id": pick, "version": by_id[pick].version}, icon=":material/undo:")
+    actions.action_button(ws, withdraw, data={"id": pick, "version": by_id[pick].version}, icon=":material/undo:")
     actions.run(ws, withdraw)
 
 

@@ -33,7 +33,7 @@ def _page() -> None:
              actions.Action("approve", "通过", perform, done="已通过", confirm="确定要对申报 #1（*张三*）执行“通过”吗？"),
              actions.Action("note", "记录", perform, done="已记录"))
     for step in steps:
-        actions.button("t", step, data={"id": 1, "version": 3})
+        actions.action_button("t", step, data={"id": 1, "version": 3})
     actions.run("t", *steps)
 
 
