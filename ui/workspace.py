@@ -143,13 +143,14 @@ def detail(ws: str, actor: Actor, declaration_id: int) -> None:
 def _step(ws: str, actor: Actor, detail: desk.Detail, option: Option) -> actions.Action:
     """One of the engine's options as a step: its inputs, a confirmation when irreversible, one core call."""
     d, label = detail.dossier, tr(f"action.{option.action}")
+    has_form = option.needs_reason or bool(option.inputs)  # a form always ends with a reason or an opinion
+    comment = ("reason" if option.needs_reason else "opinion",) if has_form else ()
     return actions.Action(
         option.action, label,
         perform=lambda c: desk.act(db.engine(), actor, ws, c.data["id"], option.action, c.inputs, c.data["version"]),
         done=tr("act.done", action=label),
         confirm=tr("act.confirm_text", id=d.id, name=d.applicant_name, action=label) if option.confirm else None,
-        inputs=(*option.inputs, "reason" if option.needs_reason else "opinion")
-        if option.needs_reason or option.inputs else (),
+        inputs=(*option.inputs, *comment),
         choices={"committee_id": dict(detail.committees)})
 
 
