@@ -87,7 +87,7 @@ def _error_key(page: str) -> str:
 # --- click -------------------------------------------------------------------------------------------
 
 def action_button(page: str, action: Action, *, row: object = None, data: Mapping[str, Any] | None = None,
-           capture: Callable[[], Mapping[str, Any]] | None = None, form: bool = False, **look: Any) -> bool:
+                  capture: Callable[[], Mapping[str, Any]] | None = None, form: bool = False, **look: Any) -> bool:
     """The action's button (``form``: the submit button of the ``st.form`` it is drawn in)."""
     draw, widget_key = (st.form_submit_button if form else st.button), key(page, action.name, row)
     return draw(action.label, key=widget_key, on_click=_click,
