@@ -24,7 +24,7 @@ from core.batch import require_operator, unique_ids
 from core.errors import GuardFailed, InvalidAction, NotFound, ValidationError
 from core.transitions import act
 from core.scope import visible_declarations
-from core.workdays import check_period
+from core.calendar.workdays import check_period
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import AuditEvent, Declaration, Objection, PublicityBatch, PublicityItem

@@ -16,7 +16,7 @@ from core import committee_publicity as cp
 from core import desk, unit_desk
 from core.errors import DomainError
 from core.publicity import KINDS
-from core.workdays import earliest_end
+from core.calendar.workdays import earliest_end
 from core.workflow import Actor
 from ui import db, publicity_batch, worktabs
 from ui.i18n import lang, show_error, tr

@@ -15,7 +15,7 @@ import streamlit as st
 
 from core import desk, unit_desk
 from core.errors import DomainError
-from core.workdays import earliest_end
+from core.calendar.workdays import earliest_end
 from core.workflow import Actor
 from ui import db, dossier_view, publicity_batch, state, worktabs
 from ui.i18n import lang, show_error, tr

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from core import unit_desk
 from core.i18n import t
-from core.workdays import earliest_end
+from core.calendar.workdays import earliest_end
 from db.demo import DEMO_PASSWORD
 from db.models import Objection, PublicityBatch, PublicityItem
 from db.session import make_engine, read_session

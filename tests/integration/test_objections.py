@@ -9,7 +9,7 @@ from core.errors import InvalidAction, NotFound, ValidationError
 from core.objections import list_objections, raise_objection, resolution_outcomes, resolve_objection
 from core.pledge import PLEDGE_TEXT
 from core.publicity import complete_batch, create_unit_publicity
-from core.workdays import earliest_end
+from core.calendar.workdays import earliest_end
 from core.worklists import returned_list
 from db.models import AuditEvent, Declaration, Objection, PublicityBatch
 from db.session import unit_of_work

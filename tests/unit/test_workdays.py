@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from core.config import RULES
 from core.errors import ValidationError
-from core.workdays import (CalendarNotCovered, check_period, covered_years, earliest_end, is_working_day,
+from core.calendar.workdays import (CalendarNotCovered, check_period, covered_years, earliest_end, is_working_day,
                            working_days_between)
 
 D = dt.date
