@@ -308,3 +308,6 @@ MESSAGES.update(MESSAGES_ADMIN)
 
 from core.msg_review import MESSAGES_REVIEW  # noqa: E402 - policy review, committee publicity and portal table
 MESSAGES.update(MESSAGES_REVIEW)
+
+from core.msg_calendar import MESSAGES_CALENDAR  # noqa: E402 - the working-day calendar's own table
+MESSAGES.update(MESSAGES_CALENDAR)
