@@ -67,6 +67,7 @@ WORKSPACES: tuple[Workspace, ...] = (
     _ws("org_admin", {"unit_admin", "dept_operator", "hr_operator"}, (), ":material/account_tree:", "admin"),
     _ws("authority", {"committee_operator", "hr_operator"}, (), ":material/verified:", "admin"),
     _ws("audit_log", {"unit_admin", "hr_operator"}, (), ":material/history:", "admin"),
+    _ws("calendar", "unit_admin", (), ":material/calendar_month:", "admin"),  # edits: provincial HR bureau only
     _ws("reviewer_accounts", "committee_operator", (), ":material/badge:", ACCOUNTS),
 )
 _BY_ID = {w.id: w for w in WORKSPACES}
