@@ -38,9 +38,9 @@ def render() -> None:
     by_year = {r.year: r for r in rows}
     if not by_year:
         return
-    if st.session_state.get(YEAR) not in by_year:
-        st.session_state[YEAR] = _default_year(rows)
-    year = st.selectbox(tr("calendar.pick_year"), list(by_year), key=YEAR)
+    # the index always names the current choice, so a re-mounted box shows what the page shows
+    current = st.session_state.get(YEAR) if st.session_state.get(YEAR) in by_year else _default_year(rows)
+    year = st.selectbox(tr("calendar.pick_year"), list(by_year), index=list(by_year).index(current), key=YEAR)
     _year(actor, by_year[year], desk.days(engine, year), editor)
 
 
@@ -68,7 +68,6 @@ def _add_year(actor: Actor) -> None:
                                    value=dt.date.today().year + 1, key=f"{WS}.new_year")
             added = st.form_submit_button(tr("calendar.add_year_button"), key=f"{WS}.add")
     if added:
-        st.session_state[YEAR] = int(year)
         worktabs.attempt(WS, partial(desk.add_year, db.engine(), actor, int(year)),
                          tr("calendar.year_added", year=int(year)))
 
