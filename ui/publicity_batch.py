@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.calendar import desk as calendar_desk
 from ui import db, worktabs
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 
 def status_label(batch: Any, today: dt.date) -> str:
@@ -43,7 +43,8 @@ def provisional_warning(start: Any, end: Any) -> None:
         return
     years = calendar_desk.provisional_years(db.engine(), start, max(start, end))
     if years:
-        st.warning(tr("calendar.provisional_end", years="、".join(map(str, years))), icon=":material/event_busy:")
+        joined = ("、" if lang() == "zh" else ", ").join(map(str, years))
+        st.warning(tr("calendar.provisional_end", years=joined), icon=":material/event_busy:")
 
 
 def edit_notice_form(ws: str, batch: Any, save: Callable[[str, str], object]) -> None:
