@@ -17,7 +17,7 @@ from core.desks import generic as desk
 from core.desks import unit as unit_desk
 from core.common.errors import DomainError
 from core.review.publicity import KINDS
-from core.calendar.workdays import earliest_end
+from core.calendar import desk as calendar_desk
 from core.workflow import Actor
 from ui import actions, db, publicity_batch, worktabs
 from ui.i18n import lang, plain, show_error, tr
@@ -34,10 +34,7 @@ def _kind_picker(actor: Actor, key: str) -> str:
 
 
 def _earliest(start: dt.date) -> dt.date:
-    try:
-        return earliest_end(start)
-    except DomainError:
-        return start + dt.timedelta(days=7)
+    return calendar_desk.earliest_end(db.engine(), start).day
 
 
 def create_tab(actor: Actor) -> None:
@@ -58,6 +55,7 @@ def create_tab(actor: Actor) -> None:
     cols = st.columns(3)
     start = cols[0].date_input(tr("publicity.start"), value=today, min_value=today, key=f"{WS}.start")
     end = cols[1].date_input(tr("publicity.end"), value=_earliest(start), min_value=today, key=f"{WS}.end")
+    publicity_batch.provisional_warning(start, end)
     deadline = cols[2].date_input(tr("review.deadline"), value=end + dt.timedelta(days=7), key=f"{WS}.deadline") \
         if kind == "failed_review" else None
     st.button(tr("review.fill"), key=f"{WS}.fill", disabled=not ids, on_click=_fill,
@@ -111,10 +109,11 @@ def batches_tab(actor: Actor) -> None:
     if not rows:
         st.info(tr("publicity.no_batches"))
         return
+    provisional = publicity_batch.provisional_of(rows)
     st.dataframe(pd.DataFrame([{
         tr("col.id"): b.id, tr("publicity.title"): b.title, tr("publicity.start"): b.starts_on.isoformat(),
-        tr("publicity.end"): b.ends_on.isoformat(), tr("col.state"): publicity_batch.status_label(b, today),
-        tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
+        tr("publicity.end"): publicity_batch.end_label(b, provisional),
+        tr("col.state"): publicity_batch.status_label(b, today), tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
     } for b in rows]), hide_index=True, key=f"{WS}.batches")
     labels = {b.id: f"#{b.id} {b.title} · {publicity_batch.status_label(b, today)}" for b in rows}
     if st.session_state.get(BATCH) not in labels:
@@ -131,6 +130,7 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
     st.subheader(f"#{b.id} {plain(b.title)}")
     st.caption(tr("publicity.period", start=b.starts_on.isoformat(), end=b.ends_on.isoformat(),
                   status=publicity_batch.status_label(b, today)))
+    publicity_batch.provisional_warning(b.starts_on, b.ends_on)
     st.dataframe(pd.DataFrame([{
         tr("col.id"): i.declaration_id, tr("col.applicant"): i.applicant_name, tr("col.state"): tr(f"state.{i.state}"),
         tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",

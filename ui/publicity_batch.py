@@ -1,5 +1,6 @@
 """Widgets shared by every publicity page (unit, failed-review, candidate, result): editing a running
-notice and completing a batch after its end, with a confirmation."""
+notice, completing a batch after its end, with a confirmation, and saying when a period is counted on
+a provisional working-day calendar."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,9 @@ from typing import Any
 
 import streamlit as st
 
-from ui import actions
-from ui.i18n import tr
+from core.calendar import desk as calendar_desk
+from ui import actions, db
+from ui.i18n import lang, tr
 
 
 def status_label(batch: Any, today: dt.date) -> str:
@@ -34,6 +36,30 @@ def draft_actions(ws: str, batch: Any, publish: Callable[[int], object], discard
             look = "primary" if step.name == "publish" else "secondary"
             actions.action_button(ws, step, data={"id": batch.id}, type=look)
     actions.run(ws, *steps)
+
+
+def provisional_of(batches: list[Any]) -> frozenset[int]:
+    """The provisional years among those the batches' periods touch (one query for the whole list)."""
+    if not batches:
+        return frozenset()
+    return calendar_desk.provisional_between(db.engine(), min(b.starts_on.year for b in batches),
+                                             max(b.ends_on.year for b in batches))
+
+
+def end_label(batch: Any, provisional: frozenset[int]) -> str:
+    """The end date, marked when the period runs over a provisional year."""
+    marked = any(y in provisional for y in range(batch.starts_on.year, batch.ends_on.year + 1))
+    return batch.ends_on.isoformat() + (tr("calendar.provisional_mark") if marked else "")
+
+
+def provisional_warning(start: Any, end: Any) -> None:
+    """A warning under a period counted on a provisional calendar (it is allowed, and says so)."""
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        return
+    years = calendar_desk.provisional_years(db.engine(), start, max(start, end))
+    if years:
+        joined = ("、" if lang() == "zh" else ", ").join(map(str, years))
+        st.warning(tr("calendar.provisional_end", years=joined), icon=":material/event_busy:")
 
 
 def edit_notice_form(ws: str, batch: Any, save: Callable[[str, str], object]) -> None:

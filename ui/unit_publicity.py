@@ -14,10 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from core.desks import generic as desk
-
 from core.desks import unit as unit_desk
 from core.common.errors import DomainError
-from core.calendar.workdays import earliest_end
+from core.calendar import desk as calendar_desk
 from core.workflow import Actor
 from ui import actions, db, dossier_view, publicity_batch, worktabs
 from ui.i18n import lang, plain, show_error, tr
@@ -41,7 +40,7 @@ def render() -> None:
 
 def _safe_earliest(start: dt.date) -> dt.date | None:
     try:
-        return earliest_end(start)
+        return calendar_desk.earliest_end(db.engine(), start).day
     except DomainError as error:
         st.session_state[f"{WS}.error"] = error
         return None
@@ -88,10 +87,12 @@ def _create(actor: Actor) -> None:
     cols = st.columns(3)
     start = cols[0].date_input(tr("publicity.start"), key=f"{WS}.start", min_value=today,
                                on_change=_start_changed, args=(actor,))
-    cols[1].date_input(tr("publicity.end"), key=f"{WS}.end", min_value=today, on_change=_fill_notice, args=(actor,))
+    end = cols[1].date_input(tr("publicity.end"), key=f"{WS}.end", min_value=today, on_change=_fill_notice,
+                             args=(actor,))
     earliest = _safe_earliest(start)
     if earliest is not None:
         cols[2].caption(tr("publicity.earliest_end", date=earliest.isoformat()))
+    publicity_batch.provisional_warning(start, max(end, earliest or end))
     st.toggle(tr("publicity.public"), key=f"{WS}.public", value=True)
     st.text_input(tr("publicity.title"), key=f"{WS}.title")
     st.text_area(tr("publicity.body"), key=f"{WS}.body", height=280)
@@ -142,10 +143,11 @@ def _batches(actor: Actor) -> None:
     if not rows:
         st.info(tr("publicity.no_batches"))
         return
+    provisional = publicity_batch.provisional_of(rows)
     st.dataframe(pd.DataFrame([{
         tr("col.id"): b.id, tr("publicity.title"): b.title, tr("publicity.start"): b.starts_on.isoformat(),
-        tr("publicity.end"): b.ends_on.isoformat(), tr("col.state"): publicity_batch.status_label(b, today),
-        tr("publicity.col.public"): tr("publicity.yes") if b.is_public else tr("publicity.no"),
+        tr("publicity.end"): publicity_batch.end_label(b, provisional),
+        tr("col.state"): publicity_batch.status_label(b, today), tr("publicity.col.public"): tr("publicity.yes") if b.is_public else tr("publicity.no"),
         tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
     } for b in rows]), hide_index=True, key=f"{WS}.batches")
     labels = {b.id: f"#{b.id} {b.title}" for b in rows}  # no status here: a kept choice would show a stale one
@@ -166,6 +168,7 @@ def _batch(actor: Actor, batch_id: int) -> None:
     st.subheader(f"#{b.id} {plain(b.title)}")
     st.caption(tr("publicity.period", start=b.starts_on.isoformat(), end=b.ends_on.isoformat(),
                   status=publicity_batch.status_label(b, today)))
+    publicity_batch.provisional_warning(b.starts_on, b.ends_on)
     st.dataframe(pd.DataFrame([{
         tr("col.id"): i.declaration_id, tr("col.applicant"): i.applicant_name, tr("col.state"): tr(f"state.{i.state}"),
         tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",

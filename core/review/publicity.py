@@ -24,7 +24,7 @@ from core.review.batch import require_operator, unique_ids
 from core.common.errors import GuardFailed, InvalidAction, NotFound, ValidationError
 from core.transitions import act
 from core.org.scope import visible_declarations
-from core.calendar.workdays import check_period
+from core.calendar.service import check_period, provisional_note
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import AuditEvent, Declaration, Objection, PublicityBatch, PublicityItem
@@ -105,10 +105,11 @@ def _check_not_in_open_batch(session: Session, kind: str, ids: list[int], today:
         raise ValidationError("publicity.already_in_batch", details=[f"#{i}" for i in sorted(set(busy))])
 
 
-def _check_dates(start: dt.date, end: dt.date, today: dt.date) -> None:
+def _check_dates(session: Session, start: dt.date, end: dt.date, today: dt.date) -> tuple[int, ...]:
+    """Refuse a start in the past or a too short period; return the provisional years it was counted on."""
     if start < today:
         raise ValidationError("publicity.start_in_past")
-    check_period(start, end)
+    return check_period(session, start, end, keep=True)
 
 
 def create_batch(session: Session, actor: Actor, kind: str, ids: Iterable[int], title: str, body: str,
@@ -122,7 +123,7 @@ def create_batch(session: Session, actor: Actor, kind: str, ids: Iterable[int], 
     if actor.role == REVIEWER:
         committee_id = actor.committee_id
     title, body = _clean_notice(title, body)
-    _check_dates(start, end, today)
+    _check_dates(session, start, end, today)
     _check_not_in_open_batch(session, kind, ids, today)
     batch = PublicityBatch(kind=kind, owner_unit_id=actor.unit_id, committee_id=committee_id, title=title,
                            body=body, starts_on=start, ends_on=end, status="draft", is_public=bool(is_public),
@@ -162,15 +163,25 @@ def publish(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime |
     batch = access_batch(session, actor, batch_id)
     if batch.status != "draft":
         raise InvalidAction("publicity.not_draft")
-    _check_dates(batch.starts_on, batch.ends_on, today)
+    provisional = _check_dates(session, batch.starts_on, batch.ends_on, today)
     state = KINDS[batch.kind].state
     moved = [i for i, current, holder, _, stale in _items(session, batch)
              if _left(batch, current, holder, stale)]
     if moved:
         raise ValidationError("publicity.wrong_state", details=[f"#{i}" for i in moved], state=f"state.{state}")
+    _note_provisional(batch, provisional)
     batch.status = "published"
     session.flush()
-    _audit(session, actor, "publicity_publish", batch.id, now)
+    _audit(session, actor, "publicity_publish", batch.id, now,
+           **({"provisional_years": list(provisional)} if provisional else {}))
+
+
+def _note_provisional(batch: PublicityBatch, years: tuple[int, ...]) -> None:
+    """A period counted on a provisional calendar says so in the published notice (once)."""
+    if not years or any(provisional_note(years, lang) in batch.body for lang in ("zh", "en")):
+        return
+    note = provisional_note(years, "zh")
+    batch.body = f"{batch.body[:MAX_BODY - len(note) - 2]}\n\n{note}".strip()
 
 
 def discard_draft(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime | None = None) -> None:

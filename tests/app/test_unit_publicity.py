@@ -2,17 +2,23 @@
 complete only after the end."""
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import select
 
 from core.desks import unit as unit_desk
 from core.common.i18n import t
-from core.calendar.workdays import earliest_end
+from core.calendar import desk as calendar_desk
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Objection, PublicityBatch, PublicityItem
 from db.session import make_engine, read_session
 from tests.app.support import action, assert_ok, click, confirm, errors, sign_in, start
 
 WS = "unit_publicity"
+
+
+def earliest_end(start):
+    return calendar_desk.earliest_end(make_engine(os.environ["TITLES_DATABASE_URL"]), start).day
 
 
 def _open(tab: str | None = None):
@@ -44,7 +50,7 @@ def test_create_from_the_template_then_publish_after_confirmation(app_db):
     at = _open()
     assert at.get("download_button")
     chosen = at.multiselect(key=f"{WS}.chosen")
-    ids = [5, 96]  # waiting for a publicity in the demo unit
+    ids = sorted(int(label.split()[0][1:]) for label in chosen.options)[:2]  # "#<id> <name>": waiting ones
     chosen.set_value(ids).run()
     assert_ok(at)
     title = at.text_input(key=f"{WS}.title").value
@@ -113,3 +119,16 @@ def test_an_ended_batch_completes_and_reports_what_had_left(app_db):
     assert_ok(at)
     assert _batch(app_db, ended)[0] == "completed"
     assert any(t("publicity.gone") in i.value for i in at.info)
+
+
+def test_a_period_ending_in_a_provisional_year_is_allowed_and_says_so(app_db):
+    import datetime as dt
+
+    today = unit_desk.today()
+    year = max(today.year, 2026) + (today > dt.date(today.year, 12, 28))  # 2027 on is provisional (no schedule yet)
+    at = _open()
+    at.date_input(key=f"{WS}.start").set_value(dt.date(year, 12, 28)).run()
+    assert_ok(at)
+    end = at.date_input(key=f"{WS}.end").value
+    assert end.year == year + 1 and end == earliest_end(dt.date(year, 12, 28))
+    assert any(str(year + 1) in w.value and "暂定" in w.value for w in at.warning)
