@@ -13,9 +13,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from core.errors import GuardFailed, InvalidAction, ValidationError
+from core.errors import GuardFailed, InvalidAction, NotFound, ValidationError
 from core.objections import raise_objection
-from core.portal import public_notices
+from core.portal import public_notice, public_notices
 from core.publicity import complete_batch, create_batch, edit_notice
 from core.transitions import act
 from db.models import Declaration, Objection, PublicityBatch, PublicityItem
@@ -251,3 +251,27 @@ def test_an_objection_without_a_given_day_is_dated_by_beijing_midnight_not_utc(e
         else:
             with pytest.raises(InvalidAction):
                 raise_it()
+
+
+def test_a_public_notice_opens_from_its_first_to_its_last_day_only(engine):
+    _, d, batch = placed(engine, "unit")
+    with read_session(engine) as s:
+        for day in (START - ONE_DAY, END + ONE_DAY):
+            with pytest.raises(NotFound):
+                public_notice(s, batch, day)
+        assert [[e["ref"] for e in public_notice(s, batch, day).entries] for day in (START, END)] == [[d], [d]]
+
+
+@pytest.mark.parametrize("today, refused", [(END, True), (END + ONE_DAY, False)], ids=["last_day", "day_after"])
+def test_a_declaration_joins_no_other_batch_until_its_running_one_has_ended(engine, today, refused):
+    w, d, _ = placed(engine, "unit")
+    with world_in(engine, w) as ww:
+        def create():
+            return create_batch(ww.session, ww.actor("unit_op"), "unit", [d], "再次公示", "", today,
+                                today + dt.timedelta(days=9), today=today)
+        if refused:
+            with pytest.raises(ValidationError) as busy:
+                create()
+            assert busy.value.key == "publicity.already_in_batch"
+        else:
+            assert ww.session.get(PublicityBatch, create()).starts_on == today
