@@ -45,6 +45,13 @@ def test_a_removed_row_is_found_at_the_row_after_it(engine, chain, position):
     assert first_broken(engine) == chain[position + 1]
 
 
+@pytest.mark.parametrize("position", [0, BATCH, ROWS - 1])
+def test_a_row_whose_stored_link_was_changed_is_named(engine, chain, position):
+    with unit_of_work(engine) as s:
+        s.execute(update(AuditEvent).where(AuditEvent.id == chain[position]).values(prev_hash="f" * 64))
+    assert first_broken(engine) == chain[position]
+
+
 def rehash_changed(engine, event_id: int) -> None:
     """Change a row and give it the hash that matches its new content and its link."""
     with unit_of_work(engine) as s:

@@ -3,6 +3,7 @@ and one byte over, through evidence upload; and the per-row file count (10) at 1
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from db.models import Attachment, StoredFile
 from db.session import read_session, unit_of_work
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World
 
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 MB = 1024 * 1024
 LIMIT = 20 * MB
 
@@ -39,15 +41,16 @@ def row(engine) -> tuple[World, int, int]:
         w = World.build(s)
         me = w.actor("applicant")
         d = create_draft(s, me, flow="review", year=YEAR, level_code=LEVEL, series_code=SERIES,
-                         specialty_code=SPECIALTY, review_type="socialized", committee_id=w.committee_id)
-        record = add_record(s, me, d, "education", {**SAMPLE_ROWS["education"], "certificate_no": "GC2012001"})
+                         specialty_code=SPECIALTY, review_type="socialized", committee_id=w.committee_id, now=NOW)
+        record = add_record(s, me, d, "education", {**SAMPLE_ROWS["education"], "certificate_no": "GC2012001"},
+                            now=NOW)
     return w, d, record
 
 
 def upload(engine, row, data: bytes, name: str = "证书.jpg") -> int:
     w, d, record = row
     with unit_of_work(engine) as s:
-        return evidence.attach_evidence(s, w.actor("applicant"), d, record, name, data)
+        return evidence.attach_evidence(s, w.actor("applicant"), d, record, name, data, now=NOW)
 
 
 def stored_count(engine) -> int:

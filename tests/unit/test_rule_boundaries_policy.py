@@ -42,6 +42,11 @@ def test_a_password_of_any_three_character_classes_is_accepted(password):
     assert policy_problems(password) == []
 
 
+@pytest.mark.parametrize("password", ["abcdefg1'", "ABCDefgh|", "abcd1234€", "ABCDEFG1 x"])
+def test_any_character_that_is_no_letter_or_digit_counts_as_a_symbol(password):
+    assert "password.too_simple" not in policy_problems(password)
+
+
 def test_a_password_of_one_class_and_seven_characters_breaks_both_rules():
     assert policy_problems("abcdefg") == ["password.too_short", "password.too_simple"]
 
