@@ -275,3 +275,18 @@ def test_a_declaration_joins_no_other_batch_until_its_running_one_has_ended(engi
             assert busy.value.key == "publicity.already_in_batch"
         else:
             assert ww.session.get(PublicityBatch, create()).starts_on == today
+
+
+@pytest.mark.parametrize("status, counts", [("draft", False), ("published", True)])
+def test_only_a_published_publicity_counts_however_long_ago_it_ended(engine, status, counts):
+    def prep(w: World, d: int) -> None:
+        publicized("unit")(w, d)
+        w.session.execute(PublicityBatch.__table__.update().where(PublicityBatch.kind == "unit",
+                                                                   PublicityBatch.ends_on == END)
+                          .values(status=status))
+    w, d = setup(engine, "unit_publicity", prep)
+    if counts:
+        complete(engine, w, "unit", d, today=END + dt.timedelta(days=30))
+        assert state_of(engine, d) == "unit_recommend"
+    else:
+        assert refused_as(engine, w, "unit", d, today=END + dt.timedelta(days=30)) == ["guard.publicity_running"]
