@@ -17,6 +17,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
+from core.common.config import local_date
 from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.common.masking import mask_phone
 from core.review.publicity import KINDS, running_batch_of
@@ -50,7 +51,7 @@ def raise_objection(session: Session, declaration_id: int, name: str, contact: s
     unit's operator as ``actor`` an internal (non-public) publicity accepts it too.
     """
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     name, contact, text = _clean("name", name), _clean("contact", contact), _clean("text", text)
     batch = running_batch_of(session, declaration_id, today, batch_id)
     if batch is None or not (batch.is_public or _may_object_internally(actor, batch)):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.review.batch import require_operator, unique_ids
+from core.common.config import local_date
 from core.common.errors import GuardFailed, InvalidAction, NotFound, ValidationError
 from core.transitions import act
 from core.org.scope import visible_declarations
@@ -117,7 +118,7 @@ def create_batch(session: Session, actor: Actor, kind: str, ids: Iterable[int], 
                  now: dt.datetime | None = None, today: dt.date | None = None) -> int:
     """A draft batch of ``kind`` with these declarations; returns its id. Publish it to start it."""
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     rows = held_declarations(session, actor, kind, ids)
     ids = [d.id for d in rows]
     if actor.role == REVIEWER:
@@ -159,7 +160,7 @@ def publish(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime |
             today: dt.date | None = None) -> None:
     """Start a draft batch: its dates are checked again, and its declarations must still be there."""
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     batch = access_batch(session, actor, batch_id)
     if batch.status != "draft":
         raise InvalidAction("publicity.not_draft")
@@ -201,7 +202,7 @@ def edit_notice(session: Session, actor: Actor, batch_id: int, title: str, body:
                 now: dt.datetime | None = None, today: dt.date | None = None) -> None:
     """Change the notice's title and text, while the batch is a draft or running (not after its end)."""
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     batch = access_batch(session, actor, batch_id)
     if batch.status not in OPEN_STATUSES or batch.ends_on < today:
         raise InvalidAction("publicity.not_editable")
@@ -253,7 +254,7 @@ def complete_batch(session: Session, actor: Actor, batch_id: int, now: dt.dateti
     The batch is marked completed once none is held.
     """
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     batch = access_batch(session, actor, batch_id)
     if batch.status != "published":
         raise InvalidAction("publicity.not_published")
