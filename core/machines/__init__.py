@@ -9,7 +9,10 @@ dismissed / upheld), the certificate request and the expert-library filing.
 """
 from __future__ import annotations
 
-from core.machines import declaration
+from core.machines import authority, binding, declaration, publicity, report_path, unit_registration
 from core.machines.spec import Machine
 
-ALL: tuple[Machine, ...] = (*declaration.MACHINES,)
+ALL: tuple[Machine, ...] = (
+    *declaration.MACHINES, publicity.MACHINE, authority.MACHINE, report_path.MACHINE, binding.MACHINE,
+    unit_registration.MACHINE,
+)

@@ -21,6 +21,7 @@ class PublicityBatch(Base):
     starts_on: Mapped[dt.date]
     ends_on: Mapped[dt.date]
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft / published / completed
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic lock (core.workflow)
     is_public: Mapped[bool] = mapped_column(default=True)
     created_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("account.id"))
     created_at: Mapped[timestamp]
