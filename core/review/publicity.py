@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.review.batch import require_operator, unique_ids
-from core.common.errors import GuardFailed, InvalidAction, NotFound, ValidationError
+from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.transitions import act
 from core.org.scope import visible_declarations
 from core.calendar.workdays import check_period
-from core.workflow import Actor
+from core.machines.publicity import NAME as MACHINE, OWNER_ROLES
+from core.workflow import Actor, check_may, perform
+from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import AuditEvent, Declaration, Objection, PublicityBatch, PublicityItem
 
@@ -40,12 +42,9 @@ class PublicityKind:
 
 
 REVIEWER = "policy_reviewer"  # may run its own committee's failed-review and candidate lists (§6.2.7/§6.2.8)
-KINDS: dict[str, PublicityKind] = {
-    "unit": PublicityKind("unit_publicity", frozenset({"unit_operator"})),
-    "failed_review": PublicityKind("failed_publicity", frozenset({"committee_operator", REVIEWER})),
-    "candidate": PublicityKind("candidate_publicity", frozenset({"committee_operator", REVIEWER})),
-    "result": PublicityKind("result_publicity", frozenset({"committee_operator"})),
-}
+_STATES = {"unit": "unit_publicity", "failed_review": "failed_publicity", "candidate": "candidate_publicity",
+           "result": "result_publicity"}
+KINDS: dict[str, PublicityKind] = {kind: PublicityKind(_STATES[kind], roles) for kind, roles in OWNER_ROLES.items()}
 
 
 def _kind(kind: str) -> PublicityKind:
@@ -160,17 +159,15 @@ def publish(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime |
     now = now or utcnow()
     today = today or now.date()
     batch = access_batch(session, actor, batch_id)
-    if batch.status != "draft":
-        raise InvalidAction("publicity.not_draft")
+    store = RecordStore(session, MACHINE)
+    check_may(store, actor, batch.id, "publish", today)
     _check_dates(batch.starts_on, batch.ends_on, today)
     state = KINDS[batch.kind].state
     moved = [i for i, current, holder, _, stale in _items(session, batch)
              if _left(batch, current, holder, stale)]
     if moved:
         raise ValidationError("publicity.wrong_state", details=[f"#{i}" for i in moved], state=f"state.{state}")
-    batch.status = "published"
-    session.flush()
-    _audit(session, actor, "publicity_publish", batch.id, now)
+    perform(store, actor, batch.id, "publish", now=now, today=today)
 
 
 def discard_draft(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime | None = None) -> None:
@@ -244,11 +241,8 @@ def complete_batch(session: Session, actor: Actor, batch_id: int, now: dt.dateti
     now = now or utcnow()
     today = today or now.date()
     batch = access_batch(session, actor, batch_id)
-    if batch.status != "published":
-        raise InvalidAction("publicity.not_published")
-    if not batch.ends_on < today:
-        raise GuardFailed("error.guard_failed", details=["guard.publicity_running"],
-                          action="action.complete_publicity")
+    store = RecordStore(session, MACHINE)
+    check_may(store, actor, batch.id, "complete", today)
     completed, held, gone = [], [], []
     for declaration_id, current, holder, objected, stale in _items(session, batch):
         if _left(batch, current, holder, stale):
@@ -258,10 +252,11 @@ def complete_batch(session: Session, actor: Actor, batch_id: int, now: dt.dateti
         else:
             act(session, actor, declaration_id, "complete_publicity", now=now, today=today)
             completed.append(declaration_id)
-    if not held:
-        batch.status = "completed"
-        session.flush()
-    _audit(session, actor, "publicity_complete", batch.id, now, completed=completed, held=held, gone=gone)
+    outcome = {"completed": completed, "held": held, "gone": gone}
+    if held:  # the batch stays published: no change of its state, the round is still recorded
+        _audit(session, actor, "publicity_complete", batch.id, now, **outcome)
+    else:
+        perform(store, actor, batch.id, "complete", now=now, today=today, note=outcome)
     return Completion(completed, held, gone, not held)
 
 
