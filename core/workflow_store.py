@@ -22,7 +22,7 @@ from core.workflow import MACHINES, TERMINAL, Actor, Change, LastStep, Record, S
 from core.common.errors import ConcurrentChange
 from db.models import (Attachment, AuditEvent, Committee, Declaration, DeclarationRecord, Expert,
                        GroupDeclaration, Objection, PanelMember, Person, PublicityBatch, PublicityItem,
-                       ReportPath, ReviewGroup, TallyResult, Unit, UnitBinding)
+                       ReportPath, ReviewGroup, TallyResult, Unit, UnitBinding, UnitLinkRequest)
 
 INACTIVE = ("draft", *TERMINAL - {"approved"})
 RELAY_KINDS = ("department", "hr_bureau")
@@ -261,6 +261,7 @@ ADAPTERS: dict[str, Adapter] = {a.machine: a for a in (
     Adapter("report_path", ReportPath, fields=("unit_id", "target_unit_id", "series_code", "level_code")),
     Adapter("unit_binding", UnitBinding, fields=("person_id", "unit_id")),
     Adapter("unit_registration", Unit, fields=("path", "uscc")),
+    Adapter("unit_link", UnitLinkRequest, fields=("child_unit_id", "parent_unit_id")),
 )}
 
 

@@ -40,6 +40,7 @@ class UnitLinkRequest(Base):
     child_unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("unit.id"), index=True)
     parent_unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("unit.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic lock (core.workflow)
     reason: Mapped[str | None] = mapped_column(String(1000))
     requested_at: Mapped[timestamp]
     decided_at: Mapped[dt.datetime | None] = mapped_column(default=None)

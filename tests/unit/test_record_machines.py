@@ -269,3 +269,20 @@ def test_check_may_refuses_like_perform_and_writes_nothing(make, actor, action):
 def test_a_missing_record_is_not_found():
     with pytest.raises(NotFound):
         perform(FakeStore({}), op("hr_operator", CITY), 1, "approve", now=NOW)
+
+
+# --- unit parent link ------------------------------------------------------------------------------
+
+def link(state: str = "pending") -> FakeStore:
+    return store_of("unit_link", state, child_unit_id=EMPLOYER, parent_unit_id=OTHER_UNIT)
+
+
+@pytest.mark.parametrize("role, action, target", [("dept_operator", "approve", "approved"),
+                                                  ("unit_admin", "reject", "rejected")])
+def test_the_requested_parent_decides_a_link(role, action, target):
+    assert done(link(), op(role, OTHER_UNIT), action).records[1].state == target
+
+
+def test_another_unit_or_a_decided_link_is_not_found():
+    refused(link(), op("dept_operator", CITY), "approve", NotFound)
+    refused(link("approved"), op("dept_operator", OTHER_UNIT), "reject", NotFound)
