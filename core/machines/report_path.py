@@ -22,7 +22,7 @@ rules = Rules(effects={"stamp_decided": stamp_decided})
 NOT_PENDING = (InvalidAction, "report_path.not_pending")
 MACHINE = Machine(
     NAME,
-    states=(state("pending", "report_path.status.pending", DECIDE_ROLES, workspace="org_admin"),
+    states=(state("pending", "report_path.status.pending", DECIDE_ROLES, workspace="relay"),
             state("approved", "report_path.status.approved", DECIDE_ROLES),
             state("rejected", "report_path.status.rejected", terminal=True),
             state("superseded", "report_path.status.superseded", terminal=True)),

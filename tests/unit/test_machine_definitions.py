@@ -147,3 +147,11 @@ def test_workspaces_list_the_declaration_states_their_states_name():
         for s in MACHINES[flow].states:
             listed = {w.id for w in WORKSPACES if s.name in w.states}
             assert listed == ({s.workspace} if s.workspace else set()), (flow, s.name)
+
+
+def test_every_workspace_a_state_names_exists():
+    from core.desks.workspaces import WORKSPACES
+
+    known = {w.id for w in WORKSPACES}
+    named = {(m.name, s.name, s.workspace) for m in MACHINES.values() for s in m.states if s.workspace}
+    assert {n for n in named if n[2] not in known} == set()
