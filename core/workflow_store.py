@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.declaring.submission import missing_item_keys
+from core.machines.publicity import OWNER_ROLES
 from core.org.units import ancestors
 from core.workflow import MACHINES, TERMINAL, Actor, Change, LastStep, Record, Snapshot
 from core.common.errors import ConcurrentChange
@@ -236,6 +237,19 @@ class OrgFacts:
         path = self.s.scalar(select(Unit.path).where(Unit.id == unit_id)) or ""
         return f"/{ancestor_id}/" in path
 
+    def handles_objection(self, actor: Actor, objection: Record) -> bool:
+        """The unit that runs the objection's publicity with a role that runs that kind, or, for an
+        objection outside any batch, the unit that holds the declaration (core.review.objections)."""
+        batch_id = objection.data["batch_id"]
+        if batch_id is None:
+            holder = self.s.scalar(select(Declaration.holder_unit_id).where(
+                Declaration.id == objection.data["declaration_id"]))
+            return holder == actor.unit_id
+        batch = self.s.execute(select(PublicityBatch.kind, PublicityBatch.owner_unit_id)
+                               .where(PublicityBatch.id == batch_id)).first()
+        return batch is not None and batch.owner_unit_id == actor.unit_id \
+            and actor.role in OWNER_ROLES.get(batch.kind, ())
+
 
 @dataclass(frozen=True)
 class Adapter:
@@ -262,6 +276,7 @@ ADAPTERS: dict[str, Adapter] = {a.machine: a for a in (
     Adapter("unit_binding", UnitBinding, fields=("person_id", "unit_id")),
     Adapter("unit_registration", Unit, fields=("path", "uscc")),
     Adapter("unit_link", UnitLinkRequest, fields=("child_unit_id", "parent_unit_id")),
+    Adapter("objection", Objection, fields=("declaration_id", "batch_id")),
 )}
 
 

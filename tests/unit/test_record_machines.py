@@ -24,6 +24,9 @@ class FakeFacts:
     def is_within(self, unit_id: int, ancestor_id: int) -> bool:
         return f"/{ancestor_id}/" in PATHS[unit_id]
 
+    def handles_objection(self, actor: Actor, objection: Record) -> bool:
+        return actor.unit_id == EMPLOYER and actor.role == "unit_operator"  # the unit running the publicity
+
 
 @dataclass
 class FakeStore:
@@ -286,3 +289,23 @@ def test_the_requested_parent_decides_a_link(role, action, target):
 def test_another_unit_or_a_decided_link_is_not_found():
     refused(link(), op("dept_operator", CITY), "approve", NotFound)
     refused(link("approved"), op("dept_operator", OTHER_UNIT), "reject", NotFound)
+
+
+# --- objection -----------------------------------------------------------------------------------
+
+def objection(state: str = "open") -> FakeStore:
+    return store_of("objection", state, declaration_id=7, batch_id=3)
+
+
+@pytest.mark.parametrize("outcome, target", [("dismiss", "dismissed"), ("return", "upheld"), ("terminate", "upheld")])
+def test_the_unit_running_the_publicity_resolves_an_objection_with_a_reason(outcome, target):
+    store = done(objection(), op("unit_operator", EMPLOYER), outcome, {"reason": "经核实，举报不属实"})
+    assert store.records[1].state == target and store.records[1].data["resolution"] == "经核实，举报不属实"
+
+
+def test_an_objection_needs_a_reason_its_handling_unit_and_to_be_open():
+    assert refused(objection(), op("unit_operator", EMPLOYER), "dismiss", ValidationError).key == \
+        "error.reason_required"
+    refused(objection(), op("unit_operator", OTHER_UNIT), "dismiss", NotFound, {"reason": "x"})
+    assert refused(objection("dismissed"), op("unit_operator", EMPLOYER), "return", InvalidAction,
+                   {"reason": "x"}).key == "objection.already_resolved"

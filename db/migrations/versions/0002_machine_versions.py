@@ -20,6 +20,9 @@ def upgrade() -> None:
     with op.batch_alter_table('committee', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
 
+    with op.batch_alter_table('objection', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+
     with op.batch_alter_table('publicity_batch', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
 
@@ -53,6 +56,9 @@ def downgrade() -> None:
         batch_op.drop_column('version')
 
     with op.batch_alter_table('publicity_batch', schema=None) as batch_op:
+        batch_op.drop_column('version')
+
+    with op.batch_alter_table('objection', schema=None) as batch_op:
         batch_op.drop_column('version')
 
     with op.batch_alter_table('committee', schema=None) as batch_op:
