@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session
 from core.audit import trail as audit
 from core.review.batch import require_operator, unique_ids
 from core.common.config import local_date
-from core.common.errors import GuardFailed, InvalidAction, NotFound, ValidationError
+from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.transitions import act
 from core.org.scope import visible_declarations
 from core.calendar.service import check_period, provisional_note
-from core.workflow import Actor
+from core.machines.publicity import NAME as MACHINE, OWNER_ROLES
+from core.workflow import Actor, check_may, perform
+from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import AuditEvent, Declaration, Objection, PublicityBatch, PublicityItem
 
@@ -41,12 +43,9 @@ class PublicityKind:
 
 
 REVIEWER = "policy_reviewer"  # may run its own committee's failed-review and candidate lists (§6.2.7/§6.2.8)
-KINDS: dict[str, PublicityKind] = {
-    "unit": PublicityKind("unit_publicity", frozenset({"unit_operator"})),
-    "failed_review": PublicityKind("failed_publicity", frozenset({"committee_operator", REVIEWER})),
-    "candidate": PublicityKind("candidate_publicity", frozenset({"committee_operator", REVIEWER})),
-    "result": PublicityKind("result_publicity", frozenset({"committee_operator"})),
-}
+_STATES = {"unit": "unit_publicity", "failed_review": "failed_publicity", "candidate": "candidate_publicity",
+           "result": "result_publicity"}
+KINDS: dict[str, PublicityKind] = {kind: PublicityKind(_STATES[kind], roles) for kind, roles in OWNER_ROLES.items()}
 
 
 def _kind(kind: str) -> PublicityKind:
@@ -162,8 +161,8 @@ def publish(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime |
     now = now or utcnow()
     today = today or local_date(now)
     batch = access_batch(session, actor, batch_id)
-    if batch.status != "draft":
-        raise InvalidAction("publicity.not_draft")
+    store = RecordStore(session, MACHINE)
+    check_may(store, actor, batch.id, "publish", today)
     provisional = _check_dates(session, batch.starts_on, batch.ends_on, today)
     state = KINDS[batch.kind].state
     moved = [i for i, current, holder, _, stale in _items(session, batch)
@@ -171,10 +170,8 @@ def publish(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime |
     if moved:
         raise ValidationError("publicity.wrong_state", details=[f"#{i}" for i in moved], state=f"state.{state}")
     _note_provisional(batch, provisional)
-    batch.status = "published"
-    session.flush()
-    _audit(session, actor, "publicity_publish", batch.id, now,
-           **({"provisional_years": list(provisional)} if provisional else {}))
+    perform(store, actor, batch.id, "publish", now=now, today=today,
+            note={"provisional_years": list(provisional)} if provisional else None)
 
 
 def _note_provisional(batch: PublicityBatch, years: tuple[int, ...]) -> None:
@@ -256,11 +253,8 @@ def complete_batch(session: Session, actor: Actor, batch_id: int, now: dt.dateti
     now = now or utcnow()
     today = today or local_date(now)
     batch = access_batch(session, actor, batch_id)
-    if batch.status != "published":
-        raise InvalidAction("publicity.not_published")
-    if not batch.ends_on < today:
-        raise GuardFailed("error.guard_failed", details=["guard.publicity_running"],
-                          action="action.complete_publicity")
+    store = RecordStore(session, MACHINE)
+    check_may(store, actor, batch.id, "complete", today)
     completed, held, gone = [], [], []
     for declaration_id, current, holder, objected, stale in _items(session, batch):
         if _left(batch, current, holder, stale):
@@ -270,10 +264,11 @@ def complete_batch(session: Session, actor: Actor, batch_id: int, now: dt.dateti
         else:
             act(session, actor, declaration_id, "complete_publicity", now=now, today=today)
             completed.append(declaration_id)
-    if not held:
-        batch.status = "completed"
-        session.flush()
-    _audit(session, actor, "publicity_complete", batch.id, now, completed=completed, held=held, gone=gone)
+    outcome = {"completed": completed, "held": held, "gone": gone}
+    if held:  # the batch stays published: no change of its state, the round is still recorded
+        _audit(session, actor, "publicity_complete", batch.id, now, **outcome)
+    else:
+        perform(store, actor, batch.id, "complete", now=now, today=today, note=outcome)
     return Completion(completed, held, gone, not held)
 
 
