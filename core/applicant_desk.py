@@ -14,14 +14,13 @@ from sqlalchemy import Engine
 
 from core import declaration_choices as choices
 from core import declaration_records as records
-from core import declarations, evidence, people, submission, transitions
+from core import config, declarations, evidence, people, submission, transitions
 from core.declaration_pdf import declaration_form_pdf
 from core.declaration_records import RecordView
 from core.dossier import Dossier, access_declaration, dossier
 from core.errors import InvalidAction, ValidationError
 from core.record_schema import SCHEMAS
 from core.workflow import Actor, Option
-from db.base import utcnow
 from db.session import read_session, unit_of_work
 
 ACTIONS = ("submit", "resubmit", "cancel")  # what the applicant's page offers as buttons
@@ -59,7 +58,7 @@ class FormChoices:
 
 
 def this_year() -> int:
-    return utcnow().year
+    return config.today().year
 
 
 def register(engine: Engine, **fields: str) -> str:

@@ -66,3 +66,33 @@ def bcrypt_rounds() -> int:
 def local_date(now: dt.datetime) -> dt.date:
     """The calendar date where the users are (publicity periods are counted in China's days)."""
     return now.astimezone(ZoneInfo(os.environ.get("TITLES_TIMEZONE", "Asia/Shanghai"))).date()
+
+
+# --- the one clock -----------------------------------------------------------------------------------
+# Every "now" and "today" of the app comes from here (``db.base.utcnow`` is this ``now``), so a test or a
+# demonstration can set the clock to a chosen moment: it then runs on from there at the real pace.
+# ``TITLES_CLOCK`` (an ISO moment with its offset) sets it when a process starts; never set it in production.
+
+_clock_offset = dt.timedelta(0)
+
+
+def now() -> dt.datetime:
+    """The current moment, UTC-aware."""
+    return dt.datetime.now(dt.timezone.utc) + _clock_offset
+
+
+def today() -> dt.date:
+    """Today where the users are."""
+    return local_date(now())
+
+
+def set_clock(moment: dt.datetime | None) -> None:
+    """Make :func:`now` show ``moment`` (aware) at this instant and run on from there; None: the real time."""
+    global _clock_offset
+    if moment is not None and moment.tzinfo is None:
+        raise ValueError("set_clock needs an aware datetime")
+    _clock_offset = dt.timedelta(0) if moment is None else moment - dt.datetime.now(dt.timezone.utc)
+
+
+if os.environ.get("TITLES_CLOCK"):
+    set_clock(dt.datetime.fromisoformat(os.environ["TITLES_CLOCK"]))

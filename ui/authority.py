@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from core import admin_desk
+from core import admin_desk, config
 from core.admin_desk import authority
 from core.authority import AuthorityForm
 from core.declaration_choices import choices_levels, choices_series
@@ -54,7 +54,7 @@ def _apply(actor: Actor) -> None:
     series = {c[0]: c[name_col] for c in admin_desk.read(engine, choices_series)}
     levels = {c[0]: c[name_col] for c in admin_desk.read(engine, choices_levels)}
     bureaus = dict(admin_desk.read(engine, region_bureaus))
-    year = dt.date.today().year
+    year = config.today().year
     with st.expander(tr("authority.apply_title"), expanded=True):
         name = st.text_input(tr("authority.col_name"), key=f"{WS}.name", max_chars=100)
         series_code = st.selectbox(tr("authority.col_series"), list(series), format_func=series.get, key=f"{WS}.series")
