@@ -1,11 +1,15 @@
-"""Driving the app in AppTest: start it, sign in through the real login form, read the navigation."""
+"""Driving the app in AppTest: start it, sign in through the real login form, read the navigation; find
+the demo data a test needs by query (its ids depend on the day the demo was built for)."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import t
+from db.models import Account, Declaration, RoleGrant
+from db.session import make_engine, read_session
 
 HOME = Path(__file__).resolve().parents[2] / "Home.py"
 TIMEOUT = 60
@@ -49,3 +53,21 @@ def errors(at: AppTest) -> list[str]:
 
 def infos(at: AppTest) -> list[str]:
     return [e.value for e in at.info]
+
+
+# --- finding demo data by query: the demo is built relative to "today", so its ids are never fixed ----------
+
+def unit_of(url: str, login_name: str) -> int:
+    """The unit where a demo account holds its role (demo_unit_op: the demo hospital)."""
+    with read_session(make_engine(url)) as s:
+        return s.scalar(select(RoleGrant.unit_id).join(Account, Account.id == RoleGrant.account_id)
+                        .where(Account.login_name == login_name, RoleGrant.active.is_(True)).limit(1))
+
+
+def held(url: str, unit_id: int, *states: str, **equal) -> list[int]:
+    """Ids of the declarations the unit holds in these states (and with these column values), by id."""
+    query = select(Declaration.id).where(Declaration.holder_unit_id == unit_id, Declaration.state.in_(states))
+    for column, value in equal.items():
+        query = query.where(getattr(Declaration, column) == value)
+    with read_session(make_engine(url)) as s:
+        return list(s.scalars(query.order_by(Declaration.id)))
