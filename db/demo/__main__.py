@@ -1,6 +1,7 @@
-"""``python -m db.demo [--reset] [--applicants N] [--seed S] [--today YYYY-MM-DD]``: migrate the configured database and
-build the demo province if it has no units. ``--reset`` starts a SQLite file afresh (it refuses on
-other databases: drop a PostgreSQL database by hand, deliberately).
+"""``python -m db.demo [--reset] [--applicants N] [--seed S] [--today YYYY-MM-DD]``: migrate the configured
+database and build the demo province (as it stands on ``--today``, default today) if it has no units.
+``--reset`` starts a SQLite file afresh (it refuses on other databases: drop a PostgreSQL database by
+hand, deliberately).
 """
 from __future__ import annotations
 

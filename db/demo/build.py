@@ -15,9 +15,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from core import audit
+from core import audit, config
 from core.catalogue import seed_catalogue
-from core import config
 from core.config import demo_mode
 from core.passwords import hash_password
 from db.base import utcnow
