@@ -51,7 +51,7 @@ def render() -> None:
 
 def _listing(admin: Actor) -> None:
     search = st.text_input(tr("accounts.search"), key=f"{WS}.search")
-    rows = unit_accounts.load_accounts(db.engine(), admin, search or None)
+    rows = unit_accounts.load_accounts(db.uow(), admin, search or None)
     if not rows:
         st.info(tr("accounts.empty"))
         return
@@ -72,14 +72,14 @@ def _listing(admin: Actor) -> None:
 
 
 def _actions(admin: Actor, row: AccountRow) -> None:
-    engine = db.engine()
+    uow = db.uow()
     cols = st.columns(3)
     if row.enabled:
         if cols[0].button(tr("accounts.disable"), key=f"{WS}.disable"):
-            account_admin.run_action(lambda: unit_accounts.do_set_enabled(engine, admin, row.id, False))
+            account_admin.run_action(lambda: unit_accounts.do_set_enabled(uow, admin, row.id, False))
     elif cols[0].button(tr("accounts.enable"), key=f"{WS}.enable"):
-        account_admin.run_action(lambda: unit_accounts.do_set_enabled(engine, admin, row.id, True))
+        account_admin.run_action(lambda: unit_accounts.do_set_enabled(uow, admin, row.id, True))
     if cols[1].button(tr("accounts.unlock"), key=f"{WS}.unlock", disabled=not row.locked):
-        account_admin.run_action(lambda: unit_accounts.do_unlock(engine, admin, row.id))
+        account_admin.run_action(lambda: unit_accounts.do_unlock(uow, admin, row.id))
     if cols[2].button(tr("accounts.reset"), key=f"{WS}.reset"):
-        account_admin.run_action(lambda: unit_accounts.do_reset_password(engine, admin, row.id), temp=True)
+        account_admin.run_action(lambda: unit_accounts.do_reset_password(uow, admin, row.id), temp=True)

@@ -27,7 +27,7 @@ FAILED = f"{P}.failed"
 
 def render(actor: Actor, ed: desk.Editor) -> None:
     d = ed.dossier
-    st.download_button(tr("mine.pdf"), data=partial(desk.form_pdf, db.engine(), actor, d.id, lang()),
+    st.download_button(tr("mine.pdf"), data=partial(desk.form_pdf, db.uow(), actor, d.id, lang()),
                        file_name=f"declaration-{d.id}.pdf", mime="application/pdf", key=f"{P}.pdf",
                        on_click="ignore", icon=":material/print:")
     if ed.scope.modules:
@@ -124,11 +124,11 @@ def _confirm(actor: Actor, pending: dict) -> None:
 def _execute(actor: Actor, pending: dict) -> None:
     option: Option = pending["option"]
     try:
-        desk.act(db.engine(), actor, pending["id"], option.action, pending["payload"], pending["version"])
+        desk.act(db.uow(), actor, pending["id"], option.action, pending["payload"], pending["version"])
     except DomainError as error:
         lines = error.detail_messages(lang())
         try:  # the row-numbered list of what is missing, in place of the engine's bare keys
-            problems = desk.problems(db.engine(), actor, pending["id"])
+            problems = desk.problems(db.uow(), actor, pending["id"])
         except DomainError:
             problems = []
         numbered = [_text(p) for p in problems]

@@ -33,7 +33,7 @@ def render() -> None:
         _decide(actor)
     else:
         _apply(actor)
-        _table(admin_desk.read(db.engine(), authority.own_filings, actor), f"{WS}.own")
+        _table(admin_desk.read(db.uow(), authority.own_filings, actor), f"{WS}.own")
 
 
 def _table(rows, key: str) -> None:
@@ -49,11 +49,11 @@ def _table(rows, key: str) -> None:
 
 
 def _apply(actor: Actor) -> None:
-    engine = db.engine()
+    uow = db.uow()
     name_col = 1 if lang() == "zh" else 2
-    series = {c[0]: c[name_col] for c in admin_desk.read(engine, choices_series)}
-    levels = {c[0]: c[name_col] for c in admin_desk.read(engine, choices_levels)}
-    bureaus = dict(admin_desk.read(engine, region_bureaus))
+    series = {c[0]: c[name_col] for c in admin_desk.read(uow, choices_series)}
+    levels = {c[0]: c[name_col] for c in admin_desk.read(uow, choices_levels)}
+    bureaus = dict(admin_desk.read(uow, region_bureaus))
     year = dt.date.today().year
     with st.expander(tr("authority.apply_title"), expanded=True):
         name = st.text_input(tr("authority.col_name"), key=f"{WS}.name", max_chars=100)
@@ -70,17 +70,17 @@ def _apply(actor: Actor) -> None:
         if st.button(tr("authority.submit"), key=f"{WS}.submit", type="primary"):
             form = AuthorityForm(name, series_code, tuple(level_codes), region, int(filed_year), start, end,
                                  int(experts))
-            _run(lambda: admin_desk.write(engine, authority.apply, actor, form))
+            _run(lambda: admin_desk.write(uow, authority.apply, actor, form))
 
 
 def _decide(actor: Actor) -> None:
-    engine = db.engine()
-    rows = admin_desk.read(engine, authority.pending_for, actor)
+    uow = db.uow()
+    rows = admin_desk.read(uow, authority.pending_for, actor)
     _table(rows, f"{WS}.pending")
     for r in rows:
         cols = st.columns([3, 1, 1])
         opinion = cols[0].text_input(tr("authority.opinion", name=r.name), key=f"{WS}.opinion_{r.id}", max_chars=200)
         if cols[1].button(tr("uadmin.accept"), key=f"{WS}.ok_{r.id}"):
-            _run(lambda i=r.id, o=opinion: admin_desk.write(engine, authority.decide, actor, i, True, o))
+            _run(lambda i=r.id, o=opinion: admin_desk.write(uow, authority.decide, actor, i, True, o))
         if cols[2].button(tr("uadmin.reject"), key=f"{WS}.no_{r.id}"):
-            _run(lambda i=r.id, o=opinion: admin_desk.write(engine, authority.decide, actor, i, False, o))
+            _run(lambda i=r.id, o=opinion: admin_desk.write(uow, authority.decide, actor, i, False, o))

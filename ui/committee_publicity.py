@@ -43,9 +43,9 @@ def _earliest(start: dt.date) -> dt.date:
 def create_tab(actor: Actor) -> None:
     worktabs.show_outcome(WS)
     kind = _kind_picker(actor, KIND)
-    page = desk.load_inbox(db.engine(), actor, WS, limit=500)
+    page = desk.load_inbox(db.uow(), actor, WS, limit=500)
     rows = [r for r in page.rows if r.state == KINDS[kind].state]
-    busy = cp.in_open_batches(db.engine(), actor, kind)
+    busy = cp.in_open_batches(db.uow(), actor, kind)
     free = {r.id: r for r in rows if r.id not in busy}
     if not free:
         st.info(tr("publicity.none_waiting"))
@@ -71,7 +71,7 @@ def create_tab(actor: Actor) -> None:
 
 def _fill(actor: Actor, kind: str, ids: list[int], start, end, deadline) -> None:
     try:
-        notice = cp.notice(db.engine(), actor, kind, ids, start, end, deadline, lang())
+        notice = cp.notice(db.uow(), actor, kind, ids, start, end, deadline, lang())
     except DomainError as error:
         st.session_state[f"{WS}.error"] = error
         return
@@ -81,7 +81,7 @@ def _fill(actor: Actor, kind: str, ids: list[int], start, end, deadline) -> None
 def _do_create(actor: Actor, kind: str) -> None:
     get = st.session_state.get
     try:
-        batch_id = cp.create(db.engine(), actor, kind, list(get(f"{WS}.chosen.{kind}") or []), get(f"{WS}.title") or "",
+        batch_id = cp.create(db.uow(), actor, kind, list(get(f"{WS}.chosen.{kind}") or []), get(f"{WS}.title") or "",
                              get(f"{WS}.body") or "", get(f"{WS}.start"), get(f"{WS}.end"), bool(get(f"{WS}.public", True)))
     except DomainError as error:
         st.session_state[f"{WS}.error"] = error
@@ -100,7 +100,7 @@ def batches_tab(actor: Actor) -> None:
     if created:
         st.success(tr("publicity.created", id=created))
     kind = _kind_picker(actor, f"{WS}.batch_kind")
-    rows, today = cp.batches(db.engine(), actor, kind), unit_desk.today()
+    rows, today = cp.batches(db.uow(), actor, kind), unit_desk.today()
     if not rows:
         st.info(tr("publicity.no_batches"))
         return
@@ -117,7 +117,7 @@ def batches_tab(actor: Actor) -> None:
 
 def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
     try:
-        b = cp.batch(db.engine(), actor, batch_id)
+        b = cp.batch(db.uow(), actor, batch_id)
     except DomainError as error:
         show_error(error)
         return
@@ -128,7 +128,7 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
         tr("col.id"): i.declaration_id, tr("col.applicant"): i.applicant_name, tr("col.state"): tr(f"state.{i.state}"),
         tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",
     } for i in b.items]), hide_index=True, key=f"{WS}.items")
-    engine = db.engine()
+    uow = db.uow()
     if b.status == "draft":
         cols = st.columns(2)
         cols[0].button(tr("publicity.publish"), key=f"{WS}.publish", type="primary", on_click=worktabs.ask,
@@ -136,10 +136,10 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
         cols[1].button(tr("publicity.discard"), key=f"{WS}.discard", on_click=worktabs.ask,
                        args=(WS, "discard"), kwargs={"id": b.id})
         worktabs.confirm(WS, "publish", tr("publicity.confirm_publish", id=b.id, title=b.title),
-                         lambda p: worktabs.attempt(WS, partial(cp.publish, engine, actor, p["id"]),
+                         lambda p: worktabs.attempt(WS, partial(cp.publish, uow, actor, p["id"]),
                                                     tr("publicity.published", id=p["id"])))
         worktabs.confirm(WS, "discard", tr("publicity.confirm_discard", id=b.id),
-                         lambda p: worktabs.attempt(WS, partial(cp.discard, engine, actor, p["id"]),
+                         lambda p: worktabs.attempt(WS, partial(cp.discard, uow, actor, p["id"]),
                                                     tr("publicity.discarded", id=p["id"])))
     if b.status in ("draft", "published") and b.ends_on >= today:
         _edit(actor, b)
@@ -150,9 +150,9 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
 
 
 def _edit(actor: Actor, b) -> None:
-    publicity_batch.edit_notice_form(WS, b, partial(cp.edit_notice, db.engine(), actor, b.id))
+    publicity_batch.edit_notice_form(WS, b, partial(cp.edit_notice, db.uow(), actor, b.id))
 
 
 def _complete(actor: Actor, b, today: dt.date) -> None:
     publicity_batch.complete_button(WS, b, today, tr(f"review.confirm_complete.{b.kind}", id=b.id),
-                                    partial(cp.complete, db.engine(), actor))
+                                    partial(cp.complete, db.uow(), actor))

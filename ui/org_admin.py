@@ -46,7 +46,7 @@ def render() -> None:
 
 
 def _tree(actor: Actor) -> None:
-    rows = admin_desk.read(db.engine(), org_tree.tree, actor)
+    rows = admin_desk.read(db.uow(), org_tree.tree, actor)
     st.dataframe(pd.DataFrame([{
         tr("org.col_unit"): "　" * r.depth + r.name, tr("org.col_kind"): tr(f"org.kind.{r.kind}"),
         tr("org.col_status"): tr(f"org.status.{r.status}"), tr("org.col_accounts"): r.accounts,
@@ -54,13 +54,13 @@ def _tree(actor: Actor) -> None:
 
 
 def _unit(actor: Actor) -> None:
-    info = admin_desk.unit_info(db.engine(), actor)
+    info = admin_desk.unit_info(db.uow(), actor)
     st.caption(tr("org.uscc", code=info.uscc or "—"))
     name = st.text_input(tr("unitreg.name"), value=info.name, key=f"{WS}.unit_name", max_chars=100)
     rep = st.text_input(tr("unitreg.legal_rep"), value=info.legal_representative, key=f"{WS}.unit_rep", max_chars=30)
     phone = st.text_input(tr("unitreg.phone"), value=info.contact_phone, key=f"{WS}.unit_phone", max_chars=20)
     if st.button(tr("org.save_unit"), key=f"{WS}.save_unit", type="primary"):
-        _run(lambda: admin_desk.write(db.engine(), unit_admin.edit_unit, actor, name=name,
+        _run(lambda: admin_desk.write(db.uow(), unit_admin.edit_unit, actor, name=name,
                                       legal_representative=rep, contact_phone=phone))
 
 
@@ -72,8 +72,8 @@ def _link_table(rows, key: str) -> None:
 
 
 def _links(actor: Actor) -> None:
-    engine = db.engine()
-    pending = admin_desk.read(engine, parent_links.pending_for, actor)
+    uow = db.uow()
+    pending = admin_desk.read(uow, parent_links.pending_for, actor)
     st.subheader(tr("org.links_waiting"))
     if not pending:
         st.info(tr("org.no_links"))
@@ -81,27 +81,27 @@ def _links(actor: Actor) -> None:
         cols = st.columns([3, 1, 1])
         cols[0].write(f"{r.child_name} · {r.reason}")
         if cols[1].button(tr("uadmin.accept"), key=f"{WS}.link_ok_{r.id}"):
-            _run(lambda i=r.id: admin_desk.write(engine, parent_links.decide_link, actor, i, True))
+            _run(lambda i=r.id: admin_desk.write(uow, parent_links.decide_link, actor, i, True))
         if cols[2].button(tr("uadmin.reject"), key=f"{WS}.link_no_{r.id}"):
-            _run(lambda i=r.id: admin_desk.write(engine, parent_links.decide_link, actor, i, False))
+            _run(lambda i=r.id: admin_desk.write(uow, parent_links.decide_link, actor, i, False))
     if actor.role not in parent_links.REQUESTERS:
         return
     st.subheader(tr("org.link_request"))
     text = st.text_input(tr("org.parent_search"), key=f"{WS}.parent_search")
-    found = dict(admin_desk.read(engine, parent_links.candidate_parents, text)) if text else {}
+    found = dict(admin_desk.read(uow, parent_links.candidate_parents, text)) if text else {}
     parent = st.selectbox(tr("org.parent"), list(found), format_func=found.get, index=None, key=f"{WS}.parent")
     reason = st.text_input(tr("org.col_reason"), key=f"{WS}.link_reason", max_chars=200)
     if st.button(tr("org.link_submit"), key=f"{WS}.link_submit", disabled=parent is None):
-        _run(lambda: admin_desk.write(engine, parent_links.request_link, actor, parent, reason))
-    own = admin_desk.read(engine, parent_links.own_requests, actor)
+        _run(lambda: admin_desk.write(uow, parent_links.request_link, actor, parent, reason))
+    own = admin_desk.read(uow, parent_links.own_requests, actor)
     if own:
         _link_table(own, f"{WS}.own_links")
 
 
 def _registrations(actor: Actor) -> None:
-    engine = db.engine()
+    uow = db.uow()
     st.subheader(tr("org.registrations"))
-    rows = admin_desk.read(engine, unit_registration.pending_units, actor)
+    rows = admin_desk.read(uow, unit_registration.pending_units, actor)
     if not rows:
         st.info(tr("org.no_registrations"))
     for r in rows:
@@ -109,12 +109,12 @@ def _registrations(actor: Actor) -> None:
         cols[0].write(f"{r.name} · {r.uscc} · {r.legal_representative} · {r.contact_phone}")
         if r.letter_sha256:
             cols[0].download_button(tr("unitreg.letter"), key=f"{WS}.letter_{r.id}", on_click="ignore",
-                                    data=partial(admin_desk.write, engine, unit_registration.open_letter, actor, r.id),
+                                    data=partial(admin_desk.write, uow, unit_registration.open_letter, actor, r.id),
                                     file_name=f"letter-{r.id}", mime="application/octet-stream")
         if cols[1].button(tr("uadmin.accept"), key=f"{WS}.reg_ok_{r.id}"):
-            _run(lambda i=r.id: admin_desk.write(engine, unit_registration.decide_unit, actor, i, True))
+            _run(lambda i=r.id: admin_desk.write(uow, unit_registration.decide_unit, actor, i, True))
         if cols[2].button(tr("uadmin.reject"), key=f"{WS}.reg_no_{r.id}"):
-            _run(lambda i=r.id: admin_desk.write(engine, unit_registration.decide_unit, actor, i, False))
+            _run(lambda i=r.id: admin_desk.write(uow, unit_registration.decide_unit, actor, i, False))
 
 
 def _create_unit(actor: Actor) -> None:
@@ -126,14 +126,14 @@ def _create_unit(actor: Actor) -> None:
         kind = st.selectbox(tr("org.col_kind"), CREATABLE_KINDS, format_func=lambda k: tr(f"org.kind.{k}"),
                             key=f"{WS}.new_kind")
         if st.button(tr("org.create_submit"), key=f"{WS}.create_unit"):
-            _run(lambda: admin_desk.create_unit(db.engine(), actor, UnitForm(name, code, rep, phone), kind))
+            _run(lambda: admin_desk.create_unit(db.uow(), actor, UnitForm(name, code, rep, phone), kind))
 
 
 def _designate(actor: Actor) -> None:
     with st.expander(tr("org.designate")):
-        units = {r.id: r.name for r in admin_desk.read(db.engine(), org_tree.tree, actor)
+        units = {r.id: r.name for r in admin_desk.read(db.uow(), org_tree.tree, actor)
                  if r.status == "active" and r.kind != "hr_bureau"}
         unit = st.selectbox(tr("org.col_unit"), list(units), format_func=units.get, index=None, key=f"{WS}.adm_unit")
         login = st.text_input(tr("org.admin_login"), key=f"{WS}.adm_login", max_chars=64)
         if st.button(tr("org.designate_submit"), key=f"{WS}.designate", disabled=unit is None):
-            _run(lambda: admin_desk.write(db.engine(), unit_admin.designate_admin, actor, unit, login))
+            _run(lambda: admin_desk.write(db.uow(), unit_admin.designate_admin, actor, unit, login))

@@ -33,7 +33,7 @@ def outgoing_paths(ws: str, actor: Actor) -> None:
     """Apply for a path, and the unit's applications with their status."""
     st.markdown(f"#### {tr('paths.new')}")
     st.caption(tr("paths.help"))
-    choices = desk.filter_choices(db.engine())
+    choices = desk.filter_choices(db.uow())
     pick = (lambda zh, en: zh if lang() == "zh" else en)
     series = {c: pick(zh, en) for c, zh, en in choices.series}
     levels = {c: pick(zh, en) for c, zh, en in choices.levels}
@@ -41,7 +41,7 @@ def outgoing_paths(ws: str, actor: Actor) -> None:
     cols[0].selectbox(tr("col.series"), list(series), format_func=series.get, key=f"{ws}.path_series")
     cols[1].selectbox(tr("col.level"), list(levels), format_func=levels.get, key=f"{ws}.path_level")
     search = st.text_input(tr("paths.search"), key=f"{ws}.path_search")
-    targets = dict(unit_desk.path_targets(db.engine(), actor, search))
+    targets = dict(unit_desk.path_targets(db.uow(), actor, search))
     if not targets:
         st.caption(tr("paths.no_targets"))
     st.selectbox(tr("paths.target"), list(targets), format_func=targets.get, key=f"{ws}.path_target")
@@ -52,7 +52,7 @@ def outgoing_paths(ws: str, actor: Actor) -> None:
         text = tr("paths.confirm_apply", series=series.get(pending["series"], ""), level=levels.get(pending["level"], ""),
                   target=targets.get(pending["target"], ""))
         worktabs.confirm(ws, "path_apply", text, partial(_apply, ws, actor))
-    rows = unit_desk.paths(db.engine(), actor, "outgoing")
+    rows = unit_desk.paths(db.uow(), actor, "outgoing")
     st.markdown(f"#### {tr('paths.outgoing')}")
     if not rows:
         st.caption(tr("paths.none"))
@@ -67,13 +67,13 @@ def _ask_apply(ws: str) -> None:
 
 
 def _apply(ws: str, actor: Actor, pending: dict) -> None:
-    worktabs.attempt(ws, partial(unit_desk.apply_path, db.engine(), actor, pending["series"], pending["level"],
+    worktabs.attempt(ws, partial(unit_desk.apply_path, db.uow(), actor, pending["series"], pending["level"],
                                  pending["target"]), tr("paths.applied"))
 
 
 def incoming_paths(ws: str, actor: Actor) -> None:
     """Applications addressed to this unit: approve, or reject with a reason (after a confirmation)."""
-    rows = unit_desk.paths(db.engine(), actor, "incoming")
+    rows = unit_desk.paths(db.uow(), actor, "incoming")
     st.markdown(f"#### {tr('paths.incoming')}")
     if not rows:
         st.caption(tr("paths.none"))
@@ -108,5 +108,5 @@ def _ask_decide(ws: str, approve: bool) -> None:
 
 
 def _do_decide(ws: str, actor: Actor, pending: dict) -> None:
-    worktabs.attempt(ws, partial(unit_desk.decide_path, db.engine(), actor, pending["id"], pending["approve"],
+    worktabs.attempt(ws, partial(unit_desk.decide_path, db.uow(), actor, pending["id"], pending["approve"],
                                  pending["reason"]), tr("paths.decided"))

@@ -28,7 +28,7 @@ def render() -> None:
     created = st.session_state.pop(CREATED, None)
     if created:
         st.success(tr("reviewer.created", login=created[0], password=created[1]))
-    committees, rows = ra.load(db.engine(), actor)
+    committees, rows = ra.load(db.uow(), actor)
     if not committees:
         st.info(tr("reviewer.no_committees"))
         return
@@ -70,7 +70,7 @@ def _list(actor: Actor, rows: list[ra.ReviewerRow]) -> None:
 
 
 def _toggle(actor: Actor, row: ra.ReviewerRow) -> None:
-    engine = db.engine()
+    uow = db.uow()
     if row.enabled:
         st.button(tr("reviewer.disable"), key=f"{WS}.disable", on_click=worktabs.ask, args=(WS, "disable"),
                   kwargs={"id": row.account_id})
@@ -78,13 +78,13 @@ def _toggle(actor: Actor, row: ra.ReviewerRow) -> None:
         st.button(tr("reviewer.enable"), key=f"{WS}.enable", on_click=partial(
             _run_enable, actor, row.account_id))
     worktabs.confirm(WS, "disable", tr("reviewer.confirm_disable", login=row.login_name),
-                     lambda p: worktabs.attempt(WS, partial(ra.do_set_enabled, engine, actor, p["id"], False),
+                     lambda p: worktabs.attempt(WS, partial(ra.do_set_enabled, uow, actor, p["id"], False),
                                                 tr("reviewer.disabled")))
 
 
 def _run_enable(actor: Actor, account_id: int) -> None:
     try:
-        ra.do_set_enabled(db.engine(), actor, account_id, True)
+        ra.do_set_enabled(db.uow(), actor, account_id, True)
     except DomainError as error:  # shown on the next run
         st.session_state[f"{WS}.error"] = error
     else:
@@ -92,7 +92,7 @@ def _run_enable(actor: Actor, account_id: int) -> None:
 
 
 def _scope_inputs(actor: Actor, committee_id: int, prefix: str, series=(), specialties=()):
-    series_options, specialty_options = ra.load_choices(db.engine(), actor, committee_id)
+    series_options, specialty_options = ra.load_choices(db.uow(), actor, committee_id)
     series_names = dict(series_options)
     chosen = st.multiselect(tr("reviewer.series"), list(series_names), default=list(series) or None,
                             format_func=series_names.get, key=f"{WS}.{prefix}.series")
@@ -108,7 +108,7 @@ def _edit(actor: Actor, row: ra.ReviewerRow) -> None:
     name = st.text_input(tr("reviewer.col_name"), value=row.display_name, key=f"{WS}.{prefix}.name")
     series, specialties = _scope_inputs(actor, row.committee_id, prefix, row.series_codes, row.specialty_codes)
     if st.button(tr("reviewer.save"), key=f"{WS}.{prefix}.save"):
-        worktabs.attempt(WS, partial(ra.do_edit, db.engine(), actor, row.account_id, name, series, specialties),
+        worktabs.attempt(WS, partial(ra.do_edit, db.uow(), actor, row.account_id, name, series, specialties),
                          tr("reviewer.saved"))
 
 
@@ -122,7 +122,7 @@ def _create(actor: Actor, committees) -> None:
     name = st.text_input(tr("reviewer.display_name"), key=f"{WS}.new_name")
     if st.button(tr("reviewer.create"), key=f"{WS}.create", type="primary"):
         try:
-            _, login, password = ra.do_create(db.engine(), actor, committee_id, series, specialties, name or None)
+            _, login, password = ra.do_create(db.uow(), actor, committee_id, series, specialties, name or None)
         except DomainError as error:  # shown on the next run; the inputs stay
             st.session_state[f"{WS}.error"] = error
         else:

@@ -54,7 +54,7 @@ def _fill_notice(actor: Actor) -> None:
     if not ids or not isinstance(start, dt.date) or not isinstance(end, dt.date):
         return
     try:
-        notice = unit_desk.notice(db.engine(), actor, ids, start, end, lang())
+        notice = unit_desk.notice(db.uow(), actor, ids, start, end, lang())
     except DomainError as error:
         st.session_state[f"{WS}.error"] = error
         return
@@ -70,12 +70,12 @@ def _start_changed(actor: Actor) -> None:
 
 
 def _create(actor: Actor) -> None:
-    page = desk.load_inbox(db.engine(), actor, WS, limit=500)
+    page = desk.load_inbox(db.uow(), actor, WS, limit=500)
     worktabs.export_button(WS, actor)
     if not page.rows:
         st.info(tr("publicity.none_waiting"))
         return
-    busy = unit_desk.in_open_batches(db.engine(), actor)
+    busy = unit_desk.in_open_batches(db.uow(), actor)
     _waiting(page.rows, busy)
     by_id = {r.id: r for r in page.rows if r.id not in busy}
     key = f"{WS}.chosen"
@@ -114,7 +114,7 @@ def _do_create(actor: Actor) -> None:
     """Callback: a draft batch (reversible: it can be discarded); the batches tab opens on it."""
     get = st.session_state.get
     try:
-        batch_id = unit_desk.create_publicity(db.engine(), actor, list(get(f"{WS}.chosen") or []),
+        batch_id = unit_desk.create_publicity(db.uow(), actor, list(get(f"{WS}.chosen") or []),
                                               get(f"{WS}.title") or "", get(f"{WS}.body") or "",
                                               get(f"{WS}.start"), get(f"{WS}.end"), bool(get(f"{WS}.public", True)))
     except DomainError as error:
@@ -130,7 +130,7 @@ def _do_create(actor: Actor) -> None:
 # --- batches -----------------------------------------------------------------------------------------
 
 def _batches(actor: Actor) -> None:
-    rows, today = unit_desk.batches(db.engine(), actor), unit_desk.today()
+    rows, today = unit_desk.batches(db.uow(), actor), unit_desk.today()
     if not rows:
         st.info(tr("publicity.no_batches"))
         return
@@ -150,7 +150,7 @@ def _batches(actor: Actor) -> None:
 
 def _batch(actor: Actor, batch_id: int) -> None:
     try:
-        b = unit_desk.batch(db.engine(), actor, batch_id)
+        b = unit_desk.batch(db.uow(), actor, batch_id)
     except DomainError as error:
         show_error(error)
         return
@@ -181,22 +181,22 @@ def _draft_actions(actor: Actor, b) -> None:
                    args=(WS, "publish"), kwargs={"id": b.id})
     cols[1].button(tr("publicity.discard"), key=f"{WS}.discard", on_click=worktabs.ask,
                    args=(WS, "discard"), kwargs={"id": b.id})
-    engine = db.engine()
+    uow = db.uow()
     worktabs.confirm(WS, "publish", tr("publicity.confirm_publish", id=b.id, title=b.title),
-                     lambda p: worktabs.attempt(WS, partial(unit_desk.publish, engine, actor, p["id"]),
+                     lambda p: worktabs.attempt(WS, partial(unit_desk.publish, uow, actor, p["id"]),
                                                 tr("publicity.published", id=p["id"])))
     worktabs.confirm(WS, "discard", tr("publicity.confirm_discard", id=b.id),
-                     lambda p: worktabs.attempt(WS, partial(unit_desk.discard, engine, actor, p["id"]),
+                     lambda p: worktabs.attempt(WS, partial(unit_desk.discard, uow, actor, p["id"]),
                                                 tr("publicity.discarded", id=p["id"])))
 
 
 def _edit(actor: Actor, b) -> None:
-    publicity_batch.edit_notice_form(WS, b, partial(unit_desk.edit_notice, db.engine(), actor, b.id))
+    publicity_batch.edit_notice_form(WS, b, partial(unit_desk.edit_notice, db.uow(), actor, b.id))
 
 
 def _complete_action(actor: Actor, b, today: dt.date) -> None:
     publicity_batch.complete_button(WS, b, today, tr("publicity.confirm_complete", id=b.id),
-                                    partial(unit_desk.complete, db.engine(), actor), keep=COMPLETION)
+                                    partial(unit_desk.complete, db.uow(), actor), keep=COMPLETION)
 
 
 def _completion_report() -> None:

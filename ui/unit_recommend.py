@@ -50,14 +50,14 @@ def _table(rows: list[InboxRow], proofs: set[int], own: set[int]) -> None:
 
 
 def _recommend(actor: Actor) -> None:
-    engine = db.engine()
-    rows = desk.load_inbox(engine, actor, WS, limit=500).rows
+    uow = db.uow()
+    rows = desk.load_inbox(uow, actor, WS, limit=500).rows
     worktabs.export_button(WS, actor)
     if not rows:
         st.info(tr("recommend.none"))
         return
     ids = [r.id for r in rows]
-    proofs, own = unit_desk.proof_ids(engine, ids), unit_desk.own_committee_ids(engine, actor, ids)
+    proofs, own = unit_desk.proof_ids(uow, ids), unit_desk.own_committee_ids(uow, actor, ids)
     _table(rows, proofs, own)
     by_id = {r.id: r for r in rows}
     key = f"{WS}.chosen"
@@ -100,14 +100,14 @@ def _confirmations(actor: Actor, by_id: dict[int, InboxRow]) -> None:
 
 
 def _run(actor: Actor, what: str, pending: dict) -> None:
-    engine, ids = db.engine(), pending["ids"]
+    uow, ids = db.uow(), pending["ids"]
     if what == "assign_own":
-        change = partial(unit_desk.assign_own, engine, actor, ids)
+        change = partial(unit_desk.assign_own, uow, actor, ids)
         action = "assign_own_committee"
     else:
         upload = st.session_state.get(_proof_key())
         proof = (upload.name, upload.getvalue()) if upload is not None else None
-        change = partial(unit_desk.recommend, engine, actor, ids, pending["name"], pending["phone"], proof)
+        change = partial(unit_desk.recommend, uow, actor, ids, pending["name"], pending["phone"], proof)
         action = "recommend"
     worktabs.attempt(WS, change, tr("recommend.done", count=len(ids), action=tr(f"action.{action}")),
                      keep=CLEAR)  # on success only: the next run starts afresh

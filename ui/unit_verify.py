@@ -49,7 +49,7 @@ def _verify(actor: Actor) -> None:
     descending = cols[2].toggle(tr("verify.descending"), key=f"{WS}.descending")
     filters = {k: chosen[k] for k in ("year", "level", "series")}
     page_no = _page_no((status, *filters.values(), sort, descending))
-    result = unit_desk.verification_page(db.engine(), actor, status, **filters, sort=sort, descending=descending,
+    result = unit_desk.verification_page(db.uow(), actor, status, **filters, sort=sort, descending=descending,
                                          page=page_no, page_size=PAGE_SIZE)
     with cols[3]:
         if status == "pending":
@@ -93,7 +93,7 @@ def _batch(actor: Actor, rows: list[WorkRow]) -> None:
 
 
 def _approve_all(actor: Actor, pending: dict) -> None:
-    worktabs.attempt(WS, lambda: unit_desk.batch_approve(db.engine(), actor, pending["ids"]),
+    worktabs.attempt(WS, lambda: unit_desk.batch_approve(db.uow(), actor, pending["ids"]),
                      tr("verify.batch_done", count=len(pending["ids"])), keep=CLEAR)  # clears on success only
 
 

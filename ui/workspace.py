@@ -68,7 +68,7 @@ def _reset_paging(ws: str) -> None:
 
 
 def filters(ws: str) -> dict[str, Any]:
-    choices = desk.filter_choices(db.engine())
+    choices = desk.filter_choices(db.uow())
     names = {code: (zh if lang() == "zh" else en) for code, zh, en in (*choices.levels, *choices.series)}
     labels = {_ALL: tr("ws.filter.all"), **names}
     label = lambda v: labels.get(v, str(v))  # noqa: E731 - pure: AppTest calls it outside a run
@@ -90,7 +90,7 @@ def _next_page(ws: str, cursor: Any) -> None:
 
 def _inbox(ws: str, actor: Actor, filters: dict[str, Any]) -> InboxPage:
     cursors = st.session_state.setdefault(f"{ws}.cursors", [])
-    page = desk.load_inbox(db.engine(), actor, ws, after=cursors[-1] if cursors else None, limit=PAGE_SIZE,
+    page = desk.load_inbox(db.uow(), actor, ws, after=cursors[-1] if cursors else None, limit=PAGE_SIZE,
                            year=filters["year"], level=filters["level"], series=filters["series"])
     names = filters["names"]
     if not page.rows:
@@ -127,7 +127,7 @@ def _pick(ws: str, page: InboxPage) -> int | None:
 
 def detail(ws: str, actor: Actor, declaration_id: int) -> None:
     try:
-        detail = desk.load_detail(db.engine(), actor, ws, declaration_id)
+        detail = desk.load_detail(db.uow(), actor, ws, declaration_id)
     except DomainError as error:
         show_error(error)
         return
@@ -230,7 +230,7 @@ def _execute(ws: str, actor: Actor, pending: dict) -> None:
     """Run the action; report the outcome on the next run (the inbox and detail reload)."""
     option: Option = pending["option"]
     try:
-        desk.act(db.engine(), actor, ws, pending["id"], option.action, pending["payload"], pending["version"])
+        desk.act(db.uow(), actor, ws, pending["id"], option.action, pending["payload"], pending["version"])
     except (ConcurrentChange, NotFound, InvalidAction) as error:
         st.session_state[f"{ws}.error"] = error
         _clear(ws)

@@ -10,14 +10,14 @@ from core.common.config import RULES
 from core.common.i18n import t
 from core.setup.demo import DEMO_LOGINS, DEMO_PASSWORD
 from db.models import Account, AuthSession, RoleGrant
-from db.session import make_engine, read_session, unit_of_work
+from db.uow import UnitOfWork
 from tests.app.support import assert_ok, errors, infos, nav, sign_in, start
 
 NEW_PASSWORD = "Zx9$qwErtyUi"
 
 
-def _engine(url: str):
-    return make_engine(url)
+def _uow(url: str) -> UnitOfWork:
+    return UnitOfWork.from_url(url)
 
 
 def test_the_login_page_lists_the_demo_accounts_and_password_in_demo_mode(app_db):
@@ -52,13 +52,13 @@ def test_five_failures_lock_the_account_so_even_the_right_password_fails(app_db)
         assert errors(at) == [t("auth.failed")]
     sign_in(at, "demo_unit_op", DEMO_PASSWORD)
     assert errors(at) == [t("auth.failed")] and nav(at) == []
-    with read_session(_engine(app_db)) as s:
+    with _uow(app_db).read() as s:
         locked = s.scalar(select(Account.locked_until).where(Account.login_name == "demo_unit_op"))
     assert locked is not None and locked > dt.datetime.now(dt.timezone.utc)
 
 
 def test_a_one_time_password_must_be_changed_before_anything_else(app_db):
-    with unit_of_work(_engine(app_db)) as s:
+    with _uow(app_db).write() as s:
         account, temporary = accounts.create_account(s, login_name="new_staff", display_name="新同事")
         unit_id = s.scalar(select(RoleGrant.unit_id).join(Account, Account.id == RoleGrant.account_id)
                            .where(Account.login_name == "demo_unit_op"))
@@ -91,7 +91,7 @@ def test_an_expired_session_returns_to_the_login_page_with_a_notice(app_db):
     at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
     assert "unit_verify" in nav(at)
     idle = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=RULES.session_idle_minutes + 1)
-    with unit_of_work(_engine(app_db)) as s:
+    with _uow(app_db).write() as s:
         s.execute(update(AuthSession).values(last_seen_at=idle))
     at.run()
     assert_ok(at)
@@ -103,7 +103,7 @@ def test_logout_ends_the_server_side_session(app_db):
     at.sidebar.button(key="app.logout").click().run()
     assert_ok(at)
     assert nav(at) == [] and t("login.logged_out") in infos(at)
-    with read_session(_engine(app_db)) as s:
+    with _uow(app_db).read() as s:
         reason = s.scalar(select(AuthSession.end_reason).join(Account, Account.id == AuthSession.account_id)
                           .where(Account.login_name == "demo_unit_op").order_by(AuthSession.id.desc()))
     assert reason == "logout"

@@ -9,7 +9,7 @@ from core.common.i18n import t
 from core.calendar.workdays import earliest_end
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Objection, PublicityBatch, PublicityItem
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
 from tests.app.support import assert_ok, errors, sign_in, start
 
 WS = "unit_publicity"
@@ -27,14 +27,14 @@ def _open(tab: str | None = None):
 
 
 def _batch(url: str, batch_id: int):
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         b = s.get(PublicityBatch, batch_id)
         items = s.scalars(select(PublicityItem.declaration_id).where(PublicityItem.batch_id == batch_id)).all()
         return b.status, b.title, b.starts_on, b.ends_on, sorted(items)
 
 
 def _open_batch_with_objection(url: str) -> tuple[int, int]:
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         return s.execute(select(Objection.batch_id, Objection.id).join(
             PublicityBatch, PublicityBatch.id == Objection.batch_id).where(
             Objection.status == "open", PublicityBatch.owner_unit_id == 25)).first()
@@ -96,14 +96,14 @@ def test_an_objection_is_dismissed_with_a_reason_after_confirmation(app_db):
     at.button(key=f"{WS}.resolve").click().run()
     at.button(key=f"{WS}.resolve.yes").click().run()
     assert_ok(at)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         row = s.execute(select(Objection.status, Objection.resolution).where(Objection.id == objection_id)).one()
     assert tuple(row) == ("dismissed", "经核实举报内容不属实")
 
 
 def test_an_ended_batch_completes_and_reports_what_had_left(app_db):
     at = _open("publicity.tab.batches")
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         ended = s.scalar(select(PublicityBatch.id).where(
             PublicityBatch.owner_unit_id == 25, PublicityBatch.status == "published",
             PublicityBatch.ends_on < unit_desk.today()).order_by(PublicityBatch.id.desc()).limit(1))
