@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
-from core.identity import accounts
+from core.identity import account_rules, accounts
 
 from core.identity import personal_accounts
 
@@ -56,7 +56,7 @@ def test_grant_and_revoke_an_operator_role_take_effect_at_the_next_request(uow):
         assert ua.grantable_roles(s, admin, target) == ("unit_operator", "committee_operator")
         ua.grant(s, admin, target, "unit_operator")
         assert "unit_operator" in _roles(s, target) and _audits(s, "role_grant") == 1
-        assert any(c.role == "unit_operator" and c.unit_id == w.units["employer"] for c in accounts.contexts(s, target))
+        assert any(c.role == "unit_operator" and c.unit_id == w.units["employer"] for c in account_rules.contexts(s, target))
         with pytest.raises(ValidationError) as e:
             ua.grant(s, admin, target, "unit_operator")
         assert e.value.key == "admin.role_held"
@@ -115,7 +115,7 @@ def test_the_admin_hands_over_and_loses_the_role_and_there_is_one_admin(uow):
         accounts.grant_role(s, old, "unit_admin", w.units["employer"])
         s.execute(RoleGrant.__table__.update().where(RoleGrant.account_id == w.actor("unit_admin").account_id)
                   .values(active=False))
-        admin = next(c for c in accounts.contexts(s, old) if c.role == "unit_admin")
+        admin = next(c for c in account_rules.contexts(s, old) if c.role == "unit_admin")
         new = _person_account(w, "new_admin", "employer", "52010119810101001")
         busy = _person_account(w, "busy_op", "employer", "52010119820101001")
         ua.grant(s, admin, busy, "unit_operator")

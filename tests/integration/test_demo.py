@@ -9,7 +9,8 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import func, select
 
-from core.identity.accounts import authenticate, contexts, login_gate
+from core.identity.account_rules import contexts
+from core.identity.accounts import authenticate, login_gate
 from core.audit.trail import verify
 from core.common.errors import AuthError
 from core.files.store import read_blob, sniff_media_type

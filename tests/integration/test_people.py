@@ -4,7 +4,8 @@ from sqlalchemy import select
 from stdnum.cn import ric
 
 from core.identity import people
-from core.identity.accounts import authenticate, contexts
+from core.identity.account_rules import contexts
+from core.identity.accounts import authenticate
 from core.common.errors import NotFound, ValidationError
 from core.transitions import act
 from db.models import Person

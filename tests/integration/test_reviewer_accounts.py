@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from core.review import reviewer_accounts as ra
-from core.identity.accounts import contexts
+from core.identity.account_rules import contexts
 from core.common.errors import Forbidden, InvalidAction, NotFound, ValidationError
 from core.transitions import act
 from core.desks.workspaces import inbox
