@@ -21,6 +21,7 @@ from core.common.errors import Forbidden, NotFound, ValidationError
 from core.files.store import MAX_NAME, clean_display_name, read_blob, store_bytes
 from core.declaring.record_schema import accepts_evidence
 from core.org.scope import visible_declarations
+from core.transitions import record_denial
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Attachment, Declaration, StoredFile
@@ -105,7 +106,6 @@ def open_evidence(session: Session, actor: Actor, attachment_id: int,
 
 def fetch_evidence(uow: UnitOfWork, actor: Actor, attachment_id: int) -> tuple[str, str, bytes]:
     """``open_evidence`` as one transaction for a download button; a refusal is audited as a denial."""
-    from core.transitions import record_denial
     try:
         with uow.write() as session:
             return open_evidence(session, actor, attachment_id)

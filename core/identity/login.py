@@ -13,9 +13,11 @@ from core.identity import accounts
 
 from core.identity import sessions
 from core.common.config import demo_mode
+from core.common.errors import ValidationError
 from core.identity.sessions import Principal
 from core.workflow import Actor
 from core.desks.workspaces import unit_names
+from core.setup.demo import DEMO_PASSWORD, list_demo_accounts
 from db.uow import UnitOfWork
 
 
@@ -52,8 +54,6 @@ def end(uow: UnitOfWork, token: str | None) -> None:
 
 def change_password(uow: UnitOfWork, principal: Principal, current: str, new: str, repeat: str) -> None:
     """Change one's own password; the repeat must match, the policy must hold (ValidationError)."""
-    from core.common.errors import ValidationError
-
     if (new or "") != (repeat or ""):
         raise ValidationError("password.repeat_mismatch")
     with uow.write() as session:
@@ -85,7 +85,6 @@ def demo_accounts(uow: UnitOfWork) -> tuple[list[DemoAccount], str | None]:
     """The demo accounts (login, role, unit) and the demo password; nothing outside demo mode."""
     if not demo_mode():
         return [], None
-    from core.setup.demo import DEMO_PASSWORD, list_demo_accounts  # only in demo mode: keeps the demo out of production imports
     with uow.read() as session:
         rows = list_demo_accounts(session)
     return [_demo_row(r) for r in rows], DEMO_PASSWORD

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from core.review import publicity
 from core.common.errors import ValidationError
 from core.common.i18n import t
-from core.review.publicity_view import Notice, _entries, format_date
+from core.review.publicity_view import Notice, _entries, batch_detail, format_date, list_batches
 from core.workflow import Actor
-from db.models import Unit
+from db.models import PublicityBatch, PublicityItem, Unit
 from db.uow import UnitOfWork
 
 COMMITTEE_KINDS = ("failed_review", "candidate", "result")
@@ -73,15 +73,11 @@ def create(uow: UnitOfWork, actor: Actor, kind: str, ids: list[int], title: str,
 
 
 def batches(uow: UnitOfWork, actor: Actor, kind: str):
-    from core.review.publicity_view import list_batches
-
     with uow.read() as session:
         return list_batches(session, actor, kind)
 
 
 def batch(uow: UnitOfWork, actor: Actor, batch_id: int):
-    from core.review.publicity_view import batch_detail
-
     with uow.read() as session:
         return batch_detail(session, actor, batch_id)
 
@@ -108,8 +104,6 @@ def complete(uow: UnitOfWork, actor: Actor, batch_id: int) -> publicity.Completi
 
 def in_open_batches(uow: UnitOfWork, actor: Actor, kind: str) -> dict[int, int]:
     """Declaration id -> open batch id of this kind the actor's unit owns (drafts and running ones)."""
-    from db.models import PublicityBatch, PublicityItem
-
     with uow.read() as session:
         rows = session.execute(select(PublicityItem.declaration_id, PublicityBatch.id)
                                .join(PublicityBatch, PublicityBatch.id == PublicityItem.batch_id)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.identity.accounts import create_account, grant_role, has_acted
+from core.identity.sessions import end_all_sessions
 from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.workflow import Actor
 from db.base import utcnow
@@ -163,8 +164,6 @@ def edit_reviewer(session: Session, actor: Actor, account_id: int, display_name:
 def set_reviewer_enabled(session: Session, actor: Actor, account_id: int, enabled: bool, *,
                          now: dt.datetime | None = None) -> None:
     """Enable or disable; disabling ends the account's sessions at once."""
-    from core.identity.sessions import end_all_sessions
-
     now = now or utcnow()
     account, _ = _reviewer_grant(session, actor, account_id)
     account.enabled = bool(enabled)

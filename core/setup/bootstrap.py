@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.common.config import demo_mode
+from core.setup.demo import ensure_demo_data
 from db.base import utcnow
 from db.migrate import upgrade_to_head
 from db.models import AppSecret
@@ -24,8 +25,6 @@ def prepare(uow: UnitOfWork) -> None:
     """Bring the database to the latest migration; in demo mode, build the demo data when absent."""
     upgrade_to_head(uow.engine)
     if demo_mode():
-        from core.setup.demo import ensure_demo_data
-
         ensure_demo_data(uow)
 
 
