@@ -40,7 +40,8 @@ def _tree(path: Path) -> ast.Module:
 
 
 def _imported(path: Path, node: ast.Import | ast.ImportFrom) -> Iterator[str]:
-    """Every dotted name an import statement names (``from a import b`` names ``a`` and ``a.b``)."""
+    """Every dotted name an import statement names (``from a import b`` names ``a.b``: a module or,
+    when ``b`` is a name in ``a``, ``a`` itself — the graph takes the longest prefix that is a module)."""
     if isinstance(node, ast.Import):
         yield from (alias.name for alias in node.names)
         return
@@ -51,7 +52,6 @@ def _imported(path: Path, node: ast.Import | ast.ImportFrom) -> Iterator[str]:
             package = package[:-1]
         package = package[:len(package) - node.level + 1]
         base = ".".join([*package, base] if base else package)
-    yield base
     yield from (f"{base}.{alias.name}" for alias in node.names)
 
 
@@ -74,13 +74,7 @@ def _import_graph(package: str) -> dict[str, set[str]]:
             if imported in modules and imported != name:
                 targets.add(imported)
         graph[name] = targets
-    return _without_package_self_references(graph)
-
-
-def _without_package_self_references(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    """``from pkg import sub`` names ``pkg`` as well as ``pkg.sub``; count it as ``pkg.sub`` only."""
-    return {name: {t for t in targets if not any(o.startswith(f"{t}.") for o in targets)} for name, targets
-            in graph.items()}
+    return graph
 
 
 def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
