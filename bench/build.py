@@ -19,12 +19,12 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from core.declaring.catalogue import SERIES, seed_catalogue
 from db.migrate import upgrade_to_head
 from db.models import Declaration, Person
-from db.session import unit_of_work
+from db.uow import UnitOfWork
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)
 YEARS = (2022, 2023, 2024, 2025, 2026)
@@ -260,12 +260,12 @@ def _foreign_keys(conn, table: str) -> list[tuple[str, str]]:
         "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f'"), {"t": table}).all()]
 
 
-def build(engine: Engine, n: int, *, seed: int = 20261123, log=print) -> dict:
+def build(uow: UnitOfWork, n: int, *, seed: int = 20261123, log=print) -> dict:
     """Create the schema, load the province and N declarations; return timings and counts."""
-    backend = engine.dialect.name
+    backend = uow.engine.dialect.name
     t_start = time.perf_counter()
-    upgrade_to_head(engine)
-    with unit_of_work(engine) as s:
+    upgrade_to_head(uow.engine)
+    with uow.write() as s:
         seed_catalogue(s)
         if s.scalar(select(func.count()).select_from(Declaration)):
             raise SystemExit("benchmark database is not empty")
@@ -305,7 +305,7 @@ def build(engine: Engine, n: int, *, seed: int = 20261123, log=print) -> dict:
              ("role_grant", ("id", "account_id", "role", "unit_id", "series_codes", "specialty_codes", "active",
                              "granted_at"), grant_rows)]
     t_load = time.perf_counter()
-    with engine.connect() as conn:
+    with uow.engine.connect() as conn:
         if backend == "sqlite":  # outside any transaction, on the driver connection
             for pragma in ("foreign_keys=OFF", "synchronous=OFF", "cache_size=-262144"):
                 conn.connection.driver_connection.execute(f"PRAGMA {pragma}")
@@ -362,7 +362,7 @@ def build(engine: Engine, n: int, *, seed: int = 20261123, log=print) -> dict:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         t_an = time.perf_counter() - t_an
         log(f"  {'VACUUM ANALYZE' if backend == 'postgresql' else 'ANALYZE'} in {t_an:.1f}s")
-    engine.dispose()  # the load connection had bulk-load pragmas; start the benchmark on fresh ones
+    uow.dispose()  # the load connection had bulk-load pragmas; start the benchmark on fresh ones
     return dict(units=len(org.units), employers=len(org.employers), persons=len(persons), declarations=len(decls),
                 generate_s=t_gen, load_s=t_load, index_s=t_index, analyze_s=t_an,
                 total_s=time.perf_counter() - t_start)

@@ -39,7 +39,7 @@ from core.transitions import execute
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Declaration, RoleGrant, Unit
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PG_ADMIN_URL = os.environ.get("TITLES_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -154,8 +154,8 @@ def _statement_counter(engine: Engine) -> Callable[[], int]:
     return lambda: count[0]
 
 
-def bench_transitions(engine: Engine, per_kind: int, rounds: int, seed: int, log) -> dict:
-    with read_session(engine) as s:
+def bench_transitions(uow: UnitOfWork, per_kind: int, rounds: int, seed: int, log) -> dict:
+    with uow.read() as s:
         todo = s.execute(select(Declaration.id, Declaration.holder_unit_id).where(
             Declaration.flow == "review", Declaration.state == "unit_verify")).all()
         accounts = dict(s.execute(select(RoleGrant.unit_id, RoleGrant.account_id)
@@ -165,16 +165,17 @@ def bench_transitions(engine: Engine, per_kind: int, rounds: int, seed: int, log
     per_kind = min(per_kind, len(todo) // 3)
     per_round = max(1, per_kind // rounds)
     queues = {k: todo[i * per_kind:(i + 1) * per_kind] for i, k in enumerate(("engine", "raw_min", "raw_eq"))}
-    raw = {"raw_min": RawTransitions(engine, equivalent=False), "raw_eq": RawTransitions(engine, equivalent=True)}
+    raw = {"raw_min": RawTransitions(uow.engine, equivalent=False),
+           "raw_eq": RawTransitions(uow.engine, equivalent=True)}
     spent = {k: 0.0 for k in queues}
     done = {k: 0 for k in queues}
-    statements = _statement_counter(engine)
+    statements = _statement_counter(uow.engine)
 
     def run(kind: str, batch: list) -> None:
         t0 = time.perf_counter()
         if kind == "engine":
             for did, unit in batch:
-                execute(engine, Actor(account_id=accounts[unit], role="unit_operator", unit_id=unit), did, "approve")
+                execute(uow, Actor(account_id=accounts[unit], role="unit_operator", unit_id=unit), did, "approve")
         else:
             for did, unit in batch:
                 raw[kind].approve(accounts[unit], unit, did)
@@ -186,7 +187,7 @@ def bench_transitions(engine: Engine, per_kind: int, rounds: int, seed: int, log
         warm, queues[kind] = queues[kind][:20], queues[kind][20:]
         if kind == "engine":
             for did, unit in warm:
-                execute(engine, Actor(account_id=accounts[unit], role="unit_operator", unit_id=unit), did, "approve")
+                execute(uow, Actor(account_id=accounts[unit], role="unit_operator", unit_id=unit), did, "approve")
         else:
             for did, unit in warm:
                 raw[kind].approve(accounts[unit], unit, did)
@@ -217,10 +218,10 @@ def bench_transitions(engine: Engine, per_kind: int, rounds: int, seed: int, log
 
 # --- (b) inbox -----------------------------------------------------------------------------------
 
-def workspaces(engine: Engine) -> list[tuple[int, tuple[str, ...], int]]:
+def workspaces(uow: UnitOfWork) -> list[tuple[int, tuple[str, ...], int]]:
     """(holder unit, workspace states, inbox size) for every non-empty inbox workspace."""
     spaces_of = workspace_states()
-    with read_session(engine) as s:
+    with uow.read() as s:
         kinds = dict(s.execute(select(Unit.id, Unit.kind)).all())
         held = s.execute(select(Declaration.holder_unit_id, Declaration.state, func.count())
                          .where(Declaration.holder_unit_id.is_not(None))
@@ -237,8 +238,8 @@ def workspaces(engine: Engine) -> list[tuple[int, tuple[str, ...], int]]:
     return out
 
 
-def bench_inbox(engine: Engine, queries: int, seed: int, log) -> dict:
-    spaces = workspaces(engine)
+def bench_inbox(uow: UnitOfWork, queries: int, seed: int, log) -> dict:
+    spaces = workspaces(uow)
     rng = random.Random(seed)
     biggest = sorted(spaces, key=lambda w: -w[2])[:10]
     filters = [{"year": 2026}, {"level": "associate_senior"}, {"level": "full_senior"}, {"series": "health"},
@@ -246,7 +247,7 @@ def bench_inbox(engine: Engine, queries: int, seed: int, log) -> dict:
     times: list[float] = []
     deep: list[float] = []
     rows_seen = 0
-    with read_session(engine) as s:
+    with uow.read() as s:
         inbox_page(s, biggest[0][0], biggest[0][1])  # warm-up
         walk = 0
         while len(times) < queries:
@@ -294,18 +295,18 @@ class TtlMemo:
         return value
 
 
-def bench_dashboard(engine: Engine, runs: int, reruns: int, log) -> dict:
-    with read_session(engine) as s:
+def bench_dashboard(uow: UnitOfWork, runs: int, reruns: int, log) -> dict:
+    with uow.read() as s:
         prov = s.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id).limit(1)).one()
         prov_path, prov_id = prov.path, prov.id
     spaces = [(prov_id, states) for states in workspace_states()["hr_bureau"]]
     totals, parts = [], {"by_state": [], "weekly_new": [], "todo": []}
     for _ in range(runs):
-        with read_session(engine) as s:
+        with uow.read() as s:
             t0 = time.perf_counter()
             board = dashboard(s, prov_path, workspaces=spaces)
             totals.append(time.perf_counter() - t0)
-    with read_session(engine) as s:  # where the time goes: the pieces alone
+    with uow.read() as s:  # where the time goes: the pieces alone
         from core.reporting.stats import by_state, weekly_new
         for _ in range(runs):
             for name, fn in (("by_state", lambda: by_state(s, prov_path)), ("weekly_new", lambda: weekly_new(s, prov_path)),
@@ -315,7 +316,7 @@ def bench_dashboard(engine: Engine, runs: int, reruns: int, log) -> dict:
                 parts[name].append(time.perf_counter() - t0)
 
     def cached_dashboard(scope_path: str, day: dt.date) -> dict:
-        with read_session(engine) as s:
+        with uow.read() as s:
             return dashboard(s, scope_path, today=day)
 
     memo = TtlMemo(ttl=60)
@@ -324,7 +325,7 @@ def bench_dashboard(engine: Engine, runs: int, reruns: int, log) -> dict:
     for i in range(reruns + 1):
         t0 = time.perf_counter()
         board = memo(cached_dashboard, prov_path, utcnow().date())  # cached, like st.cache_data(ttl=60)
-        with read_session(engine) as s:  # live on every rerun: my to-do counts and the first inbox page
+        with uow.read() as s:  # live on every rerun: my to-do counts and the first inbox page
             todo = todo_counts(s, spaces)
             page = inbox_page(s, prov_id, spaces[0][1], limit=20)
         elapsed = time.perf_counter() - t0
@@ -394,21 +395,21 @@ def pg_target(n: int, keep: bool, reuse: bool) -> Target:
 def run_backend(target: Target, args, log) -> dict:
     log(f"\n== {target.backend}, N = {args.n:,} ==")
     result: dict[str, Any] = dict(backend=target.backend, n=args.n)
-    engine = make_engine(target.url)
+    uow = UnitOfWork.from_url(target.url)
     try:
         if target.reused:
             log("  reusing the database built before (--reuse); transitions consumed earlier stay consumed")
         else:
-            result["build"] = build(engine, args.n, seed=args.seed, log=log)
+            result["build"] = build(uow, args.n, seed=args.seed, log=log)
             log(f"  built in {result['build']['total_s']:.1f}s")
         if target.backend == "sqlite":
-            with engine.connect() as conn:
+            with uow.engine.connect() as conn:
                 result["journal_mode"] = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
-        result["inbox"] = bench_inbox(engine, args.inbox_queries, args.seed, log)
-        result["dashboard"] = bench_dashboard(engine, args.dashboard_runs, args.home_reruns, log)
-        result["transitions"] = bench_transitions(engine, args.transitions, args.rounds, args.seed, log)
+        result["inbox"] = bench_inbox(uow, args.inbox_queries, args.seed, log)
+        result["dashboard"] = bench_dashboard(uow, args.dashboard_runs, args.home_reruns, log)
+        result["transitions"] = bench_transitions(uow, args.transitions, args.rounds, args.seed, log)
     finally:
-        engine.dispose()
+        uow.dispose()
         target.cleanup()
     return result
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
@@ -17,7 +16,7 @@ from core.common.errors import Forbidden, NotFound
 from core.workflow import Actor, Option, available_actions, perform
 from core.workflow_store import SqlStore
 from db.base import utcnow
-from db.session import unit_of_work
+from db.uow import UnitOfWork
 
 
 def act(session: Session, actor: Actor, declaration_id: int, action: str, payload: dict | None = None, *,
@@ -40,13 +39,13 @@ def record_denial(session: Session, actor: Actor, target: str, action: str, erro
                  detail={"error": getattr(error, "key", type(error).__name__)})
 
 
-def execute(engine: Engine, actor: Actor, declaration_id: int, action: str, payload: dict | None = None, *,
+def execute(uow: UnitOfWork, actor: Actor, declaration_id: int, action: str, payload: dict | None = None, *,
             expected_version: int | None = None, now: dt.datetime | None = None) -> int:
     """One click, one transaction. Permission denials are audited, then re-raised."""
     try:
-        with unit_of_work(engine) as session:
+        with uow.write() as session:
             return act(session, actor, declaration_id, action, payload, expected_version=expected_version, now=now)
     except (Forbidden, NotFound) as error:
-        with unit_of_work(engine) as session:
+        with uow.write() as session:
             record_denial(session, actor, f"declaration:{declaration_id}", action, error, now)
         raise

@@ -7,6 +7,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from db.session import make_engine
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -24,7 +26,5 @@ def upgrade_to_head(engine: Engine) -> None:
 
 
 if __name__ == "__main__":
-    from db.session import default_engine
-
-    upgrade_to_head(default_engine())
+    upgrade_to_head(make_engine())
     print("database is at the latest migration")

@@ -1,19 +1,14 @@
-"""Engine and sessions from the one DATABASE_URL setting.
+"""The engine from the one DATABASE_URL setting; sessions are opened by ``db.uow.UnitOfWork``.
 
-A write unit of work is one ``with unit_of_work(engine) as session:`` block (one button press,
-one transaction). On SQLite it begins IMMEDIATE so two writers queue instead of failing on
-lock upgrade; WAL lets readers run beside the writer.
+On SQLite every connection runs in WAL mode with foreign keys on, and a transaction begins with the
+mode its execution options ask for (``sqlite_begin``: DEFERRED, or IMMEDIATE for a write unit of work).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import lru_cache
 import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,29 +43,3 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):  # noqa: ANN001
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
-
-
-@lru_cache(maxsize=4)
-def default_engine() -> Engine:
-    return make_engine()
-
-
-@contextmanager
-def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
-    """One write transaction: commits on success, rolls back on any error."""
-    engine = engine or default_engine()
-    conn_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
-    with Session(conn_engine, expire_on_commit=False) as session:
-        with session.begin():
-            yield session
-
-
-@contextmanager
-def read_session(engine: Engine | None = None) -> Iterator[Session]:
-    """A read-only session (rolled back at the end)."""
-    engine = engine or default_engine()
-    with Session(engine) as session:
-        try:
-            yield session
-        finally:
-            session.rollback()

@@ -27,7 +27,7 @@ with st.form("password.form", clear_on_submit=True):
 
 if submitted and principal is not None:
     try:
-        login.change_password(db.engine(), principal, current, new, repeat)
+        login.change_password(db.uow(), principal, current, new, repeat)
     except DomainError as error:
         show_error(error)
     else:

@@ -28,6 +28,7 @@ from db import clock as db_clock
 from db.migrate import upgrade_to_head
 from db.models import Base
 from db.session import make_engine
+from db.uow import UnitOfWork
 
 PG_ADMIN_URL = os.environ.get("TITLES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -145,23 +146,23 @@ def sqlite_engine(tmp_path, template):
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path, sqlite_template):
-    """A migrated, empty database on each backend."""
+def uow(request, tmp_path, sqlite_template):
+    """The unit of work of a migrated, empty database on each backend."""
     if request.param == "postgresql":
-        yield pg_engine()
+        yield UnitOfWork(pg_engine())
         return
-    eng = sqlite_engine(tmp_path, sqlite_template)
-    yield eng
-    eng.dispose()
+    sqlite = UnitOfWork(sqlite_engine(tmp_path, sqlite_template))
+    yield sqlite
+    sqlite.dispose()
 
 
 @pytest.fixture
 def sqlite_only(tmp_path, sqlite_template):
-    eng = sqlite_engine(tmp_path, sqlite_template)
-    yield eng
-    eng.dispose()
+    sqlite = UnitOfWork(sqlite_engine(tmp_path, sqlite_template))
+    yield sqlite
+    sqlite.dispose()
 
 
 @pytest.fixture
 def postgres():
-    yield pg_engine()
+    yield UnitOfWork(pg_engine())

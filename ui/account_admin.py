@@ -39,8 +39,8 @@ def offer(action: actions.Action, **button_args) -> None:
 
 def new_accounts(admin: Actor) -> None:
     """Binding requests waiting for the admin's unit: accept or reject each."""
-    engine = db.engine()
-    rows = admin_desk.read(engine, people.pending_bindings, admin)
+    uow = db.uow()
+    rows = admin_desk.read(uow, people.pending_bindings, admin)
     if not rows:
         st.info(tr("uadmin.no_new"))
         return
@@ -50,7 +50,7 @@ def new_accounts(admin: Actor) -> None:
         for col, verb, accept in ((cols[1], "accept", True), (cols[2], "reject", False)):
             with col:
                 offer(step(f"bind_{verb}", tr(f"uadmin.{verb}"),
-                            partial(admin_desk.write, engine, people.decide_binding, admin, binding_id, accept)),
+                            partial(admin_desk.write, uow, people.decide_binding, admin, binding_id, accept)),
                       row=binding_id)
 
 
@@ -60,37 +60,37 @@ def create_personal(admin: Actor) -> None:
     name = st.text_input(tr("reg.name"), key=f"{P}.new_name", max_chars=30)
     id_number = st.text_input(tr("reg.id_number"), key=f"{P}.new_id", max_chars=18)
     phone = st.text_input(tr("reg.phone"), key=f"{P}.new_phone", max_chars=11)
-    create = partial(admin_desk.write, db.engine(), personal_accounts.create_personal_account, admin,
+    create = partial(admin_desk.write, db.uow(), personal_accounts.create_personal_account, admin,
                      name=name, id_number=id_number, phone=phone)
     offer(step("create", tr("uadmin.create"), create, temp=True), type="primary")
 
 
 def account_panel(admin: Actor, row: AccountRow) -> None:
-    engine = db.engine()
-    facts = admin_desk.account_facts(engine, admin, row.id)
+    uow = db.uow()
+    facts = admin_desk.account_facts(uow, admin, row.id)
     _roles(admin, row, facts)
     with st.expander(tr("uadmin.edit_title")):
         name = st.text_input(tr("reg.name"), value=row.person_name, key=f"{P}.name_{row.id}", max_chars=30)
         offer(step("save_name", tr("uadmin.complete_name"),
-                    partial(admin_desk.write, engine, unit_admin.complete_name, admin, row.id, name)))
+                    partial(admin_desk.write, uow, unit_admin.complete_name, admin, row.id, name)))
         if facts.editable:
             phone = st.text_input(tr("reg.phone"), key=f"{P}.phone_{row.id}", max_chars=11)
-            offer(step("edit", tr("uadmin.edit_personal"), partial(admin_desk.write, engine,
+            offer(step("edit", tr("uadmin.edit_personal"), partial(admin_desk.write, uow,
                        personal_accounts.edit_personal_account, admin, row.id, name=name, phone=phone)))
         else:
             st.caption(tr("admin.not_editable"))
     with st.expander(tr("uadmin.leave_title")):
         sure = st.checkbox(tr("uadmin.leave_confirm", name=row.person_name), key=f"{P}.leave_ok_{row.id}")
-        offer(step("leave", tr("uadmin.leave"), partial(admin_desk.write, engine, unit_admin.leave_unit, admin,
+        offer(step("leave", tr("uadmin.leave"), partial(admin_desk.write, uow, unit_admin.leave_unit, admin,
                                                         row.id)), disabled=not sure)
     with st.expander(tr("uadmin.handover_title")):
         sure = st.checkbox(tr("uadmin.handover_confirm", name=row.person_name), key=f"{P}.handover_ok_{row.id}")
-        offer(step("handover", tr("uadmin.handover"), partial(admin_desk.write, engine, unit_admin.hand_over, admin,
+        offer(step("handover", tr("uadmin.handover"), partial(admin_desk.write, uow, unit_admin.hand_over, admin,
                                                                row.id)), disabled=not sure)
 
 
 def _roles(admin: Actor, row: AccountRow, facts: admin_desk.AccountFacts) -> None:
-    engine = db.engine()
+    uow = db.uow()
     st.markdown(f"**{tr('uadmin.roles_title')}**")
     st.dataframe(pd.DataFrame({tr("accounts.col_roles"): [tr(f"role.{r}") for r in facts.roles]}),
                  hide_index=True, key=f"{P}.roles_{row.id}")
@@ -100,12 +100,12 @@ def _roles(admin: Actor, row: AccountRow, facts: admin_desk.AccountFacts) -> Non
         role = cols[0].selectbox(tr("uadmin.grant_role"), grantable, format_func=lambda r: tr(f"role.{r}"),
                                  key=f"{P}.grant_pick_{row.id}")
         with cols[0]:
-            offer(step("grant", tr("uadmin.grant"), partial(admin_desk.write, engine, unit_admin.grant, admin, row.id,
+            offer(step("grant", tr("uadmin.grant"), partial(admin_desk.write, uow, unit_admin.grant, admin, row.id,
                                                              role)))
     held = [r for r in facts.roles if r in unit_admin.BUSINESS_ROLES]
     if held:
         role_out = cols[1].selectbox(tr("uadmin.revoke_role"), held, format_func=lambda r: tr(f"role.{r}"),
                                      key=f"{P}.revoke_pick_{row.id}")
         with cols[1]:
-            offer(step("revoke", tr("uadmin.revoke"), partial(admin_desk.write, engine, unit_admin.revoke, admin,
+            offer(step("revoke", tr("uadmin.revoke"), partial(admin_desk.write, uow, unit_admin.revoke, admin,
                                                               row.id, role_out)))

@@ -53,7 +53,7 @@ def render() -> None:
 
 def _listing(admin: Actor) -> None:
     search = st.text_input(tr("accounts.search"), key=f"{WS}.search")
-    rows = unit_accounts.load_accounts(db.engine(), admin, search or None)
+    rows = unit_accounts.load_accounts(db.uow(), admin, search or None)
     if not rows:
         st.info(tr("accounts.empty"))
         return
@@ -72,18 +72,18 @@ def _listing(admin: Actor) -> None:
 
 
 def _actions(admin: Actor, row: AccountRow) -> None:
-    engine = db.engine()
+    uow = db.uow()
     cols = st.columns(3)
     with cols[0]:
         turn_on = not row.enabled
         step = account_admin.step("enable" if turn_on else "disable",
                                   tr("accounts.enable" if turn_on else "accounts.disable"),
-                                  partial(unit_accounts.do_set_enabled, engine, admin, row.id, turn_on))
+                                  partial(unit_accounts.do_set_enabled, uow, admin, row.id, turn_on))
         account_admin.offer(step)
     with cols[1]:
         account_admin.offer(account_admin.step("unlock", tr("accounts.unlock"),
-                                               partial(unit_accounts.do_unlock, engine, admin, row.id)),
+                                               partial(unit_accounts.do_unlock, uow, admin, row.id)),
                             disabled=not row.locked)
     with cols[2]:
-        reset = partial(unit_accounts.do_reset_password, engine, admin, row.id)
+        reset = partial(unit_accounts.do_reset_password, uow, admin, row.id)
         account_admin.offer(account_admin.step("reset", tr("accounts.reset"), reset, temp=True))

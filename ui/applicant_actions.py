@@ -25,7 +25,7 @@ P = "my_declarations"
 
 def render(actor: Actor, ed: desk.Editor) -> None:
     d = ed.dossier
-    st.download_button(tr("mine.pdf"), data=partial(desk.form_pdf, db.engine(), actor, d.id, lang()),
+    st.download_button(tr("mine.pdf"), data=partial(desk.form_pdf, db.uow(), actor, d.id, lang()),
                        file_name=f"declaration-{d.id}.pdf", mime="application/pdf", key=f"{P}.pdf",
                        on_click="ignore", icon=":material/print:")
     if ed.scope.modules:
@@ -89,10 +89,10 @@ def _perform(actor: Actor, action: str, click: actions.Click) -> int:
     """The engine's step; its refusal lists what is missing numbered by row, in place of its bare keys."""
     declaration_id = click.data["id"]
     try:
-        return desk.act(db.engine(), actor, declaration_id, action, click.inputs, click.data["version"])
+        return desk.act(db.uow(), actor, declaration_id, action, click.inputs, click.data["version"])
     except DomainError as error:
         try:
-            problems = desk.problems(db.engine(), actor, declaration_id)
+            problems = desk.problems(db.uow(), actor, declaration_id)
         except DomainError:
             problems = []
         keys = {p.key for p in problems}

@@ -23,7 +23,7 @@ NEW = f"{P}.new"
 
 def render(actor: Actor) -> None:
     state.show_flash()
-    info = desk.overview(db.engine(), actor)
+    info = desk.overview(db.uow(), actor)
     bound = info.binding == "bound"
     _binding(actor, info)
     _list(info)
@@ -54,14 +54,14 @@ def _binding(actor: Actor, info: desk.Overview) -> None:
         text = st.text_input(tr("mine.search"), key=f"{P}.unit_search")
         if not text.strip():
             return
-        units = dict(desk.search_units(db.engine(), text))
+        units = dict(desk.search_units(db.uow(), text))
         if not units:
             st.caption(tr("mine.no_units"))
             return
         unit_id = st.selectbox(tr("mine.pick_unit"), list(units), format_func=units.get, key=f"{P}.unit_pick")
         if st.button(tr("mine.request"), key=f"{P}.bind_request", type="primary"):
             try:
-                desk.request_binding(db.engine(), actor, unit_id)
+                desk.request_binding(db.uow(), actor, unit_id)
             except DomainError as error:
                 show_error(error)
                 return

@@ -32,7 +32,7 @@ def render() -> None:
     if st.session_state.get(f"{WS}.filter") != flt:
         st.session_state[f"{WS}.filter"], st.session_state[PAGES] = flt, [None]
     pages = st.session_state.setdefault(PAGES, [None])
-    page = admin_desk.read(db.engine(), audit_view.search, actor, flt, before_id=pages[-1], limit=50)
+    page = admin_desk.read(db.uow(), audit_view.search, actor, flt, before_id=pages[-1], limit=50)
     if not page.rows:
         st.info(tr("auditview.empty"))
     else:

@@ -17,13 +17,13 @@ from typing import Any
 
 import streamlit as st
 import streamlit_authenticator as stauth
-from sqlalchemy import Engine
 from streamlit_authenticator.utilities import LoginError
 
 from core.desks import login
 from core.common.config import RULES
 from core.common.errors import DomainError
 from core.identity.sessions import Principal, is_session_token
+from db.uow import UnitOfWork
 from ui.i18n import tr
 
 COOKIE_NAME = "titles_session"
@@ -41,8 +41,8 @@ class DbCredentials(Mapping):
     through its one generic path. Built once per run; answers are cached for that run only.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
         self._records: dict[str, dict[str, Any] | None] = {}
         self._principals: dict[str, Principal] = {}
         self._cookie_names: set[str] = set()
@@ -71,14 +71,14 @@ class DbCredentials(Mapping):
             return self._records[key]
         record = None
         if is_session_token(key):
-            found = login.resolve(self._engine, key)
+            found = login.resolve(self._uow, key)
             if found is not None:
                 self._principals[key] = found
                 record = {"name": found.display_name, "password": _NO_HASH}
         if record is None and key and key not in self._cookie_names:
             name = key.lower()
             self.asked = name
-            password_hash = login.gate(self._engine, name)
+            password_hash = login.gate(self._uow, name)
             record = {"name": name, "password": password_hash} if password_hash else None
         self._records[key] = record
         return record
@@ -102,10 +102,10 @@ class DbCredentials(Mapping):
 class AuthShell:
     """One per run (Home.py): the authenticator, its credentials, and the signed-in principal."""
 
-    def __init__(self, engine: Engine, cookie_key: str) -> None:
-        self.engine = engine
+    def __init__(self, uow: UnitOfWork, cookie_key: str) -> None:
+        self.uow = uow
         self.signed_in_by_form = False  # True in the run whose form submission signed the user in
-        self.creds = DbCredentials(engine)
+        self.creds = DbCredentials(uow)
         credentials: dict[str, Any] = {"usernames": self.creds}
         self.authenticator = stauth.Authenticate(
             credentials, cookie_name=COOKIE_NAME, cookie_key=cookie_key,
@@ -158,7 +158,7 @@ class AuthShell:
                 st.session_state[COOKIE_PENDING] = True
             return self.creds.principal(st.session_state.get("username"))
         if st.session_state.get("authentication_status") is False and self.creds.asked:
-            login.fail(self.engine, self.creds.asked)
+            login.fail(self.uow, self.creds.asked)
             st.error(tr("auth.failed"))
         return None
 
@@ -170,7 +170,7 @@ class AuthShell:
     def _on_success(self, event: dict[str, Any]) -> None:
         """The password was right: open a server-side session and put its token where the cookie reads."""
         try:
-            found = login.begin(self.engine, str(event.get("username") or ""))
+            found = login.begin(self.uow, str(event.get("username") or ""))
         except DomainError:  # locked or disabled in the meantime
             st.session_state.update(authentication_status=False, username=None, name=None)
             return
@@ -184,5 +184,5 @@ class AuthShell:
         st.sidebar.button(tr("auth.logout"), key="app.logout", on_click=self._request_logout)
 
     def _request_logout(self) -> None:
-        login.end(self.engine, st.session_state.get("username"))
+        login.end(self.uow, st.session_state.get("username"))
         st.session_state[LOGOUT_REQUESTED] = True

@@ -36,7 +36,7 @@ def render() -> None:
         _decide(actor)
     else:
         _apply(actor)
-        _table(admin_desk.read(db.engine(), authority.own_filings, actor), f"{WS}.own")
+        _table(admin_desk.read(db.uow(), authority.own_filings, actor), f"{WS}.own")
 
 
 def _table(rows, key: str) -> None:
@@ -52,11 +52,11 @@ def _table(rows, key: str) -> None:
 
 
 def _apply(actor: Actor) -> None:
-    engine = db.engine()
+    uow = db.uow()
     name_col = 1 if lang() == "zh" else 2
-    series = {c[0]: c[name_col] for c in admin_desk.read(engine, choices_series)}
-    levels = {c[0]: c[name_col] for c in admin_desk.read(engine, choices_levels)}
-    bureaus = dict(admin_desk.read(engine, region_bureaus))
+    series = {c[0]: c[name_col] for c in admin_desk.read(uow, choices_series)}
+    levels = {c[0]: c[name_col] for c in admin_desk.read(uow, choices_levels)}
+    bureaus = dict(admin_desk.read(uow, region_bureaus))
     year = config.today().year
     with st.expander(tr("authority.apply_title"), expanded=True):
         name = st.text_input(tr("authority.col_name"), key=f"{WS}.name", max_chars=100)
@@ -70,13 +70,13 @@ def _apply(actor: Actor) -> None:
         end = st.date_input(tr("authority.term_end"), value=dt.date(year + 2, 12, 31), key=f"{WS}.term_end")
         experts = st.number_input(tr("authority.col_experts"), min_value=0, max_value=999, value=25,
                                   key=f"{WS}.experts")
-        _offer("submit", tr("authority.submit"), lambda: admin_desk.write(engine, authority.apply, actor, AuthorityForm(
+        _offer("submit", tr("authority.submit"), lambda: admin_desk.write(uow, authority.apply, actor, AuthorityForm(
             name, series_code, tuple(level_codes), region, int(filed_year), start, end, int(experts))), type="primary")
 
 
 def _decide(actor: Actor) -> None:
-    engine = db.engine()
-    rows = admin_desk.read(engine, authority.pending_for, actor)
+    uow = db.uow()
+    rows = admin_desk.read(uow, authority.pending_for, actor)
     _table(rows, f"{WS}.pending")
     for r in rows:
         cols = st.columns([3, 1, 1])
@@ -84,4 +84,4 @@ def _decide(actor: Actor) -> None:
         for col, verb, accept in ((cols[1], "accept", True), (cols[2], "reject", False)):
             with col:
                 _offer(verb, tr(f"uadmin.{verb}"),
-                       partial(admin_desk.write, engine, authority.decide, actor, r.id, accept, opinion), row=r.id)
+                       partial(admin_desk.write, uow, authority.decide, actor, r.id, accept, opinion), row=r.id)

@@ -24,12 +24,12 @@ def render() -> None:
     actor = worktabs.open_workspace(WS)
     if actor is None:
         return
-    engine = db.engine()
-    editor = desk.may_edit(engine, actor)
+    uow = db.uow()
+    editor = desk.may_edit(uow, actor)
     st.caption(tr("calendar.intro"))
     if not editor:
         st.info(tr("calendar.read_only"))
-    rows = desk.years(engine)
+    rows = desk.years(uow)
     _years_table(rows)
     if editor:
         _add_year(actor)
@@ -39,7 +39,7 @@ def render() -> None:
     # the index always names the current choice, so a re-mounted box shows what the page shows
     current = st.session_state.get(YEAR) if st.session_state.get(YEAR) in by_year else _default_year(rows)
     year = st.selectbox(tr("calendar.pick_year"), list(by_year), index=list(by_year).index(current), key=YEAR)
-    _year(actor, by_year[year], desk.days(engine, year), editor)
+    _year(actor, by_year[year], desk.days(uow, year), editor)
 
 
 def _default_year(rows: list[YearRow]) -> int:
@@ -65,7 +65,7 @@ def _add_year(actor: Actor) -> None:
             year = st.number_input(tr("calendar.col_year"), min_value=FIRST_YEAR, max_value=LAST_YEAR, step=1,
                                    value=dt.date.today().year + 1, key=f"{WS}.new_year")
             step = actions.Action("add_year", tr("calendar.add_year_button"),
-                                  lambda c: desk.add_year(db.engine(), actor, int(year)),
+                                  lambda c: desk.add_year(db.uow(), actor, int(year)),
                                   done=tr("calendar.year_added", year=int(year)))
             actions.action_button(WS, step, form=True)
     actions.run(WS, step)
@@ -99,7 +99,7 @@ def _edit_day(actor: Actor, year: int) -> None:
                              format_func=lambda k: tr(f"calendar.kind.{k}"), horizontal=True)
         name = cols[2].text_input(tr("calendar.name"), key=f"{WS}.name", max_chars=MAX_NAME)
         step = actions.Action("save_day", tr("calendar.save_day"),
-                              lambda c: desk.set_day(db.engine(), actor, day, kind, name),
+                              lambda c: desk.set_day(db.uow(), actor, day, kind, name),
                               done=tr("calendar.day_saved", day=day.isoformat()))
         actions.action_button(WS, step, form=True, type="primary")
     actions.run(WS, step)
@@ -113,7 +113,7 @@ def _remove_day(actor: Actor, year: int, days: list[DayRow]) -> None:
         st.markdown(f"**{tr('calendar.remove_day')}**")
         day = st.selectbox(tr("calendar.remove_pick"), list(labels), format_func=labels.get, key=f"{WS}.remove.{year}")
         step = actions.Action("remove_day", tr("calendar.remove_button"),
-                              lambda c: desk.remove_day(db.engine(), actor, day),
+                              lambda c: desk.remove_day(db.uow(), actor, day),
                               done=tr("calendar.day_removed", day=day.isoformat()))
         actions.action_button(WS, step, form=True)
     actions.run(WS, step)
@@ -123,7 +123,7 @@ def _confirm(actor: Actor, row: YearRow, count: int) -> None:
     st.markdown(f"**{tr('calendar.confirm')}**")
     source = st.text_input(tr("calendar.source"), key=f"{WS}.source", max_chars=MAX_SOURCE)
     step = actions.Action("confirm_year", tr("calendar.confirm_button", year=row.year),
-                          lambda c: desk.confirm_year(db.engine(), actor, c.data["year"], c.data["source"]),
+                          lambda c: desk.confirm_year(db.uow(), actor, c.data["year"], c.data["source"]),
                           done=lambda c, _: tr("calendar.confirmed", year=c.data["year"]),
                           confirm=tr("calendar.confirm_ask", year=row.year, count=count))
     actions.action_button(WS, step, data={"year": row.year}, capture=lambda: {"source": st.session_state.get(f"{WS}.source", "")},

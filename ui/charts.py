@@ -22,7 +22,7 @@ from ui.i18n import tr
 @st.cache_data(ttl=30, show_spinner=False)
 def _numbers(url: str, actor_fields: tuple) -> dict[str, Any]:
     del url  # part of the cache key only: one cache entry per database
-    return home_numbers(db.engine(), Actor(*actor_fields))
+    return home_numbers(db.uow(), Actor(*actor_fields))
 
 
 def numbers(actor: Actor) -> dict[str, Any]:

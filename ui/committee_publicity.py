@@ -34,15 +34,15 @@ def _kind_picker(actor: Actor, key: str) -> str:
 
 
 def _earliest(start: dt.date) -> dt.date:
-    return calendar_desk.earliest_end(db.engine(), start).day
+    return calendar_desk.earliest_end(db.uow(), start).day
 
 
 def create_tab(actor: Actor) -> None:
     actions.show_outcome(WS)
     kind = _kind_picker(actor, KIND)
-    page = desk.load_inbox(db.engine(), actor, WS, limit=500)
+    page = desk.load_inbox(db.uow(), actor, WS, limit=500)
     rows = [r for r in page.rows if r.state == KINDS[kind].state]
-    busy = cp.in_open_batches(db.engine(), actor, kind)
+    busy = cp.in_open_batches(db.uow(), actor, kind)
     free = {r.id: r for r in rows if r.id not in busy}
     if not free:
         st.info(tr("publicity.none_waiting"))
@@ -68,7 +68,7 @@ def create_tab(actor: Actor) -> None:
 
 def _fill(actor: Actor, kind: str, ids: list[int], start, end, deadline) -> None:
     try:
-        notice = cp.notice(db.engine(), actor, kind, ids, start, end, deadline, lang())
+        notice = cp.notice(db.uow(), actor, kind, ids, start, end, deadline, lang())
     except DomainError as error:
         st.session_state[f"{WS}.error"] = error
         return
@@ -79,7 +79,7 @@ def _create_step(actor: Actor, kind: str) -> actions.Action:
     """A draft list (reversible: it can be discarded), made at the click; the batches tab opens on it."""
     def create(c: actions.Click) -> int:
         d = c.data
-        return cp.create(db.engine(), actor, kind, d["ids"], d["title"], d["body"], d["start"], d["end"], d["public"])
+        return cp.create(db.uow(), actor, kind, d["ids"], d["title"], d["body"], d["start"], d["end"], d["public"])
 
     return actions.Action("create", tr("publicity.create"), create, at_click=True, after=partial(_open_created, kind))
 
@@ -105,7 +105,7 @@ def batches_tab(actor: Actor) -> None:
     if created:
         st.success(tr("publicity.created", id=created))
     kind = _kind_picker(actor, f"{WS}.batch_kind")
-    rows, today = cp.batches(db.engine(), actor, kind), unit_desk.today()
+    rows, today = cp.batches(db.uow(), actor, kind), unit_desk.today()
     if not rows:
         st.info(tr("publicity.no_batches"))
         return
@@ -123,7 +123,7 @@ def batches_tab(actor: Actor) -> None:
 
 def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
     try:
-        b = cp.batch(db.engine(), actor, batch_id)
+        b = cp.batch(db.uow(), actor, batch_id)
     except DomainError as error:
         show_error(error)
         return
@@ -136,8 +136,8 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
         tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",
     } for i in b.items]), hide_index=True, key=f"{WS}.items")
     if b.status == "draft":
-        engine = db.engine()
-        publicity_batch.draft_actions(WS, b, partial(cp.publish, engine, actor), partial(cp.discard, engine, actor))
+        uow = db.uow()
+        publicity_batch.draft_actions(WS, b, partial(cp.publish, uow, actor), partial(cp.discard, uow, actor))
     if b.status in ("draft", "published") and b.ends_on >= today:
         _edit(actor, b)
     if b.status == "published":
@@ -147,9 +147,9 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
 
 
 def _edit(actor: Actor, b) -> None:
-    publicity_batch.edit_notice_form(WS, b, partial(cp.edit_notice, db.engine(), actor, b.id))
+    publicity_batch.edit_notice_form(WS, b, partial(cp.edit_notice, db.uow(), actor, b.id))
 
 
 def _complete(actor: Actor, b, today: dt.date) -> None:
     publicity_batch.complete_button(WS, b, today, tr(f"review.confirm_complete.{b.kind}", id=b.id),
-                                    partial(cp.complete, db.engine(), actor))
+                                    partial(cp.complete, db.uow(), actor))

@@ -21,7 +21,7 @@ REFUSALS = ("reject", "return_to_applicant", "recheck_fail", "fail", "terminate"
 
 def render(actor: Actor, declaration_id: int) -> None:
     try:
-        ed = desk.editor(db.engine(), actor, declaration_id)
+        ed = desk.editor(db.uow(), actor, declaration_id)
     except DomainError as error:
         show_error(error)
         return
@@ -63,7 +63,7 @@ def _basic_editor(actor: Actor, ed: desk.Editor) -> None:
         changes = declaration_form.chosen_changes(chosen, ed.values, ed.scope.fields)
         try:
             if changes:
-                desk.save_fields(db.engine(), actor, d.id, changes)
+                desk.save_fields(db.uow(), actor, d.id, changes)
         except DomainError as error:
             show_error(error)
             return

@@ -51,7 +51,7 @@ def basic_fields(actor: Actor, prefix: str, flow: str, year: int, values: dict[s
     level = st.session_state.get(_key(prefix, "level_code"))
     series = st.session_state.get(_key(prefix, "series_code"))
     review_type = st.session_state.get(_key(prefix, "review_type")) if flow != INITIAL else None
-    found = desk.form_choices(db.engine(), actor, year, level, series, review_type)
+    found = desk.form_choices(db.uow(), actor, year, level, series, review_type)
     cols = st.columns(3)
     with cols[0]:
         out = {"level_code": _select(prefix, "level_code", [None, *(c for c, _, _ in found.levels)],
@@ -111,7 +111,7 @@ def new_declaration(actor: Actor, flow: str, on_created: Callable[[int], None]) 
         if create:
             fields = {k: v for k, v in chosen.items() if v not in (None, "")}
             try:
-                declaration_id = desk.create(db.engine(), actor, flow, year, fields)
+                declaration_id = desk.create(db.uow(), actor, flow, year, fields)
             except DomainError as error:
                 show_error(error)
                 return

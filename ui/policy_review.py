@@ -18,7 +18,7 @@ WS = "policy_review"
 
 def initial_tab(actor: Actor) -> None:
     st.caption(tr("review.initial_hint"))
-    rows = desk.load_inbox(db.engine(), actor, WS, limit=500).rows
+    rows = desk.load_inbox(db.uow(), actor, WS, limit=500).rows
     if not rows:
         st.info(tr("ws.empty"))
         return
@@ -27,7 +27,7 @@ def initial_tab(actor: Actor) -> None:
         st.session_state[f"{WS}.initial_pick"] = rows[0].id
     picked = st.selectbox(tr("ws.select"), list(labels), format_func=labels.get, key=f"{WS}.initial_pick")
     try:
-        records = policy_review.load_initial_reviews(db.engine(), actor, picked)
+        records = policy_review.load_initial_reviews(db.uow(), actor, picked)
     except DomainError as error:
         show_error(error)
         return

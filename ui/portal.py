@@ -29,7 +29,7 @@ def render() -> None:
     st.caption(tr("portal.intro"))
     today = unit_desk.today()
     search = st.text_input(tr("portal.search"), key=f"{P}.search")
-    rows = portal.load_notices(db.engine(), today, search or None)
+    rows = portal.load_notices(db.uow(), today, search or None)
     if not rows:
         st.info(tr("portal.empty"))
         return
@@ -46,7 +46,7 @@ def render() -> None:
 
 def _notice(batch_id: int, today) -> None:
     try:
-        notice = portal.load_notice(db.engine(), batch_id, today, lang())
+        notice = portal.load_notice(db.uow(), batch_id, today, lang())
     except DomainError as error:
         show_error(error)
         return
@@ -77,7 +77,7 @@ def _objection_form(notice: portal.PublicNotice, today) -> None:
         return
     browser = st.session_state.setdefault(BROWSER, secrets.token_hex(16))
     try:
-        portal.object_to(db.engine(), notice.id, int(ref), name, contact, text,
+        portal.object_to(db.uow(), notice.id, int(ref), name, contact, text,
                          portal.client_key(browser, contact), today)
     except DomainError as error:
         show_error(error)

@@ -42,7 +42,7 @@ def provisional_of(batches: list[Any]) -> frozenset[int]:
     """The provisional years among those the batches' periods touch (one query for the whole list)."""
     if not batches:
         return frozenset()
-    return calendar_desk.provisional_between(db.engine(), min(b.starts_on.year for b in batches),
+    return calendar_desk.provisional_between(db.uow(), min(b.starts_on.year for b in batches),
                                              max(b.ends_on.year for b in batches))
 
 
@@ -56,7 +56,7 @@ def provisional_warning(start: Any, end: Any) -> None:
     """A warning under a period counted on a provisional calendar (it is allowed, and says so)."""
     if not isinstance(start, dt.date) or not isinstance(end, dt.date):
         return
-    years = calendar_desk.provisional_years(db.engine(), start, max(start, end))
+    years = calendar_desk.provisional_years(db.uow(), start, max(start, end))
     if years:
         joined = ("、" if lang() == "zh" else ", ").join(map(str, years))
         st.warning(tr("calendar.provisional_end", years=joined), icon=":material/event_busy:")

@@ -18,7 +18,7 @@ from ui.i18n import show_error, tr
 
 def objections_section(ws: str, actor: Actor, batch_id: int) -> None:
     st.markdown(f"#### {tr('objection.title')}")
-    rows = unit_desk.batch_objections(db.engine(), actor, batch_id)
+    rows = unit_desk.batch_objections(db.uow(), actor, batch_id)
     if not rows:
         st.caption(tr("objection.none"))
         return
@@ -37,7 +37,7 @@ def _resolve(ws: str, actor: Actor, open_rows: dict) -> None:
     labels = {i: f"{tr('objection.col.id')} {i} · #{o.declaration_id} {o.applicant_name}" for i, o in open_rows.items()}
     objection_id = st.selectbox(tr("objection.pick"), list(labels), format_func=labels.get, key=f"{ws}.objection")
     try:
-        allowed = unit_desk.outcomes(db.engine(), actor, objection_id)
+        allowed = unit_desk.outcomes(db.uow(), actor, objection_id)
     except DomainError as error:
         show_error(error)
         return
@@ -46,7 +46,7 @@ def _resolve(ws: str, actor: Actor, open_rows: dict) -> None:
     st.text_area(tr("act.reason"), key=f"{ws}.objection_reason")
     resolve = actions.Action(
         "resolve", tr("objection.resolve"),
-        lambda c: unit_desk.resolve(db.engine(), actor, c.data["id"], c.data["outcome"], c.data["reason"]),
+        lambda c: unit_desk.resolve(db.uow(), actor, c.data["id"], c.data["outcome"], c.data["reason"]),
         done=lambda c, _: tr("objection.resolved", id=c.data["id"]), confirm=partial(_confirm_text, open_rows))
     actions.action_button(ws, resolve, capture=partial(_typed, ws), type="primary", disabled=not allowed or not outcome)
     actions.run(ws, resolve)

@@ -66,7 +66,7 @@ def _row(actor: Actor, declaration_id: int, row: RecordView, n: int, editable: b
         buttons = st.container(horizontal=True)
         buttons.button(tr("mine.edit_row"), key=f"{P}.r{row.id}.edit", on_click=_toggle_edit, args=(row.id,))
         if buttons.button(tr("mine.remove_row"), key=f"{P}.r{row.id}.remove"):
-            _run(lambda: desk.remove_row(db.engine(), actor, row.id), "mine.row_removed")
+            _run(lambda: desk.remove_row(db.uow(), actor, row.id), "mine.row_removed")
         if st.session_state.get(EDITING) == row.id:
             _row_form(actor, declaration_id, row.module, row.id, row.data)
         if accepts_evidence(row.module):
@@ -92,9 +92,9 @@ def _run(call, done_key: str, forget: tuple | list = ()) -> None:
 
 # --- files -----------------------------------------------------------------------------------
 
-def _file_bytes(engine, actor: Actor, attachment_id: int) -> bytes:
+def _file_bytes(uow, actor: Actor, attachment_id: int) -> bytes:
     """Read at click time (Streamlit runs this outside the script thread): checked and audited in core."""
-    return fetch_evidence(engine, actor, attachment_id)[2]
+    return fetch_evidence(uow, actor, attachment_id)[2]
 
 
 def _files(actor: Actor, row: RecordView, editable: bool) -> None:
@@ -107,10 +107,10 @@ def _files(actor: Actor, row: RecordView, editable: bool) -> None:
 def _file(actor: Actor, row: RecordView, f: EvidenceFile, editable: bool) -> None:
     cols = st.columns([4, 1, 1])
     cols[0].markdown(f":material/attach_file: {f.name}（{max(1, f.size // 1024)} KB）")
-    cols[1].download_button(tr("mine.download"), data=partial(_file_bytes, db.engine(), actor, f.id), file_name=f.name,
+    cols[1].download_button(tr("mine.download"), data=partial(_file_bytes, db.uow(), actor, f.id), file_name=f.name,
                             mime=f.media_type, key=f"{P}.file{f.id}.download", on_click="ignore")
     if editable and cols[2].button(tr("mine.remove_file"), key=f"{P}.file{f.id}.remove"):
-        _run(lambda: desk.detach(db.engine(), actor, f.id), "mine.file_removed")
+        _run(lambda: desk.detach(db.uow(), actor, f.id), "mine.file_removed")
 
 
 def _upload(actor: Actor, declaration_id: int, row: RecordView) -> None:
@@ -119,7 +119,7 @@ def _upload(actor: Actor, declaration_id: int, row: RecordView) -> None:
     upload = cols[0].file_uploader(tr("mine.upload"), type=FILE_TYPES, key=f"{P}.r{row.id}.file{round_}")
     if cols[1].button(tr("mine.upload_button"), key=f"{P}.r{row.id}.upload", disabled=upload is None):
         try:
-            desk.attach(db.engine(), actor, declaration_id, row.id, upload.name, upload.getvalue())
+            desk.attach(db.uow(), actor, declaration_id, row.id, upload.name, upload.getvalue())
         except DomainError as error:
             show_error(error)
             return
@@ -157,9 +157,9 @@ def _row_form(actor: Actor, declaration_id: int, module: str, record_id: int | N
     if not submitted:
         return
     if record_id is None:
-        call, done = (lambda: desk.add_row(db.engine(), actor, declaration_id, module, values)), "mine.row_added"
+        call, done = (lambda: desk.add_row(db.uow(), actor, declaration_id, module, values)), "mine.row_added"
         keys = [f"{form}.{f.name}" for f in schema.fields]  # the next new row starts empty
     else:
-        call, done = (lambda: desk.update_row(db.engine(), actor, record_id, values)), "mine.row_saved"
+        call, done = (lambda: desk.update_row(db.uow(), actor, record_id, values)), "mine.row_saved"
         keys = [EDITING]
     _run(call, done, forget=keys)

@@ -8,11 +8,11 @@ The shell shows this instead of the login form while ``auth.register`` is set in
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from core.desks import applicant as applicant_desk
 from core.common.config import RULES
 from core.common.errors import DomainError
+from db.uow import UnitOfWork
 from ui.i18n import show_error, tr
 
 REGISTER = "auth.register"  # set: the signed-out shell shows this page instead of the login form
@@ -33,7 +33,7 @@ def open_button() -> None:
     st.button(tr("reg.open"), key="login.register", on_click=_open, icon=":material/person_add:")
 
 
-def render(engine: Engine) -> None:
+def render(uow: UnitOfWork) -> None:
     st.title(tr("reg.title"))
     done = st.session_state.get(DONE)
     if done:
@@ -60,7 +60,7 @@ def render(engine: Engine) -> None:
         st.error(tr("reg.mismatch"))
         return
     try:
-        login_name = applicant_desk.register(engine, name=name, id_number=id_number, phone=phone, password=password)
+        login_name = applicant_desk.register(uow, name=name, id_number=id_number, phone=phone, password=password)
     except DomainError as error:
         show_error(error)
         return

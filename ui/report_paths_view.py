@@ -33,7 +33,7 @@ def outgoing_paths(ws: str, actor: Actor) -> None:
     """Apply for a path, and the unit's applications with their status."""
     st.markdown(f"#### {tr('paths.new')}")
     st.caption(tr("paths.help"))
-    choices = desk.filter_choices(db.engine())
+    choices = desk.filter_choices(db.uow())
     pick = (lambda zh, en: zh if lang() == "zh" else en)
     series = {c: pick(zh, en) for c, zh, en in choices.series}
     levels = {c: pick(zh, en) for c, zh, en in choices.levels}
@@ -41,19 +41,19 @@ def outgoing_paths(ws: str, actor: Actor) -> None:
     cols[0].selectbox(tr("col.series"), list(series), format_func=series.get, key=f"{ws}.path_series")
     cols[1].selectbox(tr("col.level"), list(levels), format_func=levels.get, key=f"{ws}.path_level")
     search = st.text_input(tr("paths.search"), key=f"{ws}.path_search")
-    targets = dict(unit_desk.path_targets(db.engine(), actor, search))
+    targets = dict(unit_desk.path_targets(db.uow(), actor, search))
     if not targets:
         st.caption(tr("paths.no_targets"))
     st.selectbox(tr("paths.target"), list(targets), format_func=targets.get, key=f"{ws}.path_target")
     apply = actions.Action(
         "path_apply", tr("paths.apply"), done=tr("paths.applied"),
-        perform=lambda c: unit_desk.apply_path(db.engine(), actor, c.data["series"], c.data["level"], c.data["target"]),
+        perform=lambda c: unit_desk.apply_path(db.uow(), actor, c.data["series"], c.data["level"], c.data["target"]),
         confirm=lambda c: tr("paths.confirm_apply", series=series.get(c.data["series"], ""),
                              level=levels.get(c.data["level"], ""), target=targets.get(c.data["target"], "")))
     actions.action_button(ws, apply, capture=partial(_typed, ws, ("series", "level", "target")), type="primary",
                    disabled=not targets)
     actions.run(ws, apply)
-    rows = unit_desk.paths(db.engine(), actor, "outgoing")
+    rows = unit_desk.paths(db.uow(), actor, "outgoing")
     st.markdown(f"#### {tr('paths.outgoing')}")
     if not rows:
         st.caption(tr("paths.none"))
@@ -68,7 +68,7 @@ def _typed(ws: str, fields: tuple[str, ...]) -> dict:
 
 def incoming_paths(ws: str, actor: Actor) -> None:
     """Applications addressed to this unit: approve, or reject with a reason (after a confirmation)."""
-    rows = unit_desk.paths(db.engine(), actor, "incoming")
+    rows = unit_desk.paths(db.uow(), actor, "incoming")
     st.markdown(f"#### {tr('paths.incoming')}")
     if not rows:
         st.caption(tr("paths.none"))
@@ -88,7 +88,7 @@ def _decide(ws: str, actor: Actor, pending_rows: list[PathRow]) -> None:
     st.text_area(tr("paths.reason"), key=f"{ws}.path_reason")
     steps = [actions.Action(
         name, tr(label), done=tr("paths.decided"),
-        perform=lambda c, ok=ok: unit_desk.decide_path(db.engine(), actor, c.data["pick"], ok, c.data["reason"] or ""),
+        perform=lambda c, ok=ok: unit_desk.decide_path(db.uow(), actor, c.data["pick"], ok, c.data["reason"] or ""),
         confirm=lambda c, label=label: tr("paths.confirm_decide", id=c.data["pick"], verdict=tr(label)))
         for name, label, ok in (("path_approve", "paths.approve", True), ("path_reject", "paths.reject", False))]
     cols = st.columns(2)

@@ -25,7 +25,7 @@ def render() -> None:
     created = st.session_state.pop(CREATED, None)
     if created:
         st.success(tr("reviewer.created", login=created[0], password=created[1]))
-    committees, rows = ra.load(db.engine(), actor)
+    committees, rows = ra.load(db.uow(), actor)
     if not committees:
         st.info(tr("reviewer.no_committees"))
         return
@@ -68,20 +68,20 @@ def _list(actor: Actor, rows: list[ra.ReviewerRow]) -> None:
 
 def _toggle(actor: Actor, row: ra.ReviewerRow) -> None:
     """Enable at once; disable after a confirmation."""
-    engine = db.engine()
+    uow = db.uow()
     if row.enabled:
         step = actions.Action("disable", tr("reviewer.disable"), done=tr("reviewer.disabled"),
-                              perform=lambda c: ra.do_set_enabled(engine, actor, c.data["id"], False),
+                              perform=lambda c: ra.do_set_enabled(uow, actor, c.data["id"], False),
                               confirm=tr("reviewer.confirm_disable", login=row.login_name))
     else:
         step = actions.Action("enable", tr("reviewer.enable"), done=tr("reviewer.enabled"),
-                              perform=lambda c: ra.do_set_enabled(engine, actor, c.data["id"], True))
+                              perform=lambda c: ra.do_set_enabled(uow, actor, c.data["id"], True))
     actions.action_button(WS, step, data={"id": row.account_id})
     actions.run(WS, step)
 
 
 def _scope_inputs(actor: Actor, committee_id: int, prefix: str, series=(), specialties=()):
-    series_options, specialty_options = ra.load_choices(db.engine(), actor, committee_id)
+    series_options, specialty_options = ra.load_choices(db.uow(), actor, committee_id)
     series_names = dict(series_options)
     chosen = st.multiselect(tr("reviewer.series"), list(series_names), default=list(series) or None,
                             format_func=series_names.get, key=f"{WS}.{prefix}.series")
@@ -97,7 +97,7 @@ def _edit(actor: Actor, row: ra.ReviewerRow) -> None:
     name = st.text_input(tr("reviewer.col_name"), value=row.display_name, key=f"{WS}.{prefix}.name")
     series, specialties = _scope_inputs(actor, row.committee_id, prefix, row.series_codes, row.specialty_codes)
     save = actions.Action("save", tr("reviewer.save"), done=tr("reviewer.saved"),
-                          perform=lambda c: ra.do_edit(db.engine(), actor, row.account_id, name, series, specialties))
+                          perform=lambda c: ra.do_edit(db.uow(), actor, row.account_id, name, series, specialties))
     actions.action_button(WS, save)
     actions.run(WS, save)
 
@@ -112,6 +112,6 @@ def _create(actor: Actor, committees) -> None:
     name = st.text_input(tr("reviewer.display_name"), key=f"{WS}.new_name")
     create = actions.Action(  # the login and its one-time password are shown once; on an error the inputs stay
         "create", tr("reviewer.create"), keep=CREATED,
-        perform=lambda c: ra.do_create(db.engine(), actor, committee_id, series, specialties, name or None)[1:])
+        perform=lambda c: ra.do_create(db.uow(), actor, committee_id, series, specialties, name or None)[1:])
     actions.action_button(WS, create, type="primary")
     actions.run(WS, create)

@@ -35,8 +35,8 @@ def url_of(workspace_id: str) -> str:
 def run() -> None:
     st.set_page_config(page_title=tr("app.title"), page_icon=":material/workspace_premium:", layout="wide")
     language_switch()
-    engine = db.engine()
-    shell = AuthShell(engine, db.cookie_key())
+    uow = db.uow()
+    shell = AuthShell(uow, db.cookie_key())
     principal = shell.current()
     if principal is None and _portal_requested():  # the public portal: no login form above it
         state.set_current(None, None)
@@ -46,13 +46,13 @@ def run() -> None:
     if principal is None and st.session_state.get(registration.REGISTER):  # self-registration, no login
         state.set_current(None, None)
         st.session_state[NAV] = []
-        registration.render(engine)
+        registration.render(uow)
         _signed_out_navigation().run()
         return
     if principal is None and st.session_state.get(unit_registration.UNIT_REGISTER):  # unit registration, no login
         state.set_current(None, None)
         st.session_state[NAV] = []
-        unit_registration.render(engine)
+        unit_registration.render(uow)
         _signed_out_navigation().run()
         return
     if principal is None:
@@ -117,7 +117,7 @@ def _login_page(shell: AuthShell) -> Principal | None:
 
 
 def _demo_accounts() -> None:
-    rows, password = login.demo_accounts(db.engine())
+    rows, password = login.demo_accounts(db.uow())
     if not rows:
         return
     st.subheader(tr("login.demo_title"))
@@ -136,7 +136,7 @@ def _pick_context(principal: Principal) -> Actor | None:
     if not isinstance(st.session_state.get(CONTEXT), int) or st.session_state[CONTEXT] >= len(contexts):
         st.session_state[CONTEXT] = 0
     labels = {c.index: tr("context.option", role=tr(f"role.{c.role}"), unit=c.unit_name or tr("context.no_unit"))
-              for c in login.context_choices(db.engine(), contexts)}
+              for c in login.context_choices(db.uow(), contexts)}
     index = st.sidebar.selectbox(tr("context.label"), list(labels), format_func=labels.get, key=CONTEXT)
     return contexts[index]
 

@@ -40,7 +40,7 @@ def render() -> None:
 
 def _safe_earliest(start: dt.date) -> dt.date | None:
     try:
-        return calendar_desk.earliest_end(db.engine(), start).day
+        return calendar_desk.earliest_end(db.uow(), start).day
     except DomainError as error:
         st.session_state[f"{WS}.error"] = error
         return None
@@ -53,7 +53,7 @@ def _fill_notice(actor: Actor) -> None:
     if not ids or not isinstance(start, dt.date) or not isinstance(end, dt.date):
         return
     try:
-        notice = unit_desk.notice(db.engine(), actor, ids, start, end, lang())
+        notice = unit_desk.notice(db.uow(), actor, ids, start, end, lang())
     except DomainError as error:
         st.session_state[f"{WS}.error"] = error
         return
@@ -69,12 +69,12 @@ def _start_changed(actor: Actor) -> None:
 
 
 def _create(actor: Actor) -> None:
-    page = desk.load_inbox(db.engine(), actor, WS, limit=500)
+    page = desk.load_inbox(db.uow(), actor, WS, limit=500)
     worktabs.export_button(WS, actor)
     if not page.rows:
         st.info(tr("publicity.none_waiting"))
         return
-    busy = unit_desk.in_open_batches(db.engine(), actor)
+    busy = unit_desk.in_open_batches(db.uow(), actor)
     _waiting(page.rows, busy)
     by_id = {r.id: r for r in page.rows if r.id not in busy}
     key = f"{WS}.chosen"
@@ -115,7 +115,7 @@ def _create_step(actor: Actor) -> actions.Action:
     """A draft batch (reversible: it can be discarded), made at the click; the batches tab opens on it."""
     def create(c: actions.Click) -> int:
         d = c.data
-        return unit_desk.create_publicity(db.engine(), actor, d["ids"], d["title"], d["body"], d["start"], d["end"],
+        return unit_desk.create_publicity(db.uow(), actor, d["ids"], d["title"], d["body"], d["start"], d["end"],
                                           d["public"])
 
     return actions.Action("create", tr("publicity.create"), create, done=lambda c, batch_id: tr("publicity.created",
@@ -139,7 +139,7 @@ def _open_created(batch_id: int) -> None:
 # --- batches -----------------------------------------------------------------------------------------
 
 def _batches(actor: Actor) -> None:
-    rows, today = unit_desk.batches(db.engine(), actor), unit_desk.today()
+    rows, today = unit_desk.batches(db.uow(), actor), unit_desk.today()
     if not rows:
         st.info(tr("publicity.no_batches"))
         return
@@ -160,7 +160,7 @@ def _batches(actor: Actor) -> None:
 
 def _batch(actor: Actor, batch_id: int) -> None:
     try:
-        b = unit_desk.batch(db.engine(), actor, batch_id)
+        b = unit_desk.batch(db.uow(), actor, batch_id)
     except DomainError as error:
         show_error(error)
         return
@@ -175,9 +175,9 @@ def _batch(actor: Actor, batch_id: int) -> None:
     } for i in b.items]), hide_index=True, key=f"{WS}.items")
     _completion_report()
     if b.status == "draft":
-        engine = db.engine()
-        publicity_batch.draft_actions(WS, b, partial(unit_desk.publish, engine, actor),
-                                      partial(unit_desk.discard, engine, actor))
+        uow = db.uow()
+        publicity_batch.draft_actions(WS, b, partial(unit_desk.publish, uow, actor),
+                                      partial(unit_desk.discard, uow, actor))
     if b.status in ("draft", "published") and b.ends_on >= today:
         _edit(actor, b)
     elif b.status != "completed":
@@ -189,12 +189,12 @@ def _batch(actor: Actor, batch_id: int) -> None:
 
 
 def _edit(actor: Actor, b) -> None:
-    publicity_batch.edit_notice_form(WS, b, partial(unit_desk.edit_notice, db.engine(), actor, b.id))
+    publicity_batch.edit_notice_form(WS, b, partial(unit_desk.edit_notice, db.uow(), actor, b.id))
 
 
 def _complete_action(actor: Actor, b, today: dt.date) -> None:
     publicity_batch.complete_button(WS, b, today, tr("publicity.confirm_complete", id=b.id),
-                                    partial(unit_desk.complete, db.engine(), actor), keep=COMPLETION)
+                                    partial(unit_desk.complete, db.uow(), actor), keep=COMPLETION)
 
 
 def _completion_report() -> None:

@@ -50,14 +50,14 @@ def _table(rows: list[InboxRow], proofs: set[int], own: set[int]) -> None:
 
 
 def _recommend(actor: Actor) -> None:
-    engine = db.engine()
-    rows = desk.load_inbox(engine, actor, WS, limit=500).rows
+    uow = db.uow()
+    rows = desk.load_inbox(uow, actor, WS, limit=500).rows
     worktabs.export_button(WS, actor)
     if not rows:
         st.info(tr("recommend.none"))
         return
     ids = [r.id for r in rows]
-    proofs, own = unit_desk.proof_ids(engine, ids), unit_desk.own_committee_ids(engine, actor, ids)
+    proofs, own = unit_desk.proof_ids(uow, ids), unit_desk.own_committee_ids(uow, actor, ids)
     _table(rows, proofs, own)
     by_id = {r.id: r for r in rows}
     key = f"{WS}.chosen"
@@ -103,11 +103,11 @@ def _steps(actor: Actor, by_id: dict[int, InboxRow]) -> tuple[actions.Action, ac
     def report(c: actions.Click):
         upload = st.session_state.get(_proof_key())
         proof = (upload.name, upload.getvalue()) if upload is not None else None
-        return unit_desk.recommend(db.engine(), actor, c.data["ids"], c.data["name"], c.data["phone"], proof)
+        return unit_desk.recommend(db.uow(), actor, c.data["ids"], c.data["name"], c.data["phone"], proof)
 
     return (actions.Action("recommend", tr("action.recommend"), report, done=partial(done, "recommend"),
                            confirm=partial(confirm, "recommend"), keep=CLEAR),  # on success only: start afresh
             actions.Action("assign_own", tr("action.assign_own_committee"),
-                           lambda c: unit_desk.assign_own(db.engine(), actor, c.data["ids"]),
+                           lambda c: unit_desk.assign_own(db.uow(), actor, c.data["ids"]),
                            done=partial(done, "assign_own_committee"), confirm=partial(confirm, "assign_own_committee"),
                            keep=CLEAR))

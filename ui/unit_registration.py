@@ -6,11 +6,11 @@ The shell shows this instead of the login form while ``auth.unit_register`` is s
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from core.desks import admin as admin_desk
 from core.common.errors import DomainError
 from core.org.unit_registration import UnitForm, region_bureaus
+from db.uow import UnitOfWork
 from ui.i18n import show_error, tr
 
 UNIT_REGISTER = "auth.unit_register"
@@ -33,7 +33,7 @@ def open_button() -> None:
     st.button(tr("unitreg.open"), key="login.unit_register", on_click=_open, icon=":material/domain_add:")
 
 
-def render(engine: Engine) -> None:
+def render(uow: UnitOfWork) -> None:
     st.title(tr("unitreg.title"))
     done = st.session_state.get(DONE)
     if done:
@@ -41,7 +41,7 @@ def render(engine: Engine) -> None:
         st.button(tr("unitreg.back"), key=f"{P}.back_done", on_click=_back, type="primary")
         return
     st.caption(tr("unitreg.intro"))
-    bureaus = dict(admin_desk.read(engine, region_bureaus))
+    bureaus = dict(admin_desk.read(uow, region_bureaus))
     name = st.text_input(tr("unitreg.name"), key=f"{P}.name", max_chars=100)
     code = st.text_input(tr("unitreg.uscc"), key=f"{P}.uscc", max_chars=18)
     rep = st.text_input(tr("unitreg.legal_rep"), key=f"{P}.legal_rep", max_chars=30)
@@ -54,7 +54,7 @@ def render(engine: Engine) -> None:
     if not submitted:
         return
     try:
-        registered = admin_desk.register_unit(engine, UnitForm(name, code, rep, phone), region,
+        registered = admin_desk.register_unit(uow, UnitForm(name, code, rep, phone), region,
                                               letter.getvalue() if letter else None, letter.name if letter else "")
     except DomainError as error:
         show_error(error)

@@ -49,7 +49,7 @@ def _verify(actor: Actor) -> None:
     descending = cols[2].toggle(tr("verify.descending"), key=f"{WS}.descending")
     filters = {k: chosen[k] for k in ("year", "level", "series")}
     page_no = _page_no((status, *filters.values(), sort, descending))
-    result = unit_desk.verification_page(db.engine(), actor, status, **filters, sort=sort, descending=descending,
+    result = unit_desk.verification_page(db.uow(), actor, status, **filters, sort=sort, descending=descending,
                                          page=page_no, page_size=PAGE_SIZE)
     with cols[3]:
         if status == "pending":
@@ -84,7 +84,7 @@ def _batch(actor: Actor, rows: list[WorkRow]) -> None:
                             key=key, placeholder=tr("ws.pick_placeholder"))
     approve = actions.Action(
         "batch_approve", tr("verify.batch_approve", count=len(picked)), confirm=partial(_batch_text, by_id),
-        perform=lambda c: unit_desk.batch_approve(db.engine(), actor, c.data["ids"]),
+        perform=lambda c: unit_desk.batch_approve(db.uow(), actor, c.data["ids"]),
         done=lambda c, _: tr("verify.batch_done", count=len(c.data["ids"])), keep=CLEAR)  # clears on success only
     actions.action_button(WS, approve, data={"ids": list(picked)}, type="primary", disabled=not picked)
     actions.run(WS, approve)

@@ -64,7 +64,7 @@ def _reset_paging(ws: str) -> None:
 
 
 def filters(ws: str) -> dict[str, Any]:
-    choices = desk.filter_choices(db.engine())
+    choices = desk.filter_choices(db.uow())
     names = {code: (zh if lang() == "zh" else en) for code, zh, en in (*choices.levels, *choices.series)}
     labels = {_ALL: tr("ws.filter.all"), **names}
     label = lambda v: labels.get(v, str(v))  # noqa: E731 - pure: AppTest calls it outside a run
@@ -86,7 +86,7 @@ def _next_page(ws: str, cursor: Any) -> None:
 
 def _inbox(ws: str, actor: Actor, filters: dict[str, Any]) -> InboxPage:
     cursors = st.session_state.setdefault(f"{ws}.cursors", [])
-    page = desk.load_inbox(db.engine(), actor, ws, after=cursors[-1] if cursors else None, limit=PAGE_SIZE,
+    page = desk.load_inbox(db.uow(), actor, ws, after=cursors[-1] if cursors else None, limit=PAGE_SIZE,
                            year=filters["year"], level=filters["level"], series=filters["series"])
     names = filters["names"]
     if not page.rows:
@@ -123,7 +123,7 @@ def _pick(ws: str, page: InboxPage) -> int | None:
 
 def detail(ws: str, actor: Actor, declaration_id: int) -> None:
     try:
-        detail = desk.load_detail(db.engine(), actor, ws, declaration_id)
+        detail = desk.load_detail(db.uow(), actor, ws, declaration_id)
     except DomainError as error:
         show_error(error)
         return
@@ -147,7 +147,7 @@ def _step(ws: str, actor: Actor, detail: desk.Detail, option: Option) -> actions
     comment = ("reason" if option.needs_reason else "opinion",) if has_form else ()
     return actions.Action(
         option.action, label,
-        perform=lambda c: desk.act(db.engine(), actor, ws, c.data["id"], option.action, c.inputs, c.data["version"]),
+        perform=lambda c: desk.act(db.uow(), actor, ws, c.data["id"], option.action, c.inputs, c.data["version"]),
         done=tr("act.done", action=label),
         confirm=tr("act.confirm_text", id=d.id, name=d.applicant_name, action=label) if option.confirm else None,
         inputs=(*option.inputs, *comment),

@@ -57,25 +57,25 @@ def go_to_tab(ws: str, label: str) -> None:
 
 def export_button(ws: str, actor: Actor, **filters: Any) -> None:
     """Download the whole inbox (with its filters) as .xlsx; built, masked and audited only on click."""
-    engine, language = db.engine(), lang()  # read now: the callable runs outside the script
+    uow, language = db.uow(), lang()  # read now: the callable runs outside the script
     st.download_button(tr("export.button"), key=f"{ws}.export", mime=XLSX, on_click="ignore",
                        icon=":material/download:", file_name=f"{ws}.xlsx",
-                       data=partial(unit_desk.export_inbox, engine, actor, ws, language, **filters))
+                       data=partial(unit_desk.export_inbox, uow, actor, ws, language, **filters))
 
 
 def export_rows_button(ws: str, actor: Actor, what: str, ids: list[int]) -> None:
     """Download these rows of a work list as .xlsx (masked, audited on click)."""
-    engine, language = db.engine(), lang()
+    uow, language = db.uow(), lang()
     st.download_button(tr("export.button"), key=f"{ws}.export_{what}", mime=XLSX, on_click="ignore",
                        icon=":material/download:", file_name=f"{ws}-{what}.xlsx", disabled=not ids,
-                       data=partial(unit_desk.export_rows, engine, actor, f"{ws}.{what}", ids, language))
+                       data=partial(unit_desk.export_rows, uow, actor, f"{ws}.{what}", ids, language))
 
 
 # --- tables ------------------------------------------------------------------------------------------
 
 def names() -> dict[str, str]:
     """Level and series names by code, in the current language."""
-    choices = desk.filter_choices(db.engine())
+    choices = desk.filter_choices(db.uow())
     return {code: (zh if lang() == "zh" else en) for code, zh, en in (*choices.levels, *choices.series)}
 
 
@@ -106,7 +106,7 @@ def row_label(r: WorkRow) -> str:
 def withdraw_tab(ws: str, actor: Actor) -> None:
     """Declarations whose last step this unit took and the next holder has not acted on: withdraw one."""
     st.caption(tr("withdraw.help"))
-    rows = unit_desk.withdrawable(db.engine(), actor)
+    rows = unit_desk.withdrawable(db.uow(), actor)
     if not rows:
         st.info(tr("withdraw.empty"))
         return
@@ -117,7 +117,7 @@ def withdraw_tab(ws: str, actor: Actor) -> None:
     label = tr("action.withdraw")
     withdraw = actions.Action(
         "withdraw", label, done=tr("act.done", action=label),
-        perform=lambda c: desk.act(db.engine(), actor, ws, c.data["id"], "withdraw", {}, c.data["version"]),
+        perform=lambda c: desk.act(db.uow(), actor, ws, c.data["id"], "withdraw", {}, c.data["version"]),
         confirm=lambda c: tr("act.confirm_text", id=c.data["id"], action=label,
                              name=by_id[c.data["id"]].applicant_name if c.data["id"] in by_id else ""))
     actions.action_button(ws, withdraw, data={"id": pick, "version": by_id[pick].version}, icon=":material/undo:")
@@ -128,7 +128,7 @@ def returned_tab(ws: str, actor: Actor) -> None:
     """流程退回处理: declarations now back with their applicants that this unit returned or owns."""
     st.caption(tr("returned.help"))
     page_no = st.session_state.setdefault(f"{ws}.returned_page", 0)
-    result = unit_desk.returned_page(db.engine(), actor, page=page_no, page_size=20)
+    result = unit_desk.returned_page(db.uow(), actor, page=page_no, page_size=20)
     if not result.rows:
         st.info(tr("returned.empty"))
         return

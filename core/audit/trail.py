@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import AuditChainHead, AuditEvent
+from db.uow import UnitOfWork
 
 GENESIS = "0" * 64
 _FIELDS = ("id", "at", "kind", "action", "outcome", "account_id", "role", "unit_id", "target",
@@ -93,13 +94,13 @@ def verify(session: Session, batch: int = 5000) -> int | None:
 
 
 def main(argv: list[str]) -> int:
-    from db.session import read_session
-
     if argv[:1] != ["verify"]:
         print("usage: python -m core.audit.trail verify")
         return 2
-    with read_session() as session:
+    uow = UnitOfWork.from_url()
+    with uow.read() as session:
         broken = verify(session)
+    uow.dispose()
     if broken is None:
         print("audit chain OK")
         return 0

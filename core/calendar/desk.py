@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-
 from core.calendar import admin, service, store
 from core.workflow import Actor
-from db.session import read_session, unit_of_work
+from db.uow import UnitOfWork
+
 
 
 @dataclass(frozen=True)
@@ -21,61 +20,61 @@ class End:
     provisional: tuple[int, ...]
 
 
-def earliest_end(engine: Engine, start: dt.date) -> End:
-    with read_session(engine) as session:
+def earliest_end(uow: UnitOfWork, start: dt.date) -> End:
+    with uow.read() as session:
         end = service.earliest_end(session, start)
         return End(end, service.provisional_years(session, start, end))
 
 
-def provisional_years(engine: Engine, start: dt.date, end: dt.date) -> tuple[int, ...]:
-    with read_session(engine) as session:
+def provisional_years(uow: UnitOfWork, start: dt.date, end: dt.date) -> tuple[int, ...]:
+    with uow.read() as session:
         return service.provisional_years(session, start, end)
 
 
-def provisional_between(engine: Engine, first_year: int, last_year: int) -> frozenset[int]:
+def provisional_between(uow: UnitOfWork, first_year: int, last_year: int) -> frozenset[int]:
     """The provisional years from ``first_year`` to ``last_year`` (for marking a list of batches)."""
-    with read_session(engine) as session:
+    with uow.read() as session:
         return store.provisional_years(session, first_year, last_year)
 
 
-def fill_ahead(engine: Engine, today: dt.date) -> list[int]:
+def fill_ahead(uow: UnitOfWork, today: dt.date) -> list[int]:
     """At start: store every year not yet stored, up to ``store.YEARS_AHEAD`` years after today."""
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         return store.ensure_years(session, store.seed_range(today))
 
 
 # --- the admin page ------------------------------------------------------------------------------
 
-def may_edit(engine: Engine, actor: Actor) -> bool:
-    with read_session(engine) as session:
+def may_edit(uow: UnitOfWork, actor: Actor) -> bool:
+    with uow.read() as session:
         return admin.may_edit(session, actor)
 
 
-def years(engine: Engine) -> list[admin.YearRow]:
-    with read_session(engine) as session:
+def years(uow: UnitOfWork) -> list[admin.YearRow]:
+    with uow.read() as session:
         return admin.list_years(session)
 
 
-def days(engine: Engine, year: int) -> list[admin.DayRow]:
-    with read_session(engine) as session:
+def days(uow: UnitOfWork, year: int) -> list[admin.DayRow]:
+    with uow.read() as session:
         return admin.list_days(session, year)
 
 
-def add_year(engine: Engine, actor: Actor, year: int) -> bool:
-    with unit_of_work(engine) as session:
+def add_year(uow: UnitOfWork, actor: Actor, year: int) -> bool:
+    with uow.write() as session:
         return admin.do_add_year(session, actor, year)
 
 
-def set_day(engine: Engine, actor: Actor, day: dt.date, kind: str, name: str) -> None:
-    with unit_of_work(engine) as session:
+def set_day(uow: UnitOfWork, actor: Actor, day: dt.date, kind: str, name: str) -> None:
+    with uow.write() as session:
         admin.do_set_day(session, actor, day, kind, name)
 
 
-def remove_day(engine: Engine, actor: Actor, day: dt.date) -> None:
-    with unit_of_work(engine) as session:
+def remove_day(uow: UnitOfWork, actor: Actor, day: dt.date) -> None:
+    with uow.write() as session:
         admin.do_remove_day(session, actor, day)
 
 
-def confirm_year(engine: Engine, actor: Actor, year: int, source: str) -> None:
-    with unit_of_work(engine) as session:
+def confirm_year(uow: UnitOfWork, actor: Actor, year: int, source: str) -> None:
+    with uow.write() as session:
         admin.do_confirm_year(session, actor, year, source)

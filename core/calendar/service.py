@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.calendar import store, workdays
 from core.calendar.workdays import OutsideLoadedRange, WorkCalendar
 from core.common.config import RULES
+from core.common.i18n import t
 
 WINDOW = dt.timedelta(days=45)  # covers five working days after any start, the longest holiday included
 
@@ -60,8 +61,6 @@ def check_period(session: Session, start: dt.date, end: dt.date, n: int | None =
 
 def provisional_note(years: tuple[int, ...], lang: str = "zh") -> str:
     """The sentence a notice carries when its period was counted on provisional years."""
-    from core.common.i18n import t
-
     return t("calendar.provisional_note", lang, years=("、" if lang == "zh" else ", ").join(map(str, years)))
 
 

@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+from core.common.i18n import t
+
 
 class DomainError(Exception):
     key = "error.generic"
@@ -15,13 +17,9 @@ class DomainError(Exception):
         super().__init__(self.message("zh"))
 
     def message(self, lang: str = "zh") -> str:
-        from core.common.i18n import t
-
         return t(self.key, lang, **self.params)
 
     def detail_messages(self, lang: str = "zh") -> list[str]:
-        from core.common.i18n import t
-
         return [t(d, lang) if isinstance(d, str) else str(d) for d in self.details]
 
 

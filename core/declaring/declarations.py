@@ -19,6 +19,7 @@ from core.audit import trail as audit
 from core.declaring.choices import applicant_unit, field_problems, year_problem
 from core.common.errors import Forbidden, InvalidAction, NotFound, ValidationError
 from core.declaring.modules import MODULES, required_modules
+from core.identity.role_exclusion import check_may_declare
 from core.org.scope import visible_declarations
 from core.workflow import APPLICANT_HELD, INITIAL, TERMINAL, Actor
 from db.base import utcnow
@@ -100,8 +101,7 @@ def create_draft(session: Session, actor: Actor, *, flow: str, year: int, now: d
     if unknown:
         raise ValidationError("decl.unknown_field", field=", ".join(sorted(unknown)))
     unit_id = applicant_unit(session, actor)
-    from core.identity.role_exclusion import check_may_declare  # an admin or operator never declares (issue 6)
-    check_may_declare(session, actor.person_id)
+    check_may_declare(session, actor.person_id)  # an admin or operator never declares (issue 6)
     if _open_exists(session, actor.person_id, year, flow):
         raise ValidationError("decl.open_exists", year=year, flow=f"flow.{flow}")
     values = _values(fields)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
@@ -21,9 +21,11 @@ from core.common.errors import Forbidden, NotFound, ValidationError
 from core.files.store import MAX_NAME, clean_display_name, read_blob, store_bytes
 from core.declaring.record_schema import accepts_evidence
 from core.org.scope import visible_declarations
+from core.transitions import record_denial
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Attachment, Declaration, StoredFile
+from db.uow import UnitOfWork
 
 MAX_FILES_PER_ROW = 10
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
@@ -102,16 +104,13 @@ def open_evidence(session: Session, actor: Actor, attachment_id: int,
     return attachment.original_name, media_type, data
 
 
-def fetch_evidence(engine: Engine, actor: Actor, attachment_id: int) -> tuple[str, str, bytes]:
+def fetch_evidence(uow: UnitOfWork, actor: Actor, attachment_id: int) -> tuple[str, str, bytes]:
     """``open_evidence`` as one transaction for a download button; a refusal is audited as a denial."""
-    from core.transitions import record_denial
-    from db.session import unit_of_work
-
     try:
-        with unit_of_work(engine) as session:
+        with uow.write() as session:
             return open_evidence(session, actor, attachment_id)
     except (NotFound, Forbidden) as error:
-        with unit_of_work(engine) as session:
+        with uow.write() as session:
             record_denial(session, actor, f"attachment:{attachment_id}", "open_evidence", error)
         raise
 

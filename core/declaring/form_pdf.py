@@ -12,6 +12,13 @@ import io
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Table, TableStyle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,10 +39,6 @@ UNSUBMITTED = frozenset({"draft"})
 
 @lru_cache(maxsize=1)
 def _styles() -> dict:
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     base = dict(fontName=FONT, wordWrap="CJK")
     return {"title": ParagraphStyle("title", fontSize=18, leading=26, alignment=1, spaceAfter=6, **base),
@@ -92,9 +95,6 @@ def _declared_rows(session: Session, d: Declaration, lang: str) -> list[tuple[st
 
 def _table(rows: list[tuple[str, str]], widths: tuple[float, float], heading: str | None = None):
     """A two-column grid of label and value, optionally under a heading row spanning both columns."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
     p = _styles()["p"]
     data = [[Paragraph(escape(k), p), Paragraph(escape(v), p)] for k, v in rows]
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -109,8 +109,6 @@ def _table(rows: list[tuple[str, str]], widths: tuple[float, float], heading: st
 
 def _record_flowables(records: dict[str, list[RecordView]], lang: str, widths: tuple[float, float]) -> list:
     """Each module in form order: its heading, then one grid per row with the row's evidence file names."""
-    from reportlab.platypus import KeepTogether, Paragraph
-
     st = _styles()
     out: list = []
     for module, schema in SCHEMAS.items():
@@ -140,10 +138,6 @@ def _value(f: Field, value: object, lang: str) -> str:
 def declaration_form_pdf(session: Session, actor: Actor, declaration_id: int, lang: str = "zh",
                          now: dt.datetime | None = None) -> bytes:
     """The 申报表 of a declaration the actor may see, as PDF bytes (A4, Chinese rendered by STSong-Light)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate
-
     d = access_declaration(session, actor, declaration_id)
     st, widths = _styles(), (42 * mm, 128 * mm)
     title = t("form.title_initial" if d.flow == "initial_determination" else "form.title", lang)

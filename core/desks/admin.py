@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
-
 from core.reporting import audit_log as audit_view
 
 from core.org import authority
@@ -25,19 +23,20 @@ from core.org import unit_admin
 
 from core.org import unit_registration
 from core.workflow import Actor
-from db.session import read_session, unit_of_work
+from db.uow import UnitOfWork
+
 
 T = TypeVar("T")
 
 
-def write(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def write(uow: UnitOfWork, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run one service call in its own write transaction."""
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         return fn(session, *args, **kwargs)
 
 
-def read(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    with read_session(engine) as session:
+def read(uow: UnitOfWork, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    with uow.read() as session:
         return fn(session, *args, **kwargs)
 
 
@@ -51,22 +50,22 @@ class UnitInfo:
     kind: str
 
 
-def register_unit(engine: Engine, form: unit_registration.UnitForm, region_unit_id: int, letter: bytes | None,
+def register_unit(uow: UnitOfWork, form: unit_registration.UnitForm, region_unit_id: int, letter: bytes | None,
                   letter_name: str) -> str:
     """Anonymous unit registration; returns the registered name."""
-    return write(engine, unit_registration.register_unit, form, region_unit_id=region_unit_id, letter=letter,
+    return write(uow, unit_registration.register_unit, form, region_unit_id=region_unit_id, letter=letter,
                  letter_name=letter_name).name
 
 
-def create_unit(engine: Engine, actor: Actor, form: unit_registration.UnitForm, kind: str) -> str:
-    return write(engine, unit_registration.create_unit, actor, form, kind=kind).name
+def create_unit(uow: UnitOfWork, actor: Actor, form: unit_registration.UnitForm, kind: str) -> str:
+    return write(uow, unit_registration.create_unit, actor, form, kind=kind).name
 
 
-def unit_info(engine: Engine, admin: Actor) -> UnitInfo:
+def unit_info(uow: UnitOfWork, admin: Actor) -> UnitInfo:
     def _info(session) -> UnitInfo:
         u = unit_admin.unit_details(session, admin)
         return UnitInfo(u.id, u.name, u.uscc or "", u.legal_representative or "", u.contact_phone or "", u.kind)
-    return read(engine, _info)
+    return read(uow, _info)
 
 
 @dataclass(frozen=True)
@@ -76,12 +75,12 @@ class AccountFacts:
     editable: bool
 
 
-def account_facts(engine: Engine, admin: Actor, account_id: int) -> AccountFacts:
+def account_facts(uow: UnitOfWork, admin: Actor, account_id: int) -> AccountFacts:
     def _facts(session) -> AccountFacts:
         return AccountFacts(tuple(unit_admin.active_roles(session, account_id)),
                             unit_admin.grantable_roles(session, admin, account_id),
                             personal_accounts.editable(session, admin, account_id))
-    return read(engine, _facts)
+    return read(uow, _facts)
 
 
 __all__ = ["write", "read", "register_unit", "create_unit", "unit_info", "account_facts", "UnitInfo", "AccountFacts",

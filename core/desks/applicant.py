@@ -10,8 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
-
 from core.declaring import choices
 from core.declaring import records
 from core import transitions
@@ -26,7 +24,8 @@ from core.declaring.dossier import Dossier, access_declaration, dossier
 from core.common.errors import InvalidAction, ValidationError
 from core.declaring.record_schema import SCHEMAS
 from core.workflow import Actor, Option
-from db.session import read_session, unit_of_work
+from db.uow import UnitOfWork
+
 
 ACTIONS = ("submit", "resubmit", "cancel")  # what the applicant's page offers as buttons
 
@@ -66,32 +65,32 @@ def this_year() -> int:
     return config.today().year
 
 
-def register(engine: Engine, **fields: str) -> str:
+def register(uow: UnitOfWork, **fields: str) -> str:
     """Self-registration; returns the login name (the ID number)."""
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         return people.register_applicant(session, **fields).login_name
 
 
-def overview(engine: Engine, actor: Actor) -> Overview:
-    with read_session(engine) as session:
+def overview(uow: UnitOfWork, actor: Actor) -> Overview:
+    with uow.read() as session:
         status, unit_name = people.binding_status(session, actor.person_id) if actor.person_id else ("none", None)
         return Overview(status, unit_name, declarations.my_declarations(session, actor))
 
 
-def search_units(engine: Engine, text: str) -> list[tuple[int, str]]:
-    with read_session(engine) as session:
+def search_units(uow: UnitOfWork, text: str) -> list[tuple[int, str]]:
+    with uow.read() as session:
         return people.search_units(session, text)
 
 
-def request_binding(engine: Engine, actor: Actor, unit_id: int) -> None:
-    with unit_of_work(engine) as session:
+def request_binding(uow: UnitOfWork, actor: Actor, unit_id: int) -> None:
+    with uow.write() as session:
         people.request_binding(session, actor, unit_id)
 
 
-def form_choices(engine: Engine, actor: Actor, year: int, level: str | None, series: str | None,
+def form_choices(uow: UnitOfWork, actor: Actor, year: int, level: str | None, series: str | None,
                  review_type: str | None) -> FormChoices:
     """The cascade for the form: levels; series of the level; specialties of the series; committees."""
-    with read_session(engine) as session:
+    with uow.read() as session:
         found = FormChoices(choices.choices_levels(session), choices.choices_series(session, level),
                             choices.choices_specialties(session, series), False, [])
         if not (level and series):
@@ -104,19 +103,19 @@ def form_choices(engine: Engine, actor: Actor, year: int, level: str | None, ser
         return FormChoices(found.levels, found.series, found.specialties, self_review, committees)
 
 
-def create(engine: Engine, actor: Actor, flow: str, year: int, fields: dict[str, Any]) -> int:
-    with unit_of_work(engine) as session:
+def create(uow: UnitOfWork, actor: Actor, flow: str, year: int, fields: dict[str, Any]) -> int:
+    with uow.write() as session:
         return declarations.create_draft(session, actor, flow=flow, year=year, **fields)
 
 
-def save_fields(engine: Engine, actor: Actor, declaration_id: int, changes: dict[str, Any]) -> None:
-    with unit_of_work(engine) as session:
+def save_fields(uow: UnitOfWork, actor: Actor, declaration_id: int, changes: dict[str, Any]) -> None:
+    with uow.write() as session:
         declarations.update_fields(session, actor, declaration_id, changes)
 
 
-def editor(engine: Engine, actor: Actor, declaration_id: int) -> Editor:
+def editor(uow: UnitOfWork, actor: Actor, declaration_id: int) -> Editor:
     """The dossier, the form values, what may change now, the rows, the actions and every open problem."""
-    with read_session(engine) as session:
+    with uow.read() as session:
         d = access_declaration(session, actor, declaration_id)
         values = {name: getattr(d, name) for name in declarations.FIELDS}
         required = declarations.required_modules_for(session, d)
@@ -129,43 +128,43 @@ def editor(engine: Engine, actor: Actor, declaration_id: int) -> Editor:
                       problems, declarations.notice_for(session, actor, d.id))
 
 
-def problems(engine: Engine, actor: Actor, declaration_id: int) -> list[submission.Problem]:
-    with read_session(engine) as session:
+def problems(uow: UnitOfWork, actor: Actor, declaration_id: int) -> list[submission.Problem]:
+    with uow.read() as session:
         return submission.problems_before_submit(session, actor, declaration_id)
 
 
-def add_row(engine: Engine, actor: Actor, declaration_id: int, module: str, data: dict[str, Any]) -> int:
-    with unit_of_work(engine) as session:
+def add_row(uow: UnitOfWork, actor: Actor, declaration_id: int, module: str, data: dict[str, Any]) -> int:
+    with uow.write() as session:
         return records.add_record(session, actor, declaration_id, module, data)
 
 
-def update_row(engine: Engine, actor: Actor, record_id: int, data: dict[str, Any]) -> None:
-    with unit_of_work(engine) as session:
+def update_row(uow: UnitOfWork, actor: Actor, record_id: int, data: dict[str, Any]) -> None:
+    with uow.write() as session:
         records.update_record(session, actor, record_id, data)
 
 
-def remove_row(engine: Engine, actor: Actor, record_id: int) -> None:
-    with unit_of_work(engine) as session:
+def remove_row(uow: UnitOfWork, actor: Actor, record_id: int) -> None:
+    with uow.write() as session:
         records.remove_record(session, actor, record_id)
 
 
-def attach(engine: Engine, actor: Actor, declaration_id: int, record_id: int, name: str, data: bytes) -> int:
-    with unit_of_work(engine) as session:
+def attach(uow: UnitOfWork, actor: Actor, declaration_id: int, record_id: int, name: str, data: bytes) -> int:
+    with uow.write() as session:
         return evidence.attach_evidence(session, actor, declaration_id, record_id, name, data)
 
 
-def detach(engine: Engine, actor: Actor, attachment_id: int) -> None:
-    with unit_of_work(engine) as session:
+def detach(uow: UnitOfWork, actor: Actor, attachment_id: int) -> None:
+    with uow.write() as session:
         evidence.remove_evidence(session, actor, attachment_id)
 
 
-def act(engine: Engine, actor: Actor, declaration_id: int, action: str, payload: dict, version: int) -> int:
+def act(uow: UnitOfWork, actor: Actor, declaration_id: int, action: str, payload: dict, version: int) -> int:
     """Submit, resubmit or cancel: one transaction through the engine (which checks everything again)."""
     if action not in ACTIONS:
         raise InvalidAction("error.role_not_allowed", action=f"action.{action}")
-    return transitions.execute(engine, actor, declaration_id, action, payload, expected_version=version)
+    return transitions.execute(uow, actor, declaration_id, action, payload, expected_version=version)
 
 
-def form_pdf(engine: Engine, actor: Actor, declaration_id: int, lang: str, now: dt.datetime | None = None) -> bytes:
-    with read_session(engine) as session:
+def form_pdf(uow: UnitOfWork, actor: Actor, declaration_id: int, lang: str, now: dt.datetime | None = None) -> bytes:
+    with uow.read() as session:
         return declaration_form_pdf(session, actor, declaration_id, lang, now)

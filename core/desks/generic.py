@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-
 from core import transitions
 from core.declaring import catalogue
 from core.common import config
@@ -17,7 +15,8 @@ from core.declaring.dossier import Dossier, authorised_committees, dossier
 from core.desks.inbox import Cursor, InboxPage
 from core.workflow import Actor, Option
 from core.desks.workspaces import inbox, require, shown_actions
-from db.session import read_session
+from db.uow import UnitOfWork
+
 
 YEARS_BACK = 4
 
@@ -36,24 +35,24 @@ class Detail:
     committees: list[tuple[int, str]]  # choices for assign_committee, when offered
 
 
-def filter_choices(engine: Engine, today: dt.date | None = None) -> Choices:
+def filter_choices(uow: UnitOfWork, today: dt.date | None = None) -> Choices:
     year = (today or config.today()).year
-    with read_session(engine) as session:
+    with uow.read() as session:
         levels = [(x.code, x.name_zh, x.name_en) for x in catalogue.list_levels(session)]
         series = [(x.code, x.name_zh, x.name_en) for x in catalogue.list_series(session)]
     return Choices(list(range(year + 1, year - YEARS_BACK, -1)), levels, series)
 
 
-def load_inbox(engine: Engine, actor: Actor, workspace_id: str, *, after: Cursor | None = None, limit: int = 50,
+def load_inbox(uow: UnitOfWork, actor: Actor, workspace_id: str, *, after: Cursor | None = None, limit: int = 50,
                year: int | None = None, level: str | None = None, series: str | None = None) -> InboxPage:
-    with read_session(engine) as session:
+    with uow.read() as session:
         return inbox(session, actor, workspace_id, after=after, limit=limit, year=year, level=level, series=series)
 
 
-def load_detail(engine: Engine, actor: Actor, workspace_id: str, declaration_id: int) -> Detail:
+def load_detail(uow: UnitOfWork, actor: Actor, workspace_id: str, declaration_id: int) -> Detail:
     """The dossier (NotFound when outside the actor's scope) and the actions offered now."""
     require(actor, workspace_id)
-    with read_session(engine) as session:
+    with uow.read() as session:
         info = dossier(session, actor, declaration_id)
         options = shown_actions(transitions.options(session, actor, declaration_id))
         wants_committee = any("committee_id" in o.inputs for o in options)
@@ -61,9 +60,9 @@ def load_detail(engine: Engine, actor: Actor, workspace_id: str, declaration_id:
     return Detail(info, options, committees)
 
 
-def act(engine: Engine, actor: Actor, workspace_id: str, declaration_id: int, action: str, payload: dict,
+def act(uow: UnitOfWork, actor: Actor, workspace_id: str, declaration_id: int, action: str, payload: dict,
         expected_version: int) -> int:
     """One click, one transaction (core.transitions.execute); a stale version raises ConcurrentChange
     (the engine reports it even when the declaration has since left the actor's unit)."""
     require(actor, workspace_id)
-    return transitions.execute(engine, actor, declaration_id, action, payload, expected_version=expected_version)
+    return transitions.execute(uow, actor, declaration_id, action, payload, expected_version=expected_version)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.reporting import stats
@@ -18,7 +18,7 @@ from core.org.scope import unit_path, visible_declarations
 from core.workflow import Actor
 from core.desks.workspaces import todo_counts
 from db.models import Declaration
-from db.session import read_session
+from db.uow import UnitOfWork
 
 UNIT_SCOPED = frozenset({"unit_operator", "unit_admin", "dept_operator", "hr_operator"})
 
@@ -57,9 +57,9 @@ def dashboard_for(session: Session, actor: Actor, *, weeks: int = 12, today: dt.
     return _clause_dashboard(session, visible_declarations(session, actor), weeks=weeks, today=today)
 
 
-def home_numbers(engine: Engine, actor: Actor) -> dict[str, Any]:
+def home_numbers(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
     """The dashboard plus the to-do count of each of the actor's workspaces."""
-    with read_session(engine) as session:
+    with uow.read() as session:
         data = dashboard_for(session, actor)
         data["todo"] = todo_counts(session, actor)
     return data

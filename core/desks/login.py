@@ -9,56 +9,54 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-
 from core.identity import accounts
 
 from core.identity import sessions
 from core.common.config import demo_mode
+from core.common.errors import ValidationError
 from core.identity.sessions import Principal
 from core.workflow import Actor
 from core.desks.workspaces import unit_names
-from db.session import read_session, unit_of_work
+from core.setup.demo import DEMO_PASSWORD, list_demo_accounts
+from db.uow import UnitOfWork
 
 
-def gate(engine: Engine, login_name: str) -> str | None:
+def gate(uow: UnitOfWork, login_name: str) -> str | None:
     """The password hash to check if this account may try to log in now, else None."""
-    with read_session(engine) as session:
+    with uow.read() as session:
         return accounts.login_gate(session, login_name)
 
 
-def begin(engine: Engine, login_name: str) -> Principal:
+def begin(uow: UnitOfWork, login_name: str) -> Principal:
     """Record a successful login and open a server-side session."""
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         return sessions.start_session(session, login_name)
 
 
-def fail(engine: Engine, login_name: str) -> None:
+def fail(uow: UnitOfWork, login_name: str) -> None:
     """Record a failed login (counts towards the lockout; audited)."""
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         accounts.record_login_failure(session, login_name)
 
 
-def resolve(engine: Engine, token: str | None) -> Principal | None:
+def resolve(uow: UnitOfWork, token: str | None) -> Principal | None:
     """The principal of a live session token, or None when it ended or expired."""
     if not sessions.is_session_token(token):
         return None
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         return sessions.resolve_session(session, token)
 
 
-def end(engine: Engine, token: str | None) -> None:
-    with unit_of_work(engine) as session:
+def end(uow: UnitOfWork, token: str | None) -> None:
+    with uow.write() as session:
         sessions.end_session(session, token)
 
 
-def change_password(engine: Engine, principal: Principal, current: str, new: str, repeat: str) -> None:
+def change_password(uow: UnitOfWork, principal: Principal, current: str, new: str, repeat: str) -> None:
     """Change one's own password; the repeat must match, the policy must hold (ValidationError)."""
-    from core.common.errors import ValidationError
-
     if (new or "") != (repeat or ""):
         raise ValidationError("password.repeat_mismatch")
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         accounts.change_password(session, principal.account_id, current, new)
 
 
@@ -69,9 +67,9 @@ class ContextChoice:
     unit_name: str | None
 
 
-def context_choices(engine: Engine, contexts: tuple[Actor, ...]) -> list[ContextChoice]:
+def context_choices(uow: UnitOfWork, contexts: tuple[Actor, ...]) -> list[ContextChoice]:
     """The principal's contexts with unit names, for the context picker (role @ unit)."""
-    with read_session(engine) as session:
+    with uow.read() as session:
         names = unit_names(session, (c.unit_id for c in contexts))
     return [ContextChoice(i, c.role, names.get(c.unit_id)) for i, c in enumerate(contexts)]
 
@@ -83,12 +81,11 @@ class DemoAccount:
     unit_name: str | None
 
 
-def demo_accounts(engine: Engine) -> tuple[list[DemoAccount], str | None]:
+def demo_accounts(uow: UnitOfWork) -> tuple[list[DemoAccount], str | None]:
     """The demo accounts (login, role, unit) and the demo password; nothing outside demo mode."""
     if not demo_mode():
         return [], None
-    from core.setup.demo import DEMO_PASSWORD, list_demo_accounts  # only in demo mode: keeps the demo out of production imports
-    with read_session(engine) as session:
+    with uow.read() as session:
         rows = list_demo_accounts(session)
     return [_demo_row(r) for r in rows], DEMO_PASSWORD
 

@@ -1,14 +1,12 @@
 """What the unit and relay workspace pages ask for, one transaction each (like core.desks.generic).
 
-Each function opens its own session: a read for lists, one ``unit_of_work`` per click for changes
+Each function receives the unit of work: ``uow.read()`` for lists, one ``uow.write()`` per click for changes
 (batch approve, a publicity step, resolving an objection, recommending with the proof, a path),
 so a failure leaves nothing half done. Every service below checks the actor's role and unit again.
 """
 from __future__ import annotations
 
 import datetime as dt
-
-from sqlalchemy import Engine
 
 from core.reporting import export
 
@@ -27,7 +25,7 @@ from core.review.batch import batch_act
 from core.common.config import local_date
 from core.workflow import Actor
 from db.base import utcnow
-from db.session import read_session, unit_of_work
+from db.uow import UnitOfWork
 
 
 def today() -> dt.date:
@@ -37,83 +35,83 @@ def today() -> dt.date:
 
 # --- work lists ------------------------------------------------------------------------------------
 
-def verification_page(engine: Engine, actor: Actor, status: str, **filters) -> worklists.WorkPage:
-    with read_session(engine) as session:
+def verification_page(uow: UnitOfWork, actor: Actor, status: str, **filters) -> worklists.WorkPage:
+    with uow.read() as session:
         return worklists.verification_list(session, actor, status, **filters)
 
 
-def returned_page(engine: Engine, actor: Actor, **filters) -> worklists.WorkPage:
-    with read_session(engine) as session:
+def returned_page(uow: UnitOfWork, actor: Actor, **filters) -> worklists.WorkPage:
+    with uow.read() as session:
         return worklists.returned_list(session, actor, **filters)
 
 
-def withdrawable(engine: Engine, actor: Actor) -> list[worklists.WorkRow]:
-    with read_session(engine) as session:
+def withdrawable(uow: UnitOfWork, actor: Actor) -> list[worklists.WorkRow]:
+    with uow.read() as session:
         return worklists.withdrawable_list(session, actor)
 
 
-def batch_approve(engine: Engine, actor: Actor, ids: list[int]) -> dict[int, int]:
+def batch_approve(uow: UnitOfWork, actor: Actor, ids: list[int]) -> dict[int, int]:
     """Approve all, or nothing (BatchFailed names every failing declaration)."""
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         return batch_act(session, actor, ids, "approve")
 
 
 # --- exports (audited: a write) ----------------------------------------------------------------------
 
-def export_inbox(engine: Engine, actor: Actor, workspace_id: str, lang: str, **filters) -> bytes:
-    with unit_of_work(engine) as session:
+def export_inbox(uow: UnitOfWork, actor: Actor, workspace_id: str, lang: str, **filters) -> bytes:
+    with uow.write() as session:
         return export.inbox_excel(session, actor, workspace_id, lang=lang, **filters)
 
 
-def export_rows(engine: Engine, actor: Actor, what: str, ids: list[int], lang: str) -> bytes:
-    with unit_of_work(engine) as session:
+def export_rows(uow: UnitOfWork, actor: Actor, what: str, ids: list[int], lang: str) -> bytes:
+    with uow.write() as session:
         return export.declarations_excel(session, actor, what, ids, lang=lang)
 
 
 # --- publicity -------------------------------------------------------------------------------------
 
-def notice(engine: Engine, actor: Actor, ids: list[int], start: dt.date, end: dt.date,
+def notice(uow: UnitOfWork, actor: Actor, ids: list[int], start: dt.date, end: dt.date,
            lang: str) -> publicity_view.Notice:
-    with read_session(engine) as session:
+    with uow.read() as session:
         return publicity_view.notice_for(session, actor, ids, start, end, lang=lang)
 
 
-def create_publicity(engine: Engine, actor: Actor, ids: list[int], title: str, body: str, start: dt.date,
+def create_publicity(uow: UnitOfWork, actor: Actor, ids: list[int], title: str, body: str, start: dt.date,
                      end: dt.date, is_public: bool) -> int:
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         return publicity.create_unit_publicity(session, actor, ids, title, body, start, end, is_public,
                                                today=today())
 
 
-def publish(engine: Engine, actor: Actor, batch_id: int) -> None:
-    with unit_of_work(engine) as session:
+def publish(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
+    with uow.write() as session:
         publicity.publish(session, actor, batch_id, today=today())
 
 
-def discard(engine: Engine, actor: Actor, batch_id: int) -> None:
-    with unit_of_work(engine) as session:
+def discard(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
+    with uow.write() as session:
         publicity.discard_draft(session, actor, batch_id)
 
 
-def edit_notice(engine: Engine, actor: Actor, batch_id: int, title: str, body: str) -> None:
-    with unit_of_work(engine) as session:
+def edit_notice(uow: UnitOfWork, actor: Actor, batch_id: int, title: str, body: str) -> None:
+    with uow.write() as session:
         publicity.edit_notice(session, actor, batch_id, title, body, today=today())
 
 
-def complete(engine: Engine, actor: Actor, batch_id: int) -> publicity.Completion:
-    with unit_of_work(engine) as session:
+def complete(uow: UnitOfWork, actor: Actor, batch_id: int) -> publicity.Completion:
+    with uow.write() as session:
         return publicity.complete_batch(session, actor, batch_id, today=today())
 
 
-def batches(engine: Engine, actor: Actor) -> list[publicity_view.BatchRow]:
-    with read_session(engine) as session:
+def batches(uow: UnitOfWork, actor: Actor) -> list[publicity_view.BatchRow]:
+    with uow.read() as session:
         return publicity_view.list_batches(session, actor, "unit")
 
 
-def in_open_batches(engine: Engine, actor: Actor) -> dict[int, int]:
+def in_open_batches(uow: UnitOfWork, actor: Actor) -> dict[int, int]:
     """Declaration id -> the unit's draft or not yet ended batch it is in (a new batch cannot take it)."""
     day, found = today(), {}
-    with read_session(engine) as session:
+    with uow.read() as session:
         for row in publicity_view.list_batches(session, actor, "unit"):
             if row.status == "draft" or (row.status == "published" and row.ends_on >= day):
                 for item in publicity_view.batch_detail(session, actor, row.id).items:
@@ -121,73 +119,73 @@ def in_open_batches(engine: Engine, actor: Actor) -> dict[int, int]:
     return found
 
 
-def batch(engine: Engine, actor: Actor, batch_id: int) -> publicity_view.BatchDetail:
-    with read_session(engine) as session:
+def batch(uow: UnitOfWork, actor: Actor, batch_id: int) -> publicity_view.BatchDetail:
+    with uow.read() as session:
         return publicity_view.batch_detail(session, actor, batch_id)
 
 
 # --- objections ------------------------------------------------------------------------------------
 
-def batch_objections(engine: Engine, actor: Actor, batch_id: int) -> list[objections.ObjectionRow]:
-    with read_session(engine) as session:
+def batch_objections(uow: UnitOfWork, actor: Actor, batch_id: int) -> list[objections.ObjectionRow]:
+    with uow.read() as session:
         return objections.list_objections(session, actor, status=None, batch_id=batch_id)
 
 
-def outcomes(engine: Engine, actor: Actor, objection_id: int) -> list[str]:
-    with read_session(engine) as session:
+def outcomes(uow: UnitOfWork, actor: Actor, objection_id: int) -> list[str]:
+    with uow.read() as session:
         return objections.resolution_outcomes(session, actor, objection_id, today())
 
 
-def resolve(engine: Engine, actor: Actor, objection_id: int, outcome: str, reason: str) -> None:
-    with unit_of_work(engine) as session:
+def resolve(uow: UnitOfWork, actor: Actor, objection_id: int, outcome: str, reason: str) -> None:
+    with uow.write() as session:
         objections.resolve_objection(session, actor, objection_id, outcome, reason, today=today())
 
 
 # --- recommendation --------------------------------------------------------------------------------
 
-def own_committee_ids(engine: Engine, actor: Actor, ids: list[int]) -> set[int]:
+def own_committee_ids(uow: UnitOfWork, actor: Actor, ids: list[int]) -> set[int]:
     """Of these declarations, those the unit may give to its own self-review committee now."""
-    with read_session(engine) as session:
+    with uow.read() as session:
         return {i for i in ids if recommendation.can_assign_own_committee(session, actor, i, today())}
 
 
-def proof_ids(engine: Engine, ids: list[int]) -> set[int]:
+def proof_ids(uow: UnitOfWork, ids: list[int]) -> set[int]:
     """Of these declarations, those that already carry the unit's proof."""
-    with read_session(engine) as session:
+    with uow.read() as session:
         return {i for i in ids if recommendation.has_unit_proof(session, i)}
 
 
-def recommend(engine: Engine, actor: Actor, ids: list[int], operator_name: str, operator_phone: str,
+def recommend(uow: UnitOfWork, actor: Actor, ids: list[int], operator_name: str, operator_phone: str,
               proof: tuple[str, bytes] | None) -> dict[int, int]:
     """Attach the proof (when given) and report upward, in one transaction: all or nothing."""
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         if proof is not None:
             recommendation.attach_unit_proof(session, actor, ids, proof[0], proof[1])
         return recommendation.recommend(session, actor, ids, operator_name, operator_phone, today=today())
 
 
-def assign_own(engine: Engine, actor: Actor, ids: list[int]) -> dict[int, int]:
-    with unit_of_work(engine) as session:
+def assign_own(uow: UnitOfWork, actor: Actor, ids: list[int]) -> dict[int, int]:
+    with uow.write() as session:
         return recommendation.assign_own_committee(session, actor, ids, today=today())
 
 
 # --- reporting paths -------------------------------------------------------------------------------
 
-def path_targets(engine: Engine, actor: Actor, search: str | None) -> list[tuple[int, str]]:
-    with read_session(engine) as session:
+def path_targets(uow: UnitOfWork, actor: Actor, search: str | None) -> list[tuple[int, str]]:
+    with uow.read() as session:
         return report_paths.path_targets(session, actor, search or None)
 
 
-def apply_path(engine: Engine, actor: Actor, series: str, level: str, target_unit_id: int) -> int:
-    with unit_of_work(engine) as session:
+def apply_path(uow: UnitOfWork, actor: Actor, series: str, level: str, target_unit_id: int) -> int:
+    with uow.write() as session:
         return report_paths.apply_path(session, actor, series, level, target_unit_id)
 
 
-def paths(engine: Engine, actor: Actor, direction: str) -> list[report_paths.PathRow]:
-    with read_session(engine) as session:
+def paths(uow: UnitOfWork, actor: Actor, direction: str) -> list[report_paths.PathRow]:
+    with uow.read() as session:
         return report_paths.list_paths(session, actor, direction)
 
 
-def decide_path(engine: Engine, actor: Actor, path_id: int, approve: bool, reason: str | None) -> None:
-    with unit_of_work(engine) as session:
+def decide_path(uow: UnitOfWork, actor: Actor, path_id: int, approve: bool, reason: str | None) -> None:
+    with uow.write() as session:
         report_paths.decide_path(session, actor, path_id, approve, reason)

@@ -5,22 +5,26 @@ Login is split so the login form (streamlit-authenticator) can sit in the middle
 ``login_gate`` says whether an account may try and gives its hash, the form checks the password,
 then ``record_login_failure`` or ``core.identity.sessions.start_session`` records the outcome.
 ``authenticate`` composes the three for callers without a form. Every outcome is audited,
-and the error text never tells whether an account exists.
+and the error text never tells whether an account exists. An account's standing at login (found by
+name, may it try now, its contexts) is read in ``core.identity.account_rules``, which sessions read too.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
-from core.common.config import RULES, demo_mode
+from core.common.config import RULES
 from core.common.errors import AuthError, NotFound, ValidationError
+from core.identity.account_rules import by_login, may_try, normalize_login
 from core.identity.passwords import check_password, generate_temporary_password, hash_password, policy_problems
+from core.identity.sessions import end_all_sessions, start_session
+from core.org.scope import account_in_admin_scope
 from core.workflow import ROLES, Actor
 from db.base import utcnow
-from db.models import Account, Person, RoleGrant
+from db.models import Account, AuditEvent, Person, RoleGrant
 
 
 def create_account(session: Session, *, login_name: str, display_name: str, person_id: int | None = None,
@@ -44,13 +48,6 @@ def create_account(session: Session, *, login_name: str, display_name: str, pers
     return account, temporary
 
 
-def normalize_login(login_name: str) -> str:
-    name = (login_name or "").strip().lower()
-    if not name or len(name) > 64 or not all(c.isalnum() or c in "._-@" for c in name):
-        raise ValidationError("account.login_invalid")
-    return name
-
-
 def grant_role(session: Session, account_id: int, role: str, unit_id: int | None = None, *,
                committee_id: int | None = None, year: int | None = None, series_codes: tuple[str, ...] = (),
                specialty_codes: tuple[str, ...] = (), now: dt.datetime | None = None) -> RoleGrant:
@@ -63,58 +60,26 @@ def grant_role(session: Session, account_id: int, role: str, unit_id: int | None
     return grant
 
 
-def contexts(session: Session, account_id: int) -> list[Actor]:
-    """The contexts (role at a unit, with scope) an account may act in, one per active grant."""
-    person_id = session.scalar(select(Account.person_id).where(Account.id == account_id))
-    grants = session.scalars(select(RoleGrant).where(RoleGrant.account_id == account_id, RoleGrant.active.is_(True))
-                             .order_by(RoleGrant.id))
-    return [Actor(account_id=account_id, role=g.role, unit_id=g.unit_id, person_id=person_id,
-                  committee_id=g.committee_id, year=g.year, series_codes=tuple(g.series_codes or ()),
-                  specialty_codes=tuple(g.specialty_codes or ())) for g in grants]
-
-
 def has_acted(session: Session, account_id: int) -> bool:
     """Whether the account has taken any business step yet (derived from the audit trail), e.g. a
     policy-review account may be edited only before its first one."""
-    from sqlalchemy import exists
-
-    from db.models import AuditEvent
-
     return bool(session.scalar(select(exists().where(AuditEvent.account_id == account_id,
                                                      AuditEvent.kind == "transition"))))
-
-
-def _by_login(session: Session, login_name: str) -> Account | None:
-    try:
-        name = normalize_login(login_name)
-    except ValidationError:
-        return None
-    return session.scalar(select(Account).where(Account.login_name == name))
-
-
-def _may_try(account: Account | None, now: dt.datetime) -> bool:
-    if account is None or not account.enabled or (account.is_demo and not demo_mode()):
-        return False
-    if account.locked_until is not None and account.locked_until > now:
-        return False
-    expired_temp = account.must_change_password and account.temp_password_expires_at is not None \
-        and account.temp_password_expires_at < now
-    return not expired_temp
 
 
 def login_gate(session: Session, login_name: str, now: dt.datetime | None = None) -> str | None:
     """The account's password hash if it may try to log in now; None if unknown, disabled, locked,
     a demo account outside demo mode, or its one-time password expired."""
-    account = _by_login(session, login_name)
-    return account.password_hash if _may_try(account, now or utcnow()) else None
+    account = by_login(session, login_name)
+    return account.password_hash if may_try(account, now or utcnow()) else None
 
 
 def record_login_failure(session: Session, login_name: str, now: dt.datetime | None = None) -> None:
     """Count a failure; lock after the threshold. Unknown names are audited too (as given)."""
     now = now or utcnow()
-    account = _by_login(session, login_name)
+    account = by_login(session, login_name)
     detail = {"login_name": (login_name or "")[:64]}
-    if account is not None and _may_try(account, now):
+    if account is not None and may_try(account, now):
         account.failed_attempts += 1
         if account.failed_attempts >= RULES.lockout_threshold:
             account.locked_until = now + dt.timedelta(minutes=RULES.lockout_minutes)
@@ -127,8 +92,6 @@ def record_login_failure(session: Session, login_name: str, now: dt.datetime | N
 
 def authenticate(session: Session, login_name: str, password: str, now: dt.datetime | None = None):
     """Check a login and start a session; raises AuthError with one generic message on any failure."""
-    from core.identity.sessions import start_session
-
     now = now or utcnow()
     password_hash = login_gate(session, login_name, now)
     if password_hash is None or not check_password(password or "", password_hash):
@@ -159,20 +122,9 @@ def change_password(session: Session, account_id: int, current: str, new: str, n
                  target=f"account:{account_id}")
 
 
-def password_change_due(account: Account, now: dt.datetime) -> bool:
-    """A one-time password must be replaced; so must an old one when periodic change is configured."""
-    if account.must_change_password:
-        return True
-    if RULES.password_max_age_days and account.password_changed_at is not None:
-        return now - account.password_changed_at > dt.timedelta(days=RULES.password_max_age_days)
-    return False
-
-
 def reset_password(session: Session, admin: Actor, account_id: int, now: dt.datetime | None = None) -> str:
     """An admin starts a reset: a random one-time password the admin hands over but never chooses.
     Every open session of the account ends."""
-    from core.identity.sessions import end_all_sessions
-
     now = now or utcnow()
     account = _admin_target(session, admin, account_id)
     temporary = generate_temporary_password()
@@ -196,8 +148,6 @@ def unlock(session: Session, admin: Actor, account_id: int, now: dt.datetime | N
 
 def set_enabled(session: Session, admin: Actor, account_id: int, enabled: bool, now: dt.datetime | None = None) -> None:
     """Enable or disable an account; disabling ends its sessions at once (next request)."""
-    from core.identity.sessions import end_all_sessions
-
     now = now or utcnow()
     account = _admin_target(session, admin, account_id)
     account.enabled = enabled
@@ -209,8 +159,6 @@ def set_enabled(session: Session, admin: Actor, account_id: int, enabled: bool, 
 
 def _admin_target(session: Session, admin: Actor, account_id: int) -> Account:
     """The account if the admin's unit scope covers it (its person belongs to the admin's unit subtree)."""
-    from core.org.scope import account_in_admin_scope
-
     account = session.get(Account, account_id)
     if account is None or admin.role != "unit_admin" or not account_in_admin_scope(session, admin, account):
         raise NotFound("account.not_found")

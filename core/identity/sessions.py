@@ -14,8 +14,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
-from core.identity.accounts import _by_login, _may_try, contexts, password_change_due
+from core.identity.account_rules import by_login, contexts, may_try, password_change_due
 from core.common.config import RULES
+from core.common.errors import AuthError
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Account, AuthSession
@@ -47,10 +48,8 @@ def is_session_token(value: str | None) -> bool:
 def start_session(session: Session, login_name: str, now: dt.datetime | None = None) -> Principal:
     """Record a successful login: reset the failure count, audit, open a session."""
     now = now or utcnow()
-    account = _by_login(session, login_name)
-    if account is None or not _may_try(account, now):
-        from core.common.errors import AuthError
-
+    account = by_login(session, login_name)
+    if account is None or not may_try(account, now):
         raise AuthError("auth.failed")
     account.failed_attempts, account.locked_until, account.last_login_at = 0, None, now
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.identity import accounts
@@ -17,7 +17,7 @@ from core.org.scope import subtree
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Account, Person, RoleGrant, Unit
-from db.session import read_session, unit_of_work
+from db.uow import UnitOfWork
 
 MAX_ROWS = 500
 
@@ -80,22 +80,22 @@ def locked_count(session: Session, admin: Actor, now: dt.datetime | None = None)
                               .where(clause, Account.locked_until > (now or utcnow()))) or 0)
 
 
-def load_accounts(engine: Engine, admin: Actor, search: str | None = None) -> list[AccountRow]:
-    with read_session(engine) as session:
+def load_accounts(uow: UnitOfWork, admin: Actor, search: str | None = None) -> list[AccountRow]:
+    with uow.read() as session:
         return list_accounts(session, admin, search=search)
 
 
-def do_set_enabled(engine: Engine, admin: Actor, account_id: int, enabled: bool) -> None:
-    with unit_of_work(engine) as session:
+def do_set_enabled(uow: UnitOfWork, admin: Actor, account_id: int, enabled: bool) -> None:
+    with uow.write() as session:
         accounts.set_enabled(session, admin, account_id, enabled)
 
 
-def do_unlock(engine: Engine, admin: Actor, account_id: int) -> None:
-    with unit_of_work(engine) as session:
+def do_unlock(uow: UnitOfWork, admin: Actor, account_id: int) -> None:
+    with uow.write() as session:
         accounts.unlock(session, admin, account_id)
 
 
-def do_reset_password(engine: Engine, admin: Actor, account_id: int) -> str:
+def do_reset_password(uow: UnitOfWork, admin: Actor, account_id: int) -> str:
     """Start a reset; returns the one-time password to show to the admin once."""
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         return accounts.reset_password(session, admin, account_id)

@@ -17,7 +17,7 @@ from stdnum.cn import uscc as uscc_std
 
 from core.audit import trail as audit
 from core.common.errors import NotFound, ValidationError
-from core.files.store import store_bytes
+from core.files.store import read_blob, store_bytes
 from core.org.scope import subtree
 from core.org.units import add_unit
 from core.workflow import Actor, perform
@@ -150,8 +150,6 @@ def pending_units(session: Session, actor: Actor) -> list[PendingUnit]:
 
 def open_letter(session: Session, actor: Actor, unit_id: int, now: dt.datetime | None = None) -> bytes:
     """The authorization letter of a pending registration in the HR operator's region; audited."""
-    from core.files.store import read_blob
-
     pending = {u.id: u for u in pending_units(session, actor)}
     if unit_id not in pending or not pending[unit_id].letter_sha256:
         raise NotFound()

@@ -13,17 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.review import publicity
 from core.calendar.service import noted
 from core.common.errors import ValidationError
 from core.common.i18n import t
-from core.review.publicity_view import Notice, _entries, format_date
+from core.review.publicity_view import Notice, _entries, batch_detail, format_date, list_batches
 from core.workflow import Actor
-from db.models import Unit
-from db.session import read_session, unit_of_work
+from db.models import PublicityBatch, PublicityItem, Unit
+from db.uow import UnitOfWork
 
 COMMITTEE_KINDS = ("failed_review", "candidate", "result")
 
@@ -59,59 +59,53 @@ def _committee_of(session: Session, actor: Actor, kind: str, ids: list[int]) -> 
 
 # --- one transaction per page call -----------------------------------------------------------------
 
-def notice(engine: Engine, actor: Actor, kind: str, ids: list[int], start: dt.date, end: dt.date,
+def notice(uow: UnitOfWork, actor: Actor, kind: str, ids: list[int], start: dt.date, end: dt.date,
            deadline: dt.date | None = None, lang: str = "zh") -> Notice:
-    with read_session(engine) as session:
+    with uow.read() as session:
         return committee_notice(session, actor, kind, ids, start, end, deadline, lang)
 
 
-def create(engine: Engine, actor: Actor, kind: str, ids: list[int], title: str, body: str, start: dt.date,
+def create(uow: UnitOfWork, actor: Actor, kind: str, ids: list[int], title: str, body: str, start: dt.date,
            end: dt.date, is_public: bool = True) -> int:
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         committee_id = _committee_of(session, actor, kind, list(ids))
         return publicity.create_batch(session, actor, kind, ids, title, body, start, end, is_public=is_public,
                                       committee_id=committee_id)
 
 
-def batches(engine: Engine, actor: Actor, kind: str):
-    from core.review.publicity_view import list_batches
-
-    with read_session(engine) as session:
+def batches(uow: UnitOfWork, actor: Actor, kind: str):
+    with uow.read() as session:
         return list_batches(session, actor, kind)
 
 
-def batch(engine: Engine, actor: Actor, batch_id: int):
-    from core.review.publicity_view import batch_detail
-
-    with read_session(engine) as session:
+def batch(uow: UnitOfWork, actor: Actor, batch_id: int):
+    with uow.read() as session:
         return batch_detail(session, actor, batch_id)
 
 
-def publish(engine: Engine, actor: Actor, batch_id: int) -> None:
-    with unit_of_work(engine) as session:
+def publish(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
+    with uow.write() as session:
         publicity.publish(session, actor, batch_id)
 
 
-def discard(engine: Engine, actor: Actor, batch_id: int) -> None:
-    with unit_of_work(engine) as session:
+def discard(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
+    with uow.write() as session:
         publicity.discard_draft(session, actor, batch_id)
 
 
-def edit_notice(engine: Engine, actor: Actor, batch_id: int, title: str, body: str) -> None:
-    with unit_of_work(engine) as session:
+def edit_notice(uow: UnitOfWork, actor: Actor, batch_id: int, title: str, body: str) -> None:
+    with uow.write() as session:
         publicity.edit_notice(session, actor, batch_id, title, body)
 
 
-def complete(engine: Engine, actor: Actor, batch_id: int) -> publicity.Completion:
-    with unit_of_work(engine) as session:
+def complete(uow: UnitOfWork, actor: Actor, batch_id: int) -> publicity.Completion:
+    with uow.write() as session:
         return publicity.complete_batch(session, actor, batch_id)
 
 
-def in_open_batches(engine: Engine, actor: Actor, kind: str) -> dict[int, int]:
+def in_open_batches(uow: UnitOfWork, actor: Actor, kind: str) -> dict[int, int]:
     """Declaration id -> open batch id of this kind the actor's unit owns (drafts and running ones)."""
-    from db.models import PublicityBatch, PublicityItem
-
-    with read_session(engine) as session:
+    with uow.read() as session:
         rows = session.execute(select(PublicityItem.declaration_id, PublicityBatch.id)
                                .join(PublicityBatch, PublicityBatch.id == PublicityItem.batch_id)
                                .where(PublicityBatch.owner_unit_id == actor.unit_id, PublicityBatch.kind == kind,

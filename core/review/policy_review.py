@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.common.errors import NotFound
 from core.org.scope import visible_declarations
 from core.workflow import Actor
 from db.models import Account, AuditEvent, Declaration
-from db.session import read_session
+from db.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,6 @@ def initial_reviews(session: Session, actor: Actor, declaration_id: int) -> list
             for at, name, detail, comment in rows]
 
 
-def load_initial_reviews(engine: Engine, actor: Actor, declaration_id: int) -> list[InitialReview]:
-    with read_session(engine) as session:
+def load_initial_reviews(uow: UnitOfWork, actor: Actor, declaration_id: int) -> list[InitialReview]:
+    with uow.read() as session:
         return initial_reviews(session, actor, declaration_id)

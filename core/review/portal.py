@@ -28,6 +28,7 @@ from core.review.publicity import is_running
 from db.base import utcnow
 from db.models import (AuditEvent, Declaration, Level, Objection, Person, PublicityBatch, PublicityItem, Series,
                        Specialty, Unit)
+from db.uow import UnitOfWork
 
 ENTRY_FIELDS = ("ref", "name", "employer", "series", "specialty", "level")
 PER_CLIENT_HOUR, PER_CONTACT_HOUR, PER_DECLARATION_DAY = 3, 3, 20
@@ -167,24 +168,18 @@ def raise_public_objection(session: Session, batch_id: int, declaration_id: int,
 
 # --- one transaction per page call -----------------------------------------------------------------
 
-def load_notices(engine, today: dt.date, search: str | None = None) -> list[NoticeRow]:
-    from db.session import read_session
-
-    with read_session(engine) as session:
+def load_notices(uow: UnitOfWork, today: dt.date, search: str | None = None) -> list[NoticeRow]:
+    with uow.read() as session:
         return public_notices(session, today, search)
 
 
-def load_notice(engine, batch_id: int, today: dt.date, lang: str = "zh") -> PublicNotice:
-    from db.session import read_session
-
-    with read_session(engine) as session:
+def load_notice(uow: UnitOfWork, batch_id: int, today: dt.date, lang: str = "zh") -> PublicNotice:
+    with uow.read() as session:
         return public_notice(session, batch_id, today, lang)
 
 
-def object_to(engine, batch_id: int, declaration_id: int, name: str, contact: str, text: str,
+def object_to(uow: UnitOfWork, batch_id: int, declaration_id: int, name: str, contact: str, text: str,
               client: str, today: dt.date) -> int:
-    from db.session import unit_of_work
-
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         return raise_public_objection(session, batch_id, declaration_id, name, contact, text, client,
                                       today=today)

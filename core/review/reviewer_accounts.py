@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.identity.accounts import create_account, grant_role, has_acted
+from core.identity.sessions import end_all_sessions
 from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Account, Committee, RoleGrant, Series, Specialty
+from db.uow import UnitOfWork
 
 ROLE = "policy_reviewer"
 MAX_NAME = 60
@@ -162,8 +164,6 @@ def edit_reviewer(session: Session, actor: Actor, account_id: int, display_name:
 def set_reviewer_enabled(session: Session, actor: Actor, account_id: int, enabled: bool, *,
                          now: dt.datetime | None = None) -> None:
     """Enable or disable; disabling ends the account's sessions at once."""
-    from core.identity.sessions import end_all_sessions
-
     now = now or utcnow()
     account, _ = _reviewer_grant(session, actor, account_id)
     account.enabled = bool(enabled)
@@ -184,37 +184,29 @@ def series_choices(session: Session, actor: Actor, committee_id: int) -> tuple[l
 
 # --- one transaction per page call -----------------------------------------------------------------
 
-def load(engine, actor: Actor) -> tuple[list[tuple[int, str, int, str]], list[ReviewerRow]]:
+def load(uow: UnitOfWork, actor: Actor) -> tuple[list[tuple[int, str, int, str]], list[ReviewerRow]]:
     """The operator's committees and their reviewer accounts."""
-    from db.session import read_session
-
-    with read_session(engine) as session:
+    with uow.read() as session:
         return own_committees(session, actor), list_reviewers(session, actor)
 
 
-def load_choices(engine, actor: Actor, committee_id: int):
-    from db.session import read_session
-
-    with read_session(engine) as session:
+def load_choices(uow: UnitOfWork, actor: Actor, committee_id: int):
+    with uow.read() as session:
         return series_choices(session, actor, committee_id)
 
 
-def do_create(engine, actor: Actor, committee_id: int, series_codes, specialty_codes, display_name: str | None):
-    from db.session import unit_of_work
-
-    with unit_of_work(engine) as session:
+def do_create(uow: UnitOfWork, actor: Actor, committee_id: int, series_codes, specialty_codes,
+              display_name: str | None):
+    with uow.write() as session:
         return create_reviewer(session, actor, committee_id, series_codes, specialty_codes, display_name)
 
 
-def do_edit(engine, actor: Actor, account_id: int, display_name: str | None, series_codes, specialty_codes) -> None:
-    from db.session import unit_of_work
-
-    with unit_of_work(engine) as session:
+def do_edit(uow: UnitOfWork, actor: Actor, account_id: int, display_name: str | None, series_codes,
+            specialty_codes) -> None:
+    with uow.write() as session:
         edit_reviewer(session, actor, account_id, display_name, series_codes, specialty_codes)
 
 
-def do_set_enabled(engine, actor: Actor, account_id: int, enabled: bool) -> None:
-    from db.session import unit_of_work
-
-    with unit_of_work(engine) as session:
+def do_set_enabled(uow: UnitOfWork, actor: Actor, account_id: int, enabled: bool) -> None:
+    with uow.write() as session:
         set_reviewer_enabled(session, actor, account_id, enabled)

@@ -8,53 +8,52 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.calendar.desk import fill_ahead
 from core.common.config import demo_mode, local_date
+from core.setup.demo import ensure_demo_data
 from db.base import utcnow
 from db.migrate import upgrade_to_head
 from db.models import AppSecret
-from db.session import read_session, unit_of_work
+from db.uow import UnitOfWork
 
 COOKIE_KEY = "cookie_key"
 
 
-def prepare(engine: Engine) -> None:
+def prepare(uow: UnitOfWork) -> None:
     """Bring the database to the latest migration and fill the working-day calendar's missing years
     (a few hundred rows at first start); in demo mode, build the demo data when absent."""
-    upgrade_to_head(engine)
-    fill_ahead(engine, local_date(utcnow()))
+    upgrade_to_head(uow.engine)
+    fill_ahead(uow, local_date(utcnow()))
     if demo_mode():
-        from core.setup.demo import ensure_demo_data
-
-        ensure_demo_data(engine)
+        ensure_demo_data(uow)
 
 
-def _read_secret(engine: Engine, name: str) -> str | None:
-    with read_session(engine) as session:
+def _read_secret(uow: UnitOfWork, name: str) -> str | None:
+    with uow.read() as session:
         return session.scalar(select(AppSecret.value).where(AppSecret.name == name))
 
 
-def app_secret(engine: Engine, name: str) -> str:
+def app_secret(uow: UnitOfWork, name: str) -> str:
     """The named secret, generated and stored on first use. Safe when servers start together:
     whoever inserts second gets an IntegrityError and reads the winner's value."""
-    value = _read_secret(engine, name)
+    value = _read_secret(uow, name)
     if value is not None:
         return value
     candidate = secrets.token_urlsafe(48)
     try:
-        with unit_of_work(engine) as session:
+        with uow.write() as session:
             session.add(AppSecret(name=name, value=candidate, created_at=utcnow()))
     except IntegrityError:
-        value = _read_secret(engine, name)
+        value = _read_secret(uow, name)
         if value is None:
             raise
         return value
     return candidate
 
 
-def cookie_secret(engine: Engine) -> str:
+def cookie_secret(uow: UnitOfWork) -> str:
     """The key that signs the login cookie (JWT)."""
-    return app_secret(engine, COOKIE_KEY)
+    return app_secret(uow, COOKIE_KEY)

@@ -19,7 +19,9 @@ from core.common.errors import DomainError, ValidationError
 from core.identity.people import PHONE, validate_id_number
 from core.org.units import add_unit
 from db.base import utcnow
+from db.migrate import upgrade_to_head
 from db.models import Person, Unit
+from db.uow import UnitOfWork
 
 
 def provision_province(session: Session, *, bureau_name: str, admin_name: str, admin_id_number: str,
@@ -47,23 +49,23 @@ def provision_province(session: Session, *, bureau_name: str, admin_name: str, a
 
 
 def main(argv: list[str]) -> int:
-    from db.migrate import upgrade_to_head
-    from db.session import default_engine, unit_of_work
-
     parser = argparse.ArgumentParser(prog="python -m core.setup.provision", description=__doc__.splitlines()[0])
     parser.add_argument("--bureau", required=True, help="name of the provincial HR bureau")
     parser.add_argument("--name", required=True, help="the first admin's real name")
     parser.add_argument("--id-number", required=True, help="the admin's resident ID number")
     parser.add_argument("--phone", required=True, help="the admin's mobile phone")
     args = parser.parse_args(argv)
-    upgrade_to_head(default_engine())
+    uow = UnitOfWork.from_url()
     try:
-        with unit_of_work() as session:
+        upgrade_to_head(uow.engine)
+        with uow.write() as session:
             login, password = provision_province(session, bureau_name=args.bureau, admin_name=args.name,
                                                  admin_id_number=args.id_number, admin_phone=args.phone)
     except DomainError as error:
         print(error.message("zh"), file=sys.stderr)
         return 1
+    finally:
+        uow.dispose()
     print(f"admin account: {login}\none-time password (change it at first login): {password}")
     return 0
 

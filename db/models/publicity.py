@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Index, String, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import BigId, Base, UtcDateTime, intpk, name, timestamp
+from db.models.declaration import Declaration
 
 
 class PublicityBatch(Base):
@@ -59,8 +60,6 @@ def _stamp_round(_mapper, connection, target) -> None:  # noqa: ANN001
     engine's guards can tell this round's publicity and objections from earlier rounds' by version
     (clock-independent)."""
     if target.declaration_version is None:
-        from db.models.declaration import Declaration
-
         table = Declaration.__table__
         target.declaration_version = connection.scalar(
             select(table.c.version).where(table.c.id == target.declaration_id))

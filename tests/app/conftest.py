@@ -2,7 +2,7 @@
 
 Building the demo province takes a while, so it is built once (migrations + demo data) into a
 template SQLite file; each test gets its own copy through ``TITLES_DATABASE_URL``. The app caches
-its engine per URL, so tests never share an engine or a database.
+its unit of work per URL, so tests never share an engine or a database.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.setup.bootstrap import prepare
-from db.session import make_engine
+from db.uow import UnitOfWork
 
 
 @pytest.fixture(scope="session")
@@ -23,11 +23,11 @@ def demo_template(tmp_path_factory) -> tuple[Path, Path]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TITLES_DEMO", "1")
         mp.setenv("TITLES_FILE_STORE", str(store))
-        engine = make_engine(f"sqlite:///{base / 'demo.db'}")
-        prepare(engine)
-        with engine.connect() as conn:
+        uow = UnitOfWork.from_url(f"sqlite:///{base / 'demo.db'}")
+        prepare(uow)
+        with uow.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        engine.dispose()
+        uow.dispose()
     return base / "demo.db", store
 
 

@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from core.common.i18n import t
 from db.models import Account, Declaration, RoleGrant
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+
 from ui import actions
 
 HOME = Path(__file__).resolve().parents[2] / "Home.py"
@@ -107,7 +108,7 @@ def offers(at: AppTest, page: str) -> list[str]:
 
 def unit_of(url: str, login_name: str) -> int:
     """The unit where a demo account holds its role (demo_unit_op: the demo hospital)."""
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         return s.scalar(select(RoleGrant.unit_id).join(Account, Account.id == RoleGrant.account_id)
                         .where(Account.login_name == login_name, RoleGrant.active.is_(True)).limit(1))
 
@@ -117,5 +118,5 @@ def held(url: str, unit_id: int, *states: str, **equal) -> list[int]:
     query = select(Declaration.id).where(Declaration.holder_unit_id == unit_id, Declaration.state.in_(states))
     for column, value in equal.items():
         query = query.where(getattr(Declaration, column) == value)
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         return list(s.scalars(query.order_by(Declaration.id)))

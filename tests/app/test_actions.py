@@ -7,7 +7,8 @@ from core import transitions
 from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Declaration
-from db.session import make_engine, read_session
+from db.session import make_engine
+from db.uow import UnitOfWork
 from tests.app.support import asks_to_confirm, assert_ok, click, confirm, errors, sign_in, start, submit
 
 WS = "unit_verify"
@@ -24,7 +25,7 @@ def _open_first_declaration(at) -> int:
 
 
 def _state(url: str, declaration_id: int) -> str:
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         return s.scalar(select(Declaration.state).where(Declaration.id == declaration_id))
 
 
@@ -72,7 +73,7 @@ def test_a_concurrent_change_is_reported_instead_of_applied(app_db):
     at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
     declaration_id = _open_first_declaration(at)
     colleague = at.session_state["app.actor"]  # another operator of the same unit is faster
-    transitions.execute(make_engine(app_db), colleague, declaration_id, "approve")
+    transitions.execute(UnitOfWork.from_url(app_db), colleague, declaration_id, "approve")
     click(at, WS, "approve")
     confirm(at, WS)
     assert_ok(at)

@@ -9,7 +9,8 @@ from core.common.i18n import t
 from core.identity.role_exclusion import has_active_declaration
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Account, Person
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+
 from tests.app.support import action, assert_ok, click, errors, row_actions, sign_in, start
 
 WS = "unit_accounts"
@@ -18,7 +19,7 @@ NUMBER += ric.calc_check_digit(NUMBER + "0")
 
 
 def _account(url: str, login_name: str) -> Account:
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         account = s.scalar(select(Account).where(Account.login_name == login_name))
         s.expunge(account)
         return account
@@ -62,14 +63,14 @@ def test_create_a_personal_account_grant_revoke_rename_and_remove_it(app_db):
     at.checkbox(key=f"{WS}.leave_ok_{new.id}").check().run()
     click(at, WS, "leave")
     assert_ok(at)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         assert s.get(Person, new.person_id).unit_id is None
     assert NUMBER.lower() not in list(at.dataframe[0].value[t("accounts.col_login")])
 
 
 def test_a_declaring_person_cannot_be_made_operator_and_the_refusal_says_why(app_db):
     applicant = _account(app_db, "demo_applicant")
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         assert has_active_declaration(s, applicant.person_id)
     at = _pick(_admin_page(), applicant.id)
     at.selectbox(key=f"{WS}.grant_pick_{applicant.id}").select("unit_operator").run()

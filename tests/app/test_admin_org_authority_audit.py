@@ -7,7 +7,8 @@ from sqlalchemy import select
 from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Committee, Unit
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+
 from tests.app.support import assert_ok, click, nav, row_actions, sign_in, start
 
 
@@ -30,7 +31,7 @@ def test_the_unit_admin_sees_the_tree_edits_the_unit_and_a_parent_link_is_approv
     at.text_input(key="org_admin.unit_phone").input("0854-8221234")
     click(at, "org_admin", "save_unit")
     assert_ok(at) and _ok(at)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         prov = s.scalar(select(Unit).where(Unit.kind == "hr_bureau", Unit.region_level == "province"))
         prov_id, prov_name = prov.id, prov.name
     at.text_input(key="org_admin.parent_search").input(prov_name).run()
@@ -43,7 +44,7 @@ def test_the_unit_admin_sees_the_tree_edits_the_unit_and_a_parent_link_is_approv
     assert len(accept) == 1
     accept[0].click().run()
     assert_ok(hr) and _ok(hr)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         unit = s.scalar(select(Unit).where(Unit.legal_representative == "王院长"))
         assert unit.parent_id == prov_id
 
@@ -52,7 +53,7 @@ def test_a_committee_organizer_files_authority_and_the_province_approves(app_db)
     at = _page("demo_committee_op", "authority")
     at.text_input(key="authority.name").input("省卫生系列中级评委会（新）")
     at.multiselect(key="authority.levels").set_value(["intermediate"]).run()
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         prov_id = s.scalar(select(Unit.id).where(Unit.kind == "hr_bureau", Unit.region_level == "province"))
     at.selectbox(key="authority.region").set_value(prov_id).run()
     click(at, "authority", "submit")
@@ -62,7 +63,7 @@ def test_a_committee_organizer_files_authority_and_the_province_approves(app_db)
     assert len(accept) == 1
     accept[0].click().run()
     assert_ok(hr) and _ok(hr)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         assert s.scalar(select(Committee.authority_status).where(Committee.name == "省卫生系列中级评委会（新）")) \
             == "approved"
 

@@ -10,7 +10,8 @@ from core.files.store import minimal_pdf
 from core.common.i18n import t
 from core.org.unit_registration import region_bureaus
 from core.setup.demo import DEMO_PASSWORD
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+from db.session import make_engine
 from tests.app.support import assert_ok, click, errors, nav, row_actions, sign_in, start
 
 P = "unitreg"
@@ -28,7 +29,7 @@ def _fill(at, code: str):
 
 
 def _bureau_ids() -> list[int]:
-    return [i for i, _ in read(make_engine(os.environ["TITLES_DATABASE_URL"]), region_bureaus)]
+    return [i for i, _ in read(UnitOfWork.from_url(os.environ["TITLES_DATABASE_URL"]), region_bureaus)]
 
 
 def test_a_unit_registers_without_login_and_a_code_is_registered_once(app_db):
@@ -64,10 +65,10 @@ def test_the_hr_bureau_creates_a_unit_and_designates_its_admin(app_db):
 
     from core.identity.accounts import create_account, grant_role
     from db.models import Person, RoleGrant, Unit
-    from db.session import unit_of_work
 
-    engine = make_engine(app_db)
-    with unit_of_work(engine) as s:
+
+    uow = UnitOfWork.from_url(app_db)
+    with uow.write() as s:
         person = Person(name="钱八", id_number=None, phone="13912345678")
         s.add(person)
         s.flush()
@@ -83,7 +84,7 @@ def test_the_hr_bureau_creates_a_unit_and_designates_its_admin(app_db):
     click(hr, "org_admin", "create_unit")
     assert_ok(hr)
     assert t("accounts.done") in [s.value for s in hr.success]
-    with read_session(engine) as s:
+    with uow.read() as s:
         unit_id = s.scalar(select(Unit.id).where(Unit.uscc == CODE, Unit.status == "active"))
     assert unit_id
     hr.selectbox(key="org_admin.adm_unit").set_value(unit_id).run()
@@ -91,7 +92,7 @@ def test_the_hr_bureau_creates_a_unit_and_designates_its_admin(app_db):
     click(hr, "org_admin", "designate")
     assert_ok(hr)
     assert t("accounts.done") in [s.value for s in hr.success]
-    with read_session(engine) as s:
+    with uow.read() as s:
         assert s.scalar(select(RoleGrant.unit_id).where(RoleGrant.account_id == account.id,
                                                         RoleGrant.role == "unit_admin")) == unit_id
     admin = sign_in(start(), "qian_ba", "Kq7#mVx2pLw9")

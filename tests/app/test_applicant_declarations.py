@@ -9,7 +9,8 @@ from core.declaring.pledge import PLEDGE_TEXT
 from core.setup.demo import DEMO_PASSWORD
 from core.setup.demo.plan import DEMO_RETURN_REASON
 from db.models import Account, Attachment, AuditEvent, Declaration, DeclarationRecord
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+
 from tests.app.support import assert_ok, click, confirm, errors, offers, sign_in, start, submit
 
 P = "my_declarations"
@@ -34,7 +35,7 @@ def _open(at, state: str) -> int:
 
 
 def _db(url: str):
-    return read_session(make_engine(url))
+    return UnitOfWork.from_url(url).read()
 
 
 def _frame(at, column: str):

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from core.setup.demo import DEMO_PASSWORD
 from db.models import AuditEvent, CalendarDay, CalendarYear
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+
 from tests.app.support import action, asks_to_confirm, assert_ok, click, confirm, infos, offers, sign_in, start
 
 WS = "calendar"
@@ -36,7 +37,7 @@ def test_the_provincial_admin_enters_a_make_up_day_and_confirms_2027_as_official
     assert asks_to_confirm(at, WS)
     confirm(at, WS)
     assert_ok(at)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         assert s.get(CalendarDay, dt.date(2027, 2, 14)).kind == "workday"
         year = s.get(CalendarYear, 2027)
         assert (year.status, year.source) == ("official", "国办发明电〔2026〕8号")

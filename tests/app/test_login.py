@@ -10,15 +10,15 @@ from core.common import config
 from core.common.config import RULES
 from core.common.i18n import t
 from core.setup.demo import DEMO_LOGINS, DEMO_PASSWORD
+from db.uow import UnitOfWork
 from db.models import Account, AuthSession, RoleGrant
-from db.session import make_engine, read_session, unit_of_work
 from tests.app.support import assert_ok, errors, infos, nav, sign_in, start
 
 NEW_PASSWORD = "Zx9$qwErtyUi"
 
 
 def _engine(url: str):
-    return make_engine(url)
+    return UnitOfWork.from_url(url)
 
 
 def test_the_login_page_lists_the_demo_accounts_and_password_in_demo_mode(app_db):
@@ -53,13 +53,13 @@ def test_five_failures_lock_the_account_so_even_the_right_password_fails(app_db)
         assert errors(at) == [t("auth.failed")]
     sign_in(at, "demo_unit_op", DEMO_PASSWORD)
     assert errors(at) == [t("auth.failed")] and nav(at) == []
-    with read_session(_engine(app_db)) as s:
+    with _engine(app_db).read() as s:
         locked = s.scalar(select(Account.locked_until).where(Account.login_name == "demo_unit_op"))
     assert locked is not None and locked > config.now()
 
 
 def test_a_one_time_password_must_be_changed_before_anything_else(app_db):
-    with unit_of_work(_engine(app_db)) as s:
+    with _engine(app_db).write() as s:
         account, temporary = accounts.create_account(s, login_name="new_staff", display_name="新同事")
         unit_id = s.scalar(select(RoleGrant.unit_id).join(Account, Account.id == RoleGrant.account_id)
                            .where(Account.login_name == "demo_unit_op"))
@@ -92,7 +92,7 @@ def test_an_expired_session_returns_to_the_login_page_with_a_notice(app_db):
     at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
     assert "unit_verify" in nav(at)
     idle = config.now() - dt.timedelta(minutes=RULES.session_idle_minutes + 1)
-    with unit_of_work(_engine(app_db)) as s:
+    with _engine(app_db).write() as s:
         s.execute(update(AuthSession).values(last_seen_at=idle))
     at.run()
     assert_ok(at)
@@ -104,7 +104,7 @@ def test_logout_ends_the_server_side_session(app_db):
     at.sidebar.button(key="app.logout").click().run()
     assert_ok(at)
     assert nav(at) == [] and t("login.logged_out") in infos(at)
-    with read_session(_engine(app_db)) as s:
+    with _engine(app_db).read() as s:
         reason = s.scalar(select(AuthSession.end_reason).join(Account, Account.id == AuthSession.account_id)
                           .where(Account.login_name == "demo_unit_op").order_by(AuthSession.id.desc()))
     assert reason == "logout"

@@ -10,13 +10,14 @@ from core.common.i18n import t
 from core.desks.unit import today
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Declaration, Objection, Person, PublicityBatch, PublicityItem
-from db.session import make_engine, unit_of_work
+from db.uow import UnitOfWork
+
 from tests.app.support import action, assert_ok, click, confirm, errors, sign_in, start, submit
 
 
 def _running_notice(app_db) -> tuple[int, str, str, str]:
     """A public unit publicity running today; (batch id, name, ID number, phone) of its person."""
-    with unit_of_work(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).write() as s:
         d = s.scalars(select(Declaration).where(Declaration.state == "unit_publicity").order_by(Declaration.id)).first()
         person = s.get(Person, d.applicant_person_id)
         batch = PublicityBatch(kind="unit", owner_unit_id=d.holder_unit_id, title="门户测试公示", body="公示内容",
@@ -56,7 +57,7 @@ def test_the_public_portal_needs_no_login_and_shows_no_personal_numbers(app_db):
     at.text_area(key="portal.object_text").input("该同志的业绩材料与实际不符")
     at.button(key="portal.object_submit").click().run()
     assert errors(at) == [] and at.success
-    with unit_of_work(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).write() as s:
         assert s.scalar(select(Objection.batch_id).order_by(Objection.id.desc()).limit(1)) == batch
 
 
@@ -74,7 +75,7 @@ def test_the_reviewer_records_an_initial_review_and_sees_it(app_db):
     choices = [o for o in picker.options if o != t("ws.select_none")]
     assert choices, "the demo reviewer should have declarations in policy review"
     offered = [int(o.split()[0][1:]) for o in choices]
-    with unit_of_work(make_engine(app_db)) as s:  # by state, not by label: 政策性审查 is part of 政策性审查复审
+    with UnitOfWork.from_url(app_db).write() as s:  # by state, not by label: 政策性审查 is part of 政策性审查复审
         first = s.scalar(select(Declaration.id).where(Declaration.id.in_(offered), Declaration.state == "policy_review")
                          .order_by(Declaration.id).limit(1))
     assert first, "the demo reviewer should have a declaration waiting for its initial review"
@@ -98,7 +99,7 @@ def test_a_reviewer_of_another_scope_sees_nothing_on_the_policy_review_page(app_
     from core.identity.accounts import create_account, grant_role
     from db.models import Committee
 
-    with unit_of_work(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).write() as s:
         c = s.scalars(select(Committee).order_by(Committee.id)).first()
         account, _ = create_account(s, login_name="zc-other", display_name="他人", password="Kq7#mVx2pLw9")
         grant_role(s, account.id, "policy_reviewer", c.organizer_unit_id, committee_id=c.id, year=1999,

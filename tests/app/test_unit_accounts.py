@@ -6,14 +6,15 @@ from sqlalchemy import select
 from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Account
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+
 from tests.app.support import assert_ok, click, nav, sign_in, start
 
 WS = "unit_accounts"
 
 
 def _account_id(url: str, login_name: str) -> int:
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         return s.scalar(select(Account.id).where(Account.login_name == login_name))
 
 

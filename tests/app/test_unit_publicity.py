@@ -12,14 +12,15 @@ from core.calendar import desk as calendar_desk
 from core.desks import unit as unit_desk
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Objection, PublicityBatch, PublicityItem
-from db.session import make_engine, read_session
+from db.session import make_engine
+from db.uow import UnitOfWork
 from tests.app.support import action, assert_ok, click, confirm, errors, held, sign_in, start, unit_of
 
 WS = "unit_publicity"
 
 
 def earliest_end(start):
-    return calendar_desk.earliest_end(make_engine(os.environ["TITLES_DATABASE_URL"]), start).day
+    return calendar_desk.earliest_end(UnitOfWork.from_url(os.environ["TITLES_DATABASE_URL"]), start).day
 
 
 def _open(tab: str | None = None):
@@ -34,14 +35,14 @@ def _open(tab: str | None = None):
 
 
 def _batch(url: str, batch_id: int):
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         b = s.get(PublicityBatch, batch_id)
         items = s.scalars(select(PublicityItem.declaration_id).where(PublicityItem.batch_id == batch_id)).all()
         return b.status, b.title, b.starts_on, b.ends_on, sorted(items)
 
 
 def _open_batch_with_objection(url: str) -> tuple[int, int]:
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         found = s.execute(select(Objection.batch_id, Objection.id).join(
             PublicityBatch, PublicityBatch.id == Objection.batch_id).where(
             Objection.status == "open", PublicityBatch.owner_unit_id == unit_of(url, "demo_unit_op"))).first()
@@ -52,7 +53,7 @@ def _open_batch_with_objection(url: str) -> tuple[int, int]:
 def _waiting(url: str) -> list[int]:
     """The demo unit's declarations waiting for a publicity and in none of its draft or running batches."""
     unit = unit_of(url, "demo_unit_op")
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         busy = set(s.scalars(select(PublicityItem.declaration_id).join(
             PublicityBatch, PublicityBatch.id == PublicityItem.batch_id).where(
             PublicityBatch.owner_unit_id == unit, or_(PublicityBatch.status == "draft", (
@@ -120,14 +121,14 @@ def test_an_objection_is_dismissed_with_a_reason_after_confirmation(app_db):
     click(at, WS, "resolve")
     confirm(at, WS)
     assert_ok(at)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         row = s.execute(select(Objection.status, Objection.resolution).where(Objection.id == objection_id)).one()
     assert tuple(row) == ("dismissed", "经核实举报内容不属实")
 
 
 def test_an_ended_batch_completes_and_reports_what_had_left(app_db):
     at = _open("publicity.tab.batches")
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         ended = s.scalar(select(PublicityBatch.id).where(
             PublicityBatch.owner_unit_id == unit_of(app_db, "demo_unit_op"), PublicityBatch.status == "published",
             PublicityBatch.ends_on < unit_desk.today()).order_by(PublicityBatch.id.desc()).limit(1))

@@ -7,7 +7,8 @@ from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from core.setup.demo.files import make_pdf
 from db.models import Attachment, Declaration, ReportPath
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+
 from tests.app.support import assert_ok, click, confirm, errors, held, sign_in, start, unit_of
 
 WS = "unit_recommend"
@@ -21,7 +22,7 @@ def _open(login: str = "demo_unit_op"):
 
 
 def _states(url: str, ids) -> dict[int, str]:
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         return dict(s.execute(select(Declaration.id, Declaration.state).where(Declaration.id.in_(list(ids)))).all())
 
 
@@ -47,7 +48,7 @@ def test_recommend_needs_the_proof_then_reports_all_after_confirmation(app_db):
     assert_ok(at)
     assert not errors(at)
     assert set(_states(app_db, ids).values()) <= {"relay", "dept_review"}
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         proofs = s.scalars(select(Attachment.declaration_id).where(Attachment.purpose == "unit_proof",
                                                                      Attachment.declaration_id.in_(ids))).all()
     assert sorted(proofs) == ids
@@ -68,7 +69,7 @@ def test_a_unit_applies_for_a_reporting_path_and_the_target_approves_it(app_db):
     click(at, WS, "path_apply")
     confirm(at, WS)
     assert_ok(at)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         path_id, status, target_id = s.execute(select(ReportPath.id, ReportPath.status, ReportPath.target_unit_id)).one()
     assert (status, target_id) == ("pending", province)
     assert any(t("report_path.status.pending") in d.value.to_string() for d in at.dataframe)
@@ -81,5 +82,5 @@ def test_a_unit_applies_for_a_reporting_path_and_the_target_approves_it(app_db):
     click(hr, "relay", "path_approve")
     confirm(hr, "relay")
     assert_ok(hr)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         assert s.scalar(select(ReportPath.status).where(ReportPath.id == path_id)) == "approved"

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import AuditEvent, Declaration
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+
 from tests.app.support import asks_to_confirm, assert_ok, click, confirm, errors, has_form, sign_in, start, submit
 
 
@@ -29,7 +30,7 @@ def _first(at, ws: str) -> int:
 
 
 def _row(url: str, declaration_id: int):
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         return s.execute(select(Declaration.state, Declaration.holder_unit_id, Declaration.version)
                          .where(Declaration.id == declaration_id)).one()
 
@@ -79,7 +80,7 @@ def test_the_city_bureau_rejects_one_step_back_with_a_reason(app_db):
         confirm(at, "relay")
     assert_ok(at)
     assert not errors(at)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         event = s.execute(select(AuditEvent.action, AuditEvent.comment).where(
             AuditEvent.declaration_id == declaration_id).order_by(AuditEvent.id.desc()).limit(1)).one()
     assert tuple(event) == ("reject", "推荐材料缺少单位盖章")

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import AuditEvent, Declaration
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+
 from tests.app.support import asks_to_confirm, assert_ok, click, confirm, errors, held, sign_in, start, submit, unit_of
 
 WS = "unit_verify"
@@ -28,7 +29,7 @@ def _pending(url: str, **equal) -> tuple[list[int], list[int]]:
 
 
 def _states(url: str, ids) -> dict[int, str]:
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         return dict(s.execute(select(Declaration.id, Declaration.state).where(Declaration.id.in_(list(ids)))).all())
 
 
@@ -101,7 +102,7 @@ def test_reject_one_with_a_reason_via_the_dossier(app_db):
     assert_ok(at)
     assert not errors(at)
     assert _states(app_db, [declaration_id])[declaration_id] in ("returned", "supplement")
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         comment = s.scalar(select(AuditEvent.comment).where(AuditEvent.declaration_id == declaration_id)
                            .order_by(AuditEvent.id.desc()).limit(1))
     assert comment == "学历证书不清晰"

@@ -7,7 +7,8 @@ from core.common.i18n import t
 from core.declaring.pledge import PLEDGE_TEXT
 from core.setup.demo import DEMO_PASSWORD
 from db.models import AuditEvent, Declaration
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
+
 from tests.app.support import action, assert_ok, click, confirm, errors, sign_in, start, submit
 from ui import workspace as workspace_ui
 
@@ -25,7 +26,7 @@ def _open(at, ws: str, state: str) -> int:
 
 
 def _row(url: str, declaration_id: int):
-    with read_session(make_engine(url)) as s:
+    with UnitOfWork.from_url(url).read() as s:
         return s.execute(select(Declaration.state, Declaration.committee_id)
                          .where(Declaration.id == declaration_id)).one()
 
@@ -74,7 +75,7 @@ def test_a_policy_reviewer_records_an_initial_review_without_a_confirmation_step
     at.text_area(key="policy_review.opinion").input("任职年限不足")
     submit(at, "policy_review")
     assert_ok(at)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         event = s.execute(select(AuditEvent.action, AuditEvent.comment, AuditEvent.detail)
                           .where(AuditEvent.declaration_id == declaration_id)
                           .order_by(AuditEvent.id.desc()).limit(1)).one()

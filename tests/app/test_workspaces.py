@@ -6,6 +6,7 @@ import pytest
 from core.common.i18n import t
 from core.desks.workspaces import workspaces_for
 from core.setup.demo import DEMO_LOGINS, DEMO_PASSWORD
+from db.uow import UnitOfWork
 from tests.app.support import assert_ok, nav, registered_url_paths, sign_in, start
 
 EXPECTED = {
@@ -58,10 +59,9 @@ def test_a_page_outside_the_users_workspaces_cannot_be_reached(app_db):
 
 def test_the_home_page_shows_the_to_do_count_of_each_workspace(app_db):
     from core.desks.workspaces import todo_counts
-    from db.session import make_engine, read_session
 
     at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
-    with read_session(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).read() as s:
         expected = todo_counts(s, at.session_state["app.actor"])
     metrics = {m.label: m.value for m in at.metric}
     assert {w: metrics[t(f"ws.{w}")] for w in expected} == {w: str(n) for w, n in expected.items()}
@@ -74,9 +74,8 @@ def test_a_user_with_several_roles_picks_the_context_and_gets_its_workspaces(app
 
     from core.identity.accounts import create_account, grant_role
     from db.models import Account, RoleGrant
-    from db.session import make_engine, unit_of_work
 
-    with unit_of_work(make_engine(app_db)) as s:
+    with UnitOfWork.from_url(app_db).write() as s:
         units = {login: s.scalar(select(RoleGrant.unit_id).join(Account, Account.id == RoleGrant.account_id)
                                  .where(Account.login_name == login)) for login in ("demo_unit_op", "demo_dept_op")}
         account, _ = create_account(s, login_name="two_hats", display_name="两个身份", password="Kq7#mVx2pLw9")

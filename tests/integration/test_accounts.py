@@ -11,66 +11,65 @@ from core.common.config import RULES
 from core.common.errors import AuthError, NotFound, ValidationError
 from core.identity.passwords import generate_temporary_password, policy_problems
 from db.models import Account, AuditEvent, Person
-from db.session import unit_of_work
 from tests.world import World
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
 GOOD = "Kq7#mVx2pLw9"
 
 
-def _new_account(engine, login="wang", **kw):
-    with unit_of_work(engine) as s:
+def _new_account(uow, login="wang", **kw):
+    with uow.write() as s:
         account, temporary = accounts.create_account(s, login_name=login, display_name="王五", now=T0, **kw)
         return account.id, temporary
 
 
-def test_new_account_gets_a_random_one_time_password_that_must_be_changed(engine):
-    account_id, temporary = _new_account(engine)
-    _, other = _new_account(engine, login="zhao")
+def test_new_account_gets_a_random_one_time_password_that_must_be_changed(uow):
+    account_id, temporary = _new_account(uow)
+    _, other = _new_account(uow, login="zhao")
     assert temporary and other and temporary != other
     assert policy_problems(temporary) == []
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         principal = accounts.authenticate(s, "wang", temporary, now=T0)
         assert principal.must_change_password
         accounts.change_password(s, account_id, temporary, GOOD, now=T0)
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         assert not accounts.authenticate(s, "WANG ", GOOD, now=T0).must_change_password
 
 
-def test_one_time_password_expires(engine):
-    _, temporary = _new_account(engine)
+def test_one_time_password_expires(uow):
+    _, temporary = _new_account(uow)
     later = T0 + dt.timedelta(hours=RULES.temp_password_hours, minutes=1)
-    with unit_of_work(engine) as s, pytest.raises(AuthError):
+    with uow.write() as s, pytest.raises(AuthError):
         accounts.authenticate(s, "wang", temporary, now=later)
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes_with_a_generic_message(engine):
-    _new_account(engine, password=GOOD)
+def test_five_failures_lock_the_account_for_fifteen_minutes_with_a_generic_message(uow):
+    _new_account(uow, password=GOOD)
     for _ in range(RULES.lockout_threshold):
-        with unit_of_work(engine) as s, pytest.raises(AuthError) as wrong:
+        with uow.write() as s, pytest.raises(AuthError) as wrong:
             accounts.authenticate(s, "wang", "Wrong#pass1", now=T0)
-    with unit_of_work(engine) as s, pytest.raises(AuthError) as locked:
+    with uow.write() as s, pytest.raises(AuthError) as locked:
         accounts.authenticate(s, "wang", GOOD, now=T0 + dt.timedelta(minutes=14))
-    with unit_of_work(engine) as s, pytest.raises(AuthError) as unknown:
+    with uow.write() as s, pytest.raises(AuthError) as unknown:
         accounts.authenticate(s, "nobody", GOOD, now=T0)
     assert str(wrong.value) == str(locked.value) == str(unknown.value)
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         assert accounts.authenticate(s, "wang", GOOD, now=T0 + dt.timedelta(minutes=16)).account_id
         failures = s.scalar(select(AuditEvent.id).where(AuditEvent.kind == "login", AuditEvent.outcome == "failed",
                                                         AuditEvent.target == "nobody"))
         assert failures is not None
 
 
-def test_a_success_resets_the_failure_count(engine):
-    _new_account(engine, password=GOOD)
+def test_a_success_resets_the_failure_count(uow):
+    _new_account(uow, password=GOOD)
     for _ in range(RULES.lockout_threshold - 1):
-        with unit_of_work(engine) as s, pytest.raises(AuthError):
+        with uow.write() as s, pytest.raises(AuthError):
             accounts.authenticate(s, "wang", "nope", now=T0)
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         accounts.authenticate(s, "wang", GOOD, now=T0)
-    with unit_of_work(engine) as s, pytest.raises(AuthError):
+    with uow.write() as s, pytest.raises(AuthError):
         accounts.authenticate(s, "wang", "nope", now=T0)
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         assert accounts.authenticate(s, "wang", GOOD, now=T0).account_id
 
 
@@ -84,11 +83,11 @@ def test_password_policy_names_each_problem(password, problem):
                                       id_number="110101199003070016")
 
 
-def test_password_change_needs_the_current_password_and_meets_the_policy(engine):
-    account_id, temporary = _new_account(engine)
-    with unit_of_work(engine) as s, pytest.raises(ValidationError):
+def test_password_change_needs_the_current_password_and_meets_the_policy(uow):
+    account_id, temporary = _new_account(uow)
+    with uow.write() as s, pytest.raises(ValidationError):
         accounts.change_password(s, account_id, "wrong", GOOD, now=T0)
-    with unit_of_work(engine) as s, pytest.raises(ValidationError) as weak:
+    with uow.write() as s, pytest.raises(ValidationError) as weak:
         accounts.change_password(s, account_id, temporary, "password", now=T0)
     assert "password.too_simple" in weak.value.details
 
@@ -97,11 +96,11 @@ def test_temporary_passwords_meet_the_policy():
     assert all(policy_problems(generate_temporary_password()) == [] for _ in range(50))
 
 
-def test_sessions_end_on_idle_and_absolute_timeout_and_logout(engine):
-    _new_account(engine, password=GOOD)
-    with unit_of_work(engine) as s:
+def test_sessions_end_on_idle_and_absolute_timeout_and_logout(uow):
+    _new_account(uow, password=GOOD)
+    with uow.write() as s:
         token = accounts.authenticate(s, "wang", GOOD, now=T0).token
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         assert sessions.resolve_session(s, token, T0 + dt.timedelta(minutes=29)) is not None
         assert sessions.resolve_session(s, token, T0 + dt.timedelta(minutes=29 + 31)) is None
         assert sessions.resolve_session(s, token, T0 + dt.timedelta(minutes=61)) is None  # stays ended
@@ -115,8 +114,8 @@ def test_sessions_end_on_idle_and_absolute_timeout_and_logout(engine):
         assert sessions.resolve_session(s, "s.forged-token", T0) is None
 
 
-def test_disabling_an_account_and_changing_roles_take_effect_at_the_next_request(engine):
-    with unit_of_work(engine) as s:
+def test_disabling_an_account_and_changing_roles_take_effect_at_the_next_request(uow):
+    with uow.write() as s:
         w = World.build(s)
         person = s.scalar(select(Person).where(Person.unit_id == w.units["employer"]))
         account, _ = accounts.create_account(s, login_name="clerk", display_name="职员", person_id=person.id,
@@ -133,8 +132,8 @@ def test_disabling_an_account_and_changing_roles_take_effect_at_the_next_request
             accounts.authenticate(s, "clerk", GOOD, now=T0)
 
 
-def test_an_admin_resets_a_password_to_a_one_time_password_only_in_scope(engine):
-    with unit_of_work(engine) as s:
+def test_an_admin_resets_a_password_to_a_one_time_password_only_in_scope(uow):
+    with uow.write() as s:
         w = World.build(s)
         person = s.scalar(select(Person).where(Person.unit_id == w.units["employer"]))
         outsider = s.scalar(select(Person).where(Person.unit_id == w.units["sibling"]))
@@ -153,18 +152,18 @@ def test_an_admin_resets_a_password_to_a_one_time_password_only_in_scope(engine)
         assert s.get(Account, theirs.id).must_change_password is False
 
 
-def test_demo_accounts_log_in_only_in_demo_mode(engine, monkeypatch):
-    _new_account(engine, password=GOOD, is_demo=True)
+def test_demo_accounts_log_in_only_in_demo_mode(uow, monkeypatch):
+    _new_account(uow, password=GOOD, is_demo=True)
     monkeypatch.setenv("TITLES_DEMO", "0")
-    with unit_of_work(engine) as s, pytest.raises(AuthError):
+    with uow.write() as s, pytest.raises(AuthError):
         accounts.authenticate(s, "wang", GOOD, now=T0)
     monkeypatch.setenv("TITLES_DEMO", "1")
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         assert accounts.authenticate(s, "wang", GOOD, now=T0).account_id
 
 
-def test_an_account_has_acted_once_it_took_a_business_step(engine):
-    with unit_of_work(engine) as s:
+def test_an_account_has_acted_once_it_took_a_business_step(uow):
+    with uow.write() as s:
         w = World.build(s)
         declaration = w.new_declaration()
         assert not accounts.has_acted(s, w.actor("unit_op").account_id)

@@ -17,7 +17,6 @@ from core.declaring.choices import open_committees
 from core.common.errors import NotFound, ValidationError
 from db.base import utcnow
 from db.models import AuditEvent, Committee
-from db.session import unit_of_work
 from tests.world import LEVEL, SERIES, YEAR, World
 
 
@@ -27,8 +26,8 @@ def _form(w: World, **kw) -> authority.AuthorityForm:
     return authority.AuthorityForm(**{**values, **kw})
 
 
-def test_an_organizer_files_authority_and_the_region_approves_or_rejects(engine):
-    with unit_of_work(engine) as s:
+def test_an_organizer_files_authority_and_the_region_approves_or_rejects(uow):
+    with uow.write() as s:
         w = World.build(s)
         op, prov = w.actor("committee_op"), w.actor("prov_hr")
         with pytest.raises(ValidationError) as e:
@@ -55,8 +54,8 @@ def test_an_organizer_files_authority_and_the_region_approves_or_rejects(engine)
         assert s.get(Committee, rejected).authority_status == "rejected"
 
 
-def test_only_committees_with_approved_authority_are_offered_to_declarations(engine):
-    with unit_of_work(engine) as s:
+def test_only_committees_with_approved_authority_are_offered_to_declarations(uow):
+    with uow.write() as s:
         w = World.build(s)
         filed = authority.apply(s, w.actor("committee_op"), _form(w))
         me = w.actor("applicant")
@@ -69,8 +68,8 @@ def test_only_committees_with_approved_authority_are_offered_to_declarations(eng
         assert filed in offered()
 
 
-def test_the_audit_view_is_scoped_filtered_and_paged(engine):
-    with unit_of_work(engine) as s:
+def test_the_audit_view_is_scoped_filtered_and_paged(uow):
+    with uow.write() as s:
         w = World.build(s)
         admin = w.actor("unit_admin")
         now = utcnow()
@@ -101,8 +100,8 @@ def test_the_audit_view_is_scoped_filtered_and_paged(engine):
                 audit_view.search(s, w.actor(who))
 
 
-def test_chain_verification_names_the_first_broken_row(engine):
-    with unit_of_work(engine) as s:
+def test_chain_verification_names_the_first_broken_row(uow):
+    with uow.write() as s:
         w = World.build(s)
         ids = [audit.append(s, kind="admin", action=f"a{i}", at=utcnow(), account_id=w.actor("unit_admin").account_id)
                for i in range(4)]
@@ -113,11 +112,11 @@ def test_chain_verification_names_the_first_broken_row(engine):
 
 
 def test_the_verify_command_reports_the_first_broken_row(sqlite_only, monkeypatch, capsys):
-    monkeypatch.setenv("TITLES_DATABASE_URL", str(sqlite_only.url))
-    with unit_of_work(sqlite_only) as s:
+    monkeypatch.setenv("TITLES_DATABASE_URL", str(sqlite_only.engine.url))
+    with sqlite_only.write() as s:
         ids = [audit.append(s, kind="login", action="login", at=utcnow()) for _ in range(3)]
     assert audit.main(["verify"]) == 0 and "OK" in capsys.readouterr().out
-    with unit_of_work(sqlite_only) as s:
+    with sqlite_only.write() as s:
         s.execute(update(AuditEvent).where(AuditEvent.id == ids[1]).values(outcome="failed"))
     assert audit.main(["verify"]) == 1
     assert f"event id {ids[1]}" in capsys.readouterr().out

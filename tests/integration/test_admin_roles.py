@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from stdnum.cn import ric
 
-from core.identity import accounts
+from core.identity import account_rules, accounts
 
 from core.identity import personal_accounts
 
@@ -17,7 +17,6 @@ from core.org import unit_admin as ua
 from core.common.errors import GuardFailed, NotFound, ValidationError
 from core.identity.people import validate_id_number
 from db.models import Account, AuditEvent, Person, RoleGrant, Unit, UnitBinding
-from db.session import unit_of_work
 from tests.world import LEVEL, SERIES, SPECIALTY, YEAR, World
 
 
@@ -50,14 +49,14 @@ def test_id_number_validation_accepts_valid_and_refuses_invalid_numbers():
             validate_id_number(bad)
 
 
-def test_grant_and_revoke_an_operator_role_take_effect_at_the_next_request(engine):
-    with unit_of_work(engine) as s:
+def test_grant_and_revoke_an_operator_role_take_effect_at_the_next_request(uow):
+    with uow.write() as s:
         w = World.build(s)
         admin, target = w.actor("unit_admin"), _person_account(w, "wang", "employer", "52010119850101001")
         assert ua.grantable_roles(s, admin, target) == ("unit_operator", "committee_operator")
         ua.grant(s, admin, target, "unit_operator")
         assert "unit_operator" in _roles(s, target) and _audits(s, "role_grant") == 1
-        assert any(c.role == "unit_operator" and c.unit_id == w.units["employer"] for c in accounts.contexts(s, target))
+        assert any(c.role == "unit_operator" and c.unit_id == w.units["employer"] for c in account_rules.contexts(s, target))
         with pytest.raises(ValidationError) as e:
             ua.grant(s, admin, target, "unit_operator")
         assert e.value.key == "admin.role_held"
@@ -72,8 +71,8 @@ def test_grant_and_revoke_an_operator_role_take_effect_at_the_next_request(engin
             ua.revoke(s, admin, target, "unit_admin")
 
 
-def test_a_revoked_role_leaves_the_signed_in_users_contexts_at_once(engine):
-    with unit_of_work(engine) as s:
+def test_a_revoked_role_leaves_the_signed_in_users_contexts_at_once(uow):
+    with uow.write() as s:
         w = World.build(s)
         target = _person_account(w, "wang", "employer", "52010119850101001")
         ua.grant(s, w.actor("unit_admin"), target, "unit_operator")
@@ -86,8 +85,8 @@ def test_a_revoked_role_leaves_the_signed_in_users_contexts_at_once(engine):
         assert sessions.resolve_session(s, principal.token) is None
 
 
-def test_mutual_exclusion_a_declaring_person_cannot_become_operator_or_admin(engine):
-    with unit_of_work(engine) as s:
+def test_mutual_exclusion_a_declaring_person_cannot_become_operator_or_admin(uow):
+    with uow.write() as s:
         w = World.build(s)
         admin, applicant = w.actor("unit_admin"), w.actor("applicant").account_id
         w.new_declaration(complete=False)  # a draft: declaring has begun
@@ -99,8 +98,8 @@ def test_mutual_exclusion_a_declaring_person_cannot_become_operator_or_admin(eng
         assert e.value.key == "admin.active_declaration"
 
 
-def test_mutual_exclusion_an_operator_cannot_declare(engine):
-    with unit_of_work(engine) as s:
+def test_mutual_exclusion_an_operator_cannot_declare(uow):
+    with uow.write() as s:
         w = World.build(s)
         ua.grant(s, w.actor("unit_admin"), w.actor("applicant").account_id, "unit_operator")
         with pytest.raises(GuardFailed) as e:
@@ -109,14 +108,14 @@ def test_mutual_exclusion_an_operator_cannot_declare(engine):
         assert e.value.key == "admin.operator_cannot_declare" and "不能申报" in str(e.value)
 
 
-def test_the_admin_hands_over_and_loses_the_role_and_there_is_one_admin(engine):
-    with unit_of_work(engine) as s:
+def test_the_admin_hands_over_and_loses_the_role_and_there_is_one_admin(uow):
+    with uow.write() as s:
         w = World.build(s)
         old = _person_account(w, "old_admin", "employer", "52010119800101001")
         accounts.grant_role(s, old, "unit_admin", w.units["employer"])
         s.execute(RoleGrant.__table__.update().where(RoleGrant.account_id == w.actor("unit_admin").account_id)
                   .values(active=False))
-        admin = next(c for c in accounts.contexts(s, old) if c.role == "unit_admin")
+        admin = next(c for c in account_rules.contexts(s, old) if c.role == "unit_admin")
         new = _person_account(w, "new_admin", "employer", "52010119810101001")
         busy = _person_account(w, "busy_op", "employer", "52010119820101001")
         ua.grant(s, admin, busy, "unit_operator")
@@ -132,8 +131,8 @@ def test_the_admin_hands_over_and_loses_the_role_and_there_is_one_admin(engine):
         assert _audits(s, "admin_handover") == 1
 
 
-def test_the_hr_bureau_designates_the_admin_of_a_unit_without_one(engine):
-    with unit_of_work(engine) as s:
+def test_the_hr_bureau_designates_the_admin_of_a_unit_without_one(uow):
+    with uow.write() as s:
         w = World.build(s)
         free = _person_account(w, "free_person", None, "52010119830101001")
         with pytest.raises(NotFound):
@@ -146,8 +145,8 @@ def test_the_hr_bureau_designates_the_admin_of_a_unit_without_one(engine):
         assert s.get(Person, s.get(Account, free).person_id).unit_id == w.units["employer"]
 
 
-def test_leaving_unbinds_the_person_and_ends_the_roles_held_there(engine):
-    with unit_of_work(engine) as s:
+def test_leaving_unbinds_the_person_and_ends_the_roles_held_there(uow):
+    with uow.write() as s:
         w = World.build(s)
         admin, target = w.actor("unit_admin"), _person_account(w, "leaver", "employer", "52010119840101001")
         s.add(UnitBinding(person_id=s.get(Account, target).person_id, unit_id=w.units["employer"], status="accepted"))
@@ -163,8 +162,8 @@ def test_leaving_unbinds_the_person_and_ends_the_roles_held_there(engine):
             ua.leave_unit(s, w.actor("unit_admin"), w.actor("unit_admin").account_id)
 
 
-def test_names_and_unit_details_are_edited_and_audited(engine):
-    with unit_of_work(engine) as s:
+def test_names_and_unit_details_are_edited_and_audited(uow):
+    with uow.write() as s:
         w = World.build(s)
         admin = w.actor("unit_admin")
         ua.complete_name(s, admin, w.actor("applicant").account_id, "张三丰")
@@ -181,8 +180,8 @@ def test_names_and_unit_details_are_edited_and_audited(engine):
         assert _audits(s, "complete_name") == 1 and _audits(s, "unit_edit") == 1
 
 
-def test_an_admin_of_unit_a_cannot_touch_unit_b_accounts_by_id(engine):
-    with unit_of_work(engine) as s:
+def test_an_admin_of_unit_a_cannot_touch_unit_b_accounts_by_id(uow):
+    with uow.write() as s:
         w = World.build(s)
         admin, foreign = w.actor("unit_admin"), w.actor("other_applicant").account_id
         for call in (lambda: ua.grant(s, admin, foreign, "unit_operator"),
@@ -198,8 +197,8 @@ def test_an_admin_of_unit_a_cannot_touch_unit_b_accounts_by_id(engine):
                 call()
 
 
-def test_personal_accounts_are_created_with_a_one_time_password_and_editable_until_they_act(engine):
-    with unit_of_work(engine) as s:
+def test_personal_accounts_are_created_with_a_one_time_password_and_editable_until_they_act(uow):
+    with uow.write() as s:
         w = World.build(s)
         admin = w.actor("unit_admin")
         with pytest.raises(ValidationError) as e:

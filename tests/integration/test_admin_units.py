@@ -15,7 +15,6 @@ from core.files.store import minimal_pdf
 from core.identity.people import search_units
 from core.org.scope import subtree
 from db.models import AuditEvent, Unit
-from db.session import unit_of_work
 from tests.world import World
 
 CODE = "91520100MA6DKX1R2" + uscc.calc_check_digit("91520100MA6DKX1R2")
@@ -41,8 +40,8 @@ def test_uscc_validation_accepts_valid_and_refuses_invalid_codes():
         assert e.value.key == "unitreg.uscc_invalid"
 
 
-def test_a_registered_unit_waits_for_its_region_and_a_code_is_registered_once(engine):
-    with unit_of_work(engine) as s:
+def test_a_registered_unit_waits_for_its_region_and_a_code_is_registered_once(uow):
+    with uow.write() as s:
         w = World.build(s)
         unit = reg.register_unit(s, _form(), region_unit_id=w.units["city"], letter=minimal_pdf(), letter_name="a.pdf")
         assert unit.status == "pending" and unit.parent_id == w.units["city"]
@@ -64,8 +63,8 @@ def test_a_registered_unit_waits_for_its_region_and_a_code_is_registered_once(en
                         .order_by(AuditEvent.id.desc()).limit(1)) == "unit_approve"
 
 
-def test_registration_lists_every_problem_and_requires_the_letter_and_a_bureau(engine):
-    with unit_of_work(engine) as s:
+def test_registration_lists_every_problem_and_requires_the_letter_and_a_bureau(uow):
+    with uow.write() as s:
         w = World.build(s)
         with pytest.raises(ValidationError) as e:
             reg.register_unit(s, _form(code="91110000600037341X", name="", legal_representative="", contact_phone="1"),
@@ -80,8 +79,8 @@ def test_registration_lists_every_problem_and_requires_the_letter_and_a_bureau(e
         assert e.value.key == "unitreg.region_invalid"
 
 
-def test_a_rejected_registration_frees_the_code_and_hr_bureaus_create_units_directly(engine):
-    with unit_of_work(engine) as s:
+def test_a_rejected_registration_frees_the_code_and_hr_bureaus_create_units_directly(uow):
+    with uow.write() as s:
         w = World.build(s)
         unit = reg.register_unit(s, _form(), region_unit_id=w.units["city"], letter=minimal_pdf())
         with pytest.raises(NotFound):  # another region's... or nobody's: the sibling's operator is no HR
@@ -94,8 +93,8 @@ def test_a_rejected_registration_frees_the_code_and_hr_bureaus_create_units_dire
             reg.create_unit(s, w.actor("unit_admin"), _form(code="91110000600037341L"))
 
 
-def test_a_unit_links_to_a_parent_which_approves_and_the_subtree_moves(engine):
-    with unit_of_work(engine) as s:
+def test_a_unit_links_to_a_parent_which_approves_and_the_subtree_moves(uow):
+    with uow.write() as s:
         w = World.build(s)
         dept_op, admin = w.actor("dept_op"), w.actor("unit_admin")
         with pytest.raises(ValidationError) as e:
@@ -121,8 +120,8 @@ def test_a_unit_links_to_a_parent_which_approves_and_the_subtree_moves(engine):
         assert parent_links.own_requests(s, admin)[0].status == "approved"
 
 
-def test_a_unit_cannot_link_under_its_own_subtree_and_a_rejection_changes_nothing(engine):
-    with unit_of_work(engine) as s:
+def test_a_unit_cannot_link_under_its_own_subtree_and_a_rejection_changes_nothing(uow):
+    with uow.write() as s:
         w = World.build(s)
         with pytest.raises(ValidationError) as e:
             parent_links.request_link(s, w.actor("dept_op"), w.units["dept"])
@@ -132,8 +131,8 @@ def test_a_unit_cannot_link_under_its_own_subtree_and_a_rejection_changes_nothin
         assert s.get(Unit, w.units["dept"]).parent_id == w.units["city"]
 
 
-def test_the_org_tree_shows_the_scope_with_account_and_declaration_counts(engine):
-    with unit_of_work(engine) as s:
+def test_the_org_tree_shows_the_scope_with_account_and_declaration_counts(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = w.new_declaration()
         w.drive(d, "unit_verify")
@@ -151,8 +150,8 @@ def test_the_org_tree_shows_the_scope_with_account_and_declaration_counts(engine
             org_tree.tree(s, w.actor("applicant"))
 
 
-def test_the_authorization_letter_opens_only_for_the_region_and_each_download_is_audited(engine):
-    with unit_of_work(engine) as s:
+def test_the_authorization_letter_opens_only_for_the_region_and_each_download_is_audited(uow):
+    with uow.write() as s:
         w = World.build(s)
         unit = reg.register_unit(s, _form(), region_unit_id=w.units["city"], letter=minimal_pdf("letter"),
                                  letter_name="授权书.pdf")

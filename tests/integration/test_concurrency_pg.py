@@ -17,7 +17,6 @@ from core.common.errors import ConcurrentChange, NotFound
 from core.transitions import execute
 from core.workflow_store import SqlStore
 from db.models import AuditEvent
-from db.session import read_session, unit_of_work
 from tests.integration.transition_support import PLEDGE, REASON, chain_intact, events_since, look
 from tests.world import World
 
@@ -58,9 +57,9 @@ def all_load_first(monkeypatch):
     return arm
 
 
-def _world_with(engine, count: int) -> tuple[World, list[int]]:
+def _world_with(uow, count: int) -> tuple[World, list[int]]:
     """The World and ``count`` declarations in unit_verify, one per applicant of the employer."""
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         w = World.build(s)
         decls = []
         for i in range(count):
@@ -134,7 +133,7 @@ def test_approvals_of_different_declarations_in_parallel_all_succeed_with_contig
 
 def test_denials_and_transitions_racing_each_other_keep_one_unbroken_audit_chain(postgres):
     w, decls = _world_with(postgres, N // 2)
-    with read_session(postgres) as s:
+    with postgres.read() as s:
         first = s.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
 
     def work(i: int) -> int:

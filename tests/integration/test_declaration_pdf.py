@@ -16,7 +16,6 @@ from core.common.errors import NotFound
 from core.declaring.evidence import attach_evidence
 from core.files.store import minimal_pdf, sniff_media_type
 from core.declaring.pledge import PLEDGE_TEXT
-from db.session import unit_of_work
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World
 
 _LITERAL = re.compile(rb"\((?:[^()\\]|\\.)*\)\s*Tj", re.S)
@@ -67,8 +66,8 @@ def _declaration(w: World) -> int:
     return d
 
 
-def test_the_form_is_a_pdf_with_chinese_text_in_the_cid_font(engine):
-    with unit_of_work(engine) as s:
+def test_the_form_is_a_pdf_with_chinese_text_in_the_cid_font(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = _declaration(w)
         pdf = declaration_form_pdf(s, w.actor("applicant"), d)
@@ -81,8 +80,8 @@ def test_the_form_is_a_pdf_with_chinese_text_in_the_cid_font(engine):
         assert phrase in text, phrase
 
 
-def test_the_owner_sees_the_full_id_number_and_other_units_see_it_masked(engine):
-    with unit_of_work(engine) as s:
+def test_the_owner_sees_the_full_id_number_and_other_units_see_it_masked(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = _declaration(w)
         w.drive(d, "relay")
@@ -98,7 +97,7 @@ def test_the_owner_sees_the_full_id_number_and_other_units_see_it_masked(engine)
 
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) not installed")
 def test_the_first_page_renders_to_an_image(sqlite_only, tmp_path):
-    with unit_of_work(sqlite_only) as s:
+    with sqlite_only.write() as s:
         w = World.build(s)
         pdf = declaration_form_pdf(s, w.actor("applicant"), _declaration(w))
     (tmp_path / "form.pdf").write_bytes(pdf)
@@ -109,7 +108,7 @@ def test_the_first_page_renders_to_an_image(sqlite_only, tmp_path):
 
 
 def test_the_fallback_text_reader_agrees_with_the_form(sqlite_only):
-    with unit_of_work(sqlite_only) as s:
+    with sqlite_only.write() as s:
         w = World.build(s)
         text = _text_without_poppler(declaration_form_pdf(s, w.actor("applicant"), _declaration(w)))
     assert "专业技术职务任职资格申报表" in text and "重庆大学" in text

@@ -15,7 +15,6 @@ from core.declaring.pledge import PLEDGE_TEXT
 from core.declaring.submission import problems_before_submit
 from core.transitions import act, options
 from db.models import AuditEvent, Committee, Declaration, Person
-from db.session import unit_of_work
 from tests.integration.transition_support import add_supplement, place
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World
 
@@ -41,8 +40,8 @@ def _details(error) -> list[str]:
     return list(error.value.details)
 
 
-def test_level_series_and_specialty_are_cascading_choices(engine):
-    with unit_of_work(engine) as s:
+def test_level_series_and_specialty_are_cascading_choices(uow):
+    with uow.write() as s:
         World.build(s)
         assert [c[0] for c in choices_levels(s)] == ["junior", "intermediate", "associate_senior", "full_senior"]
         assert ("engineering", "高级工程师", "Engineering associate_senior") in choices_series(s, LEVEL)
@@ -52,8 +51,8 @@ def test_level_series_and_specialty_are_cascading_choices(engine):
         assert choices_specialties(s, None) == []
 
 
-def test_only_committees_open_for_series_level_region_and_year_are_offered(engine):
-    with unit_of_work(engine) as s:
+def test_only_committees_open_for_series_level_region_and_year_are_offered(uow):
+    with uow.write() as s:
         w = World.build(s)
         me = w.actor("applicant")
         assert [c.id for c in open_committees(s, me, YEAR, LEVEL, SERIES, "socialized")] == [w.committee_id]
@@ -69,8 +68,8 @@ def test_only_committees_open_for_series_level_region_and_year_are_offered(engin
         assert t("decl.no_committee") == "未查到相关的评委会"
 
 
-def test_self_review_is_offered_only_to_staff_of_the_employer_holding_the_authority(engine):
-    with unit_of_work(engine) as s:
+def test_self_review_is_offered_only_to_staff_of_the_employer_holding_the_authority(uow):
+    with uow.write() as s:
         w = World.build(s)
         assert self_review_available(s, w.actor("applicant"), YEAR, LEVEL, SERIES)
         assert not self_review_available(s, w.actor("other_applicant"), YEAR, LEVEL, SERIES)
@@ -79,8 +78,8 @@ def test_self_review_is_offered_only_to_staff_of_the_employer_holding_the_author
         assert _details(refused) == ["decl.self_review_unavailable"]
 
 
-def test_an_unbound_applicant_is_told_to_bind_to_a_unit_first(engine):
-    with unit_of_work(engine) as s:
+def test_an_unbound_applicant_is_told_to_bind_to_a_unit_first(uow):
+    with uow.write() as s:
         w = World.build(s)
         s.get(Person, w.applicant_person_id).unit_id = None
         s.flush()
@@ -91,8 +90,8 @@ def test_an_unbound_applicant_is_told_to_bind_to_a_unit_first(engine):
             open_committees(s, w.actor("applicant"), YEAR, LEVEL, SERIES, "socialized")
 
 
-def test_a_draft_keeps_partial_information_and_is_audited(engine):
-    with unit_of_work(engine) as s:
+def test_a_draft_keeps_partial_information_and_is_audited(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = decl.create_draft(s, w.actor("applicant"), flow="review", year=YEAR, level_code=LEVEL,
                               series_code=SERIES)
@@ -107,8 +106,8 @@ def test_a_draft_keeps_partial_information_and_is_audited(engine):
         assert actions == ["create", "edit_fields"]
 
 
-def test_every_field_problem_is_listed_together(engine):
-    with unit_of_work(engine) as s:
+def test_every_field_problem_is_listed_together(uow):
+    with uow.write() as s:
         w = World.build(s)
         with pytest.raises(ValidationError) as refused:
             decl.create_draft(s, w.actor("applicant"), flow="review", year=1999, level_code="nope",
@@ -118,8 +117,8 @@ def test_every_field_problem_is_listed_together(engine):
         assert s.scalar(select(func.count()).select_from(Declaration)) == 0
 
 
-def test_exceptional_needs_grounds_and_other_methods_drop_them(engine):
-    with unit_of_work(engine) as s:
+def test_exceptional_needs_grounds_and_other_methods_drop_them(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = _draft(w, method="exceptional", exceptional_grounds="获省级科技进步一等奖")
         with pytest.raises(ValidationError) as refused:
@@ -133,8 +132,8 @@ def test_exceptional_needs_grounds_and_other_methods_drop_them(engine):
         assert _details(bad) == ["decl.method_invalid"]
 
 
-def test_the_review_type_must_match_the_committee_kind(engine):
-    with unit_of_work(engine) as s:
+def test_the_review_type_must_match_the_committee_kind(uow):
+    with uow.write() as s:
         w = World.build(s)
         with pytest.raises(ValidationError) as social:
             _draft(w, review_type="socialized", committee_id=w.own_committee_id)
@@ -148,8 +147,8 @@ def test_the_review_type_must_match_the_committee_kind(engine):
         assert s.get(Declaration, d).committee_id == w.own_committee_id
 
 
-def test_changing_what_a_choice_hangs_on_clears_the_choice(engine):
-    with unit_of_work(engine) as s:
+def test_changing_what_a_choice_hangs_on_clears_the_choice(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = _draft(w, review_type="socialized", committee_id=w.committee_id)
         decl.update_fields(s, w.actor("applicant"), d, {"series_code": "health"})
@@ -160,8 +159,8 @@ def test_changing_what_a_choice_hangs_on_clears_the_choice(engine):
         assert _details(locked) == ["decl.locked.year"]
 
 
-def test_an_initial_determination_has_no_committee_and_its_own_modules(engine):
-    with unit_of_work(engine) as s:
+def test_an_initial_determination_has_no_committee_and_its_own_modules(uow):
+    with uow.write() as s:
         w = World.build(s)
         with pytest.raises(ValidationError) as refused:
             decl.create_draft(s, w.actor("applicant"), flow="initial_determination", year=YEAR, **BASIC,
@@ -175,8 +174,8 @@ def test_an_initial_determination_has_no_committee_and_its_own_modules(engine):
         assert _state(w, d) == "unit_verify"
 
 
-def test_a_second_declaration_of_the_same_year_is_refused_early(engine):
-    with unit_of_work(engine) as s:
+def test_a_second_declaration_of_the_same_year_is_refused_early(uow):
+    with uow.write() as s:
         w = World.build(s)
         first = _draft(w)
         with pytest.raises(ValidationError) as refused:
@@ -187,8 +186,8 @@ def test_a_second_declaration_of_the_same_year_is_refused_early(engine):
         assert _draft(w) != first
 
 
-def test_required_modules_follow_the_committee(engine):
-    with unit_of_work(engine) as s:
+def test_required_modules_follow_the_committee(uow):
+    with uow.write() as s:
         w = World.build(s)
         s.get(Committee, w.committee_id).required_modules = ["education", "other"]
         d = _draft(w, review_type="socialized", committee_id=w.committee_id)
@@ -197,8 +196,8 @@ def test_required_modules_follow_the_committee(engine):
         assert keys == ["missing.module.education", "missing.module.other"]
 
 
-def test_rows_are_added_edited_and_removed_with_per_module_checks(engine):
-    with unit_of_work(engine) as s:
+def test_rows_are_added_edited_and_removed_with_per_module_checks(uow):
+    with uow.write() as s:
         w = World.build(s)
         me, d = w.actor("applicant"), _draft(w)
         with pytest.raises(ValidationError) as bad:
@@ -229,8 +228,8 @@ def test_rows_are_added_edited_and_removed_with_per_module_checks(engine):
             remove_record(s, w.actor("other_applicant"), partial)
 
 
-def test_submit_lists_every_missing_or_invalid_item_at_once(engine):
-    with unit_of_work(engine) as s:
+def test_submit_lists_every_missing_or_invalid_item_at_once(uow):
+    with uow.write() as s:
         w = World.build(s)
         me = w.actor("applicant")
         d = decl.create_draft(s, me, flow="review", year=YEAR, level_code=LEVEL, series_code=SERIES,
@@ -251,8 +250,8 @@ def test_submit_lists_every_missing_or_invalid_item_at_once(engine):
         assert _state(w, d) == "draft"
 
 
-def test_a_submitted_declaration_is_read_only(engine):
-    with unit_of_work(engine) as s:
+def test_a_submitted_declaration_is_read_only(uow):
+    with uow.write() as s:
         w = World.build(s)
         me, d = w.actor("applicant"), _complete_draft(w)
         act(s, me, d, "submit", {"pledge": PLEDGE_TEXT})
@@ -268,8 +267,8 @@ def test_a_submitted_declaration_is_read_only(engine):
             decl.update_fields(s, w.actor("other_applicant"), d, {"method": "regular"})
 
 
-def test_a_returned_declaration_is_edited_resubmitted_and_publicized_again(engine):
-    with unit_of_work(engine) as s:
+def test_a_returned_declaration_is_edited_resubmitted_and_publicized_again(uow):
+    with uow.write() as s:
         w = World.build(s)
         me, d = w.actor("applicant"), _complete_draft(w)
         w.drive(d, "unit_recommend")
@@ -286,8 +285,8 @@ def test_a_returned_declaration_is_edited_resubmitted_and_publicized_again(engin
         assert (returned.comment, returned.unit_name) == ("工作经历时间有误，请核对", "市建筑设计院")
 
 
-def test_after_a_failed_policy_review_only_supplements_and_the_category_change(engine):
-    with unit_of_work(engine) as s:
+def test_after_a_failed_policy_review_only_supplements_and_the_category_change(uow):
+    with uow.write() as s:
         w = World.build(s)
         me, d = w.actor("applicant"), place(w, "supplement")
         assert decl.edit_scope("supplement").modules == {"supplement"}
@@ -309,8 +308,8 @@ def test_after_a_failed_policy_review_only_supplements_and_the_category_change(e
         assert decl.notice_for(s, me, d) == "notice.submitted"
 
 
-def test_after_a_failed_re_examination_a_new_declaration_is_the_way_forward(engine):
-    with unit_of_work(engine) as s:
+def test_after_a_failed_re_examination_a_new_declaration_is_the_way_forward(uow):
+    with uow.write() as s:
         w = World.build(s)
         me, d = w.actor("applicant"), place(w, "policy_recheck")
         w.do("reviewer", d, "fail", reason="论文与申报专业不符")
@@ -322,8 +321,8 @@ def test_after_a_failed_re_examination_a_new_declaration_is_the_way_forward(engi
         assert _draft(w) != d
 
 
-def test_my_declarations_tell_state_holder_and_since_when(engine):
-    with unit_of_work(engine) as s:
+def test_my_declarations_tell_state_holder_and_since_when(uow):
+    with uow.write() as s:
         w = World.build(s)
         me, d = w.actor("applicant"), _complete_draft(w)
         act(s, me, d, "submit", {"pledge": PLEDGE_TEXT})
@@ -337,8 +336,8 @@ def test_my_declarations_tell_state_holder_and_since_when(engine):
         assert decl.my_declarations(s, w.actor("unit_op")) == []
 
 
-def test_cancel_asks_for_confirmation_and_ends_the_declaration(engine):
-    with unit_of_work(engine) as s:
+def test_cancel_asks_for_confirmation_and_ends_the_declaration(uow):
+    with uow.write() as s:
         w = World.build(s)
         me, d = w.actor("applicant"), _draft(w)
         cancel = next(o for o in options(s, me, d) if o.action == "cancel")
@@ -349,8 +348,8 @@ def test_cancel_asks_for_confirmation_and_ends_the_declaration(engine):
             add_record(s, me, d, "other", {"title": "x"})
 
 
-def test_a_complete_supplement_has_no_problems_and_others_cannot_ask(engine):
-    with unit_of_work(engine) as s:
+def test_a_complete_supplement_has_no_problems_and_others_cannot_ask(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = place(w, "supplement")
         add_supplement(w, d)  # a sealed supplement with its file

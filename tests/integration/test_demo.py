@@ -9,7 +9,8 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import func, select
 
-from core.identity.accounts import authenticate, contexts, login_gate
+from core.identity.account_rules import contexts
+from core.identity.accounts import authenticate, login_gate
 from core.audit.trail import verify
 from core.common.errors import AuthError
 from core.files.store import read_blob, sniff_media_type
@@ -22,7 +23,7 @@ from core.setup.demo.identity import valid_id_number, valid_uscc
 from db.migrate import upgrade_to_head
 from db.models import (Account, Attachment, AuditEvent, Declaration, DossierAssignment, Expert, PanelMember,
                        PanelSession, Person, Unit)
-from db.session import make_engine, read_session, unit_of_work
+from db.uow import UnitOfWork
 
 NOW = dt.datetime(2026, 11, 20, 3, 30, tzinfo=dt.timezone.utc)
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -36,8 +37,8 @@ def _file_store(tmp_path, monkeypatch, clock):
     clock(NOW)  # the services the checks below call see the day the demo was built for
 
 
-def _build(engine, applicants: int = SMALL):
-    with unit_of_work(engine) as session:
+def _build(uow, applicants: int = SMALL):
+    with uow.write() as session:
         return build_demo_province(session, applicants=applicants, now=NOW)
 
 
@@ -89,7 +90,7 @@ def test_default_province_is_realistic_and_builds_within_a_minute_on_sqlite(sqli
     assert summary.units["hr_bureau"] == 10 and summary.units["department"] >= 10
     assert summary.units["committee_organizer"] >= 5 and summary.units["employer"] >= 20
     assert summary.experts >= 60 and summary.applicants >= 300
-    with read_session(sqlite_only) as session:
+    with sqlite_only.read() as session:
         experts = list(session.scalars(select(Expert)))
         assert all(e.specialty_codes and e.series_code and e.level_code for e in experts)
         _assert_every_state_present(session)
@@ -97,9 +98,9 @@ def test_default_province_is_realistic_and_builds_within_a_minute_on_sqlite(sqli
         _assert_valid_identities(session)
 
 
-def test_small_province_is_coherent_on_each_backend(engine):
-    _build(engine)
-    with read_session(engine) as session:
+def test_small_province_is_coherent_on_each_backend(uow):
+    _build(uow)
+    with uow.read() as session:
         _assert_every_state_present(session)
         _assert_coherent(session)
         _assert_valid_identities(session)
@@ -120,9 +121,9 @@ def _can_act_on_something(session, actor, states: tuple[str, ...]) -> None:
     assert any(not o.blocked and o.action != "withdraw" for i in ids for o in options(session, actor, i, NOW.date()))
 
 
-def test_featured_accounts_have_work_in_their_inboxes(engine):
-    _build(engine)
-    with read_session(engine) as session:
+def test_featured_accounts_have_work_in_their_inboxes(uow):
+    _build(uow)
+    with uow.read() as session:
         _can_act_on_something(session, _actor(session, "demo_unit_op", "unit_operator"),
                               ("unit_verify", "unit_publicity", "unit_recommend"))
         for login, role in (("demo_dept_op", "dept_operator"), ("demo_city_hr", "hr_operator"),
@@ -150,9 +151,9 @@ def test_featured_accounts_have_work_in_their_inboxes(engine):
                                      DossierAssignment.final.is_(False))) >= 1
 
 
-def test_demo_accounts_cover_every_role_and_log_in_only_in_demo_mode(engine, monkeypatch):
-    _build(engine)
-    with read_session(engine) as session:
+def test_demo_accounts_cover_every_role_and_log_in_only_in_demo_mode(uow, monkeypatch):
+    _build(uow)
+    with uow.read() as session:
         listed = list_demo_accounts(session)
         assert {row["role"] for row in listed} == set(ROLES)
         assert {row["login_name"] for row in listed} == set(DEMO_LOGINS)
@@ -160,23 +161,23 @@ def test_demo_accounts_cover_every_role_and_log_in_only_in_demo_mode(engine, mon
         assert session.scalar(select(func.count()).select_from(Account).where(Account.is_demo.is_(False))) == 0
         hashes = {login_gate(session, row["login_name"], NOW) for row in listed}
         assert None not in hashes and all(check_password(DEMO_PASSWORD, h) for h in hashes)
-    with unit_of_work(engine) as session:
+    with uow.write() as session:
         assert authenticate(session, "demo_applicant", DEMO_PASSWORD, NOW).login_name == "demo_applicant"
     monkeypatch.setenv("TITLES_DEMO", "0")
-    with read_session(engine) as session:
+    with uow.read() as session:
         assert all(login_gate(session, login, NOW) is None for login in DEMO_LOGINS)
     with pytest.raises(AuthError):
-        with unit_of_work(engine) as session:
+        with uow.write() as session:
             authenticate(session, "demo_unit_op", DEMO_PASSWORD, NOW)
 
 
-def test_ensure_demo_data_builds_once_even_when_two_servers_start_together(engine):
+def test_ensure_demo_data_builds_once_even_when_two_servers_start_together(uow):
     results: list[bool] = []
     errors: list[BaseException] = []
 
     def start() -> None:
         try:
-            results.append(ensure_demo_data(engine, applicants=SMALL, now=NOW))
+            results.append(ensure_demo_data(uow, applicants=SMALL, now=NOW))
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -186,32 +187,32 @@ def test_ensure_demo_data_builds_once_even_when_two_servers_start_together(engin
     for thread in threads:
         thread.join()
     assert not errors and sorted(results) == [False, True]
-    assert ensure_demo_data(engine, applicants=SMALL, now=NOW) is False
-    with read_session(engine) as session:
+    assert ensure_demo_data(uow, applicants=SMALL, now=NOW) is False
+    with uow.read() as session:
         assert session.scalar(select(func.count()).select_from(Account).where(Account.login_name == "demo_applicant")) == 1
 
 
 def test_ensure_demo_data_does_nothing_outside_demo_mode(sqlite_only, monkeypatch):
     monkeypatch.setenv("TITLES_DEMO", "0")
     assert ensure_demo_data(sqlite_only, applicants=SMALL, now=NOW) is False
-    with read_session(sqlite_only) as session:
+    with sqlite_only.read() as session:
         assert session.scalar(select(func.count()).select_from(Unit)) == 0
 
 
 def test_the_same_seed_builds_the_same_province(tmp_path):
     people = []
     for name in ("a", "b"):
-        engine = make_engine(f"sqlite:///{tmp_path / name}.db")
-        upgrade_to_head(engine)
-        _build(engine)
-        with read_session(engine) as session:
+        uow = UnitOfWork.from_url(f"sqlite:///{tmp_path / name}.db")
+        upgrade_to_head(uow.engine)
+        _build(uow)
+        with uow.read() as session:
             people.append(session.execute(select(Person.name, Person.id_number, Person.phone).order_by(Person.id)).all())
-        engine.dispose()
+        uow.dispose()
     assert people[0] == people[1]
 
 
-def _states_and_times(engine) -> list[tuple]:
-    with read_session(engine) as session:
+def _states_and_times(uow) -> list[tuple]:
+    with uow.read() as session:
         return session.execute(select(Declaration.id, Declaration.state, Declaration.state_since)
                                .order_by(Declaration.id)).all()
 
@@ -222,11 +223,11 @@ def test_a_demo_for_a_given_day_is_the_same_whatever_day_the_clock_shows(tmp_pat
     for name, moment in (("early", dt.datetime(2026, 6, 1, 9, tzinfo=dt.timezone.utc)),
                          ("late", dt.datetime(2027, 10, 8, 9, tzinfo=dt.timezone.utc))):
         clock(moment)
-        engine = make_engine(f"sqlite:///{tmp_path / name}.db")
-        upgrade_to_head(engine)
-        assert ensure_demo_data(engine, today=day, applicants=SMALL)
-        built.append(_states_and_times(engine))
-        engine.dispose()
+        uow = UnitOfWork.from_url(f"sqlite:///{tmp_path / name}.db")
+        upgrade_to_head(uow.engine)
+        assert ensure_demo_data(uow, today=day, applicants=SMALL)
+        built.append(_states_and_times(uow))
+        uow.dispose()
     assert built[0] == built[1]
     states = {state for _, state, _ in built[0]}
     assert len(states) > 5
@@ -236,11 +237,11 @@ def test_a_demo_for_a_given_day_is_the_same_whatever_day_the_clock_shows(tmp_pat
 def test_the_demo_follows_the_clock_when_no_day_is_given(tmp_path, clock):
     moment = dt.datetime(2026, 4, 15, 2, 30, tzinfo=dt.timezone.utc)
     clock(moment)
-    engine = make_engine(f"sqlite:///{tmp_path / 'clock'}.db")
-    upgrade_to_head(engine)
-    assert ensure_demo_data(engine, applicants=SMALL)
-    latest = max(since for _, _, since in _states_and_times(engine))
-    engine.dispose()
+    uow = UnitOfWork.from_url(f"sqlite:///{tmp_path / 'clock'}.db")
+    upgrade_to_head(uow.engine)
+    assert ensure_demo_data(uow, applicants=SMALL)
+    latest = max(since for _, _, since in _states_and_times(uow))
+    uow.dispose()
     assert moment - dt.timedelta(days=3) < latest <= moment
 
 

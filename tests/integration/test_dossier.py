@@ -3,12 +3,11 @@ import pytest
 
 from core.declaring.dossier import access_declaration, authorised_committees, dossier
 from core.common.errors import NotFound
-from db.session import unit_of_work
 from tests.world import World
 
 
-def test_the_dossier_masks_personal_data_and_tells_who_holds_it_since_when(engine):
-    with unit_of_work(engine) as s:
+def test_the_dossier_masks_personal_data_and_tells_who_holds_it_since_when(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = w.new_declaration()
         w.drive(d, "unit_publicity")
@@ -21,8 +20,8 @@ def test_the_dossier_masks_personal_data_and_tells_who_holds_it_since_when(engin
         assert set(info.records) == {"education", "qualification", "work_history", "achievement", "work_summary"}
 
 
-def test_the_timeline_lists_every_step_with_the_acting_unit(engine):
-    with unit_of_work(engine) as s:
+def test_the_timeline_lists_every_step_with_the_acting_unit(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = w.new_declaration()
         w.drive(d, "relay")
@@ -35,8 +34,8 @@ def test_the_timeline_lists_every_step_with_the_acting_unit(engine):
         assert steps[3].comment is None
 
 
-def test_a_sibling_unit_gets_the_same_not_found_as_for_a_missing_declaration(engine):
-    with unit_of_work(engine) as s:
+def test_a_sibling_unit_gets_the_same_not_found_as_for_a_missing_declaration(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = w.new_declaration()
         w.drive(d, "unit_verify")
@@ -49,8 +48,8 @@ def test_a_sibling_unit_gets_the_same_not_found_as_for_a_missing_declaration(eng
             access_declaration(s, w.actor("other_applicant"), d)
 
 
-def test_assigning_a_committee_offers_only_committees_with_review_authority(engine):
-    with unit_of_work(engine) as s:
+def test_assigning_a_committee_offers_only_committees_with_review_authority(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = w.new_declaration()
         w.drive(d, "relay")

@@ -16,7 +16,6 @@ from core.declaring.pledge import PLEDGE_TEXT
 from core.declaring.submission import problems_before_submit
 from core.transitions import act
 from db.models import Attachment, AuditEvent, StoredFile
-from db.session import read_session, unit_of_work
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -42,8 +41,8 @@ def _blobs(store_dir) -> list:
     return [p for p in store_dir.rglob("*") if p.is_file()] if store_dir.exists() else []
 
 
-def test_files_are_stored_under_their_hash_and_shown_by_their_original_name(engine, store_dir):
-    with unit_of_work(engine) as s:
+def test_files_are_stored_under_their_hash_and_shown_by_their_original_name(uow, store_dir):
+    with uow.write() as s:
         w = World.build(s)
         d, row = _row(w)
         me = w.actor("applicant")
@@ -74,23 +73,23 @@ ATTACKS = [
 
 @pytest.mark.parametrize("name, data, key", ATTACKS, ids=[
     "exe", "html", "html_in_pdf", "zero", "oversized", "dotdot", "backslash", "huge_name", "nul"])
-def test_malicious_and_broken_uploads_are_refused_and_nothing_is_stored(engine, store_dir, monkeypatch,
+def test_malicious_and_broken_uploads_are_refused_and_nothing_is_stored(uow, store_dir, monkeypatch,
                                                                          name, data, key):
     monkeypatch.setattr(core.files.store, "RULES", dataclasses.replace(core.files.store.RULES, upload_max_mb=1))
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         w = World.build(s)
         d, row = _row(w)
         with pytest.raises(ValidationError) as refused:
             evidence.attach_evidence(s, w.actor("applicant"), d, row, name, data)
         assert refused.value.key == key and refused.value.message()
-    with read_session(engine) as s:
+    with uow.read() as s:
         assert s.scalar(select(func.count()).select_from(Attachment)) == 0
         assert s.scalar(select(func.count()).select_from(StoredFile)) == 0
     assert _blobs(store_dir) == []
 
 
-def test_a_row_with_a_certificate_number_needs_its_file_before_submit(engine):
-    with unit_of_work(engine) as s:
+def test_a_row_with_a_certificate_number_needs_its_file_before_submit(uow):
+    with uow.write() as s:
         w = World.build(s)
         d, row = _row(w)
         me = w.actor("applicant")
@@ -100,9 +99,9 @@ def test_a_row_with_a_certificate_number_needs_its_file_before_submit(engine):
         assert list_records(s, me, d)["education"][0].needs_evidence
 
 
-def test_the_work_summary_takes_no_files_and_a_row_takes_a_bounded_number(engine, monkeypatch):
+def test_the_work_summary_takes_no_files_and_a_row_takes_a_bounded_number(uow, monkeypatch):
     monkeypatch.setattr(evidence, "MAX_FILES_PER_ROW", 1)
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         w = World.build(s)
         d, row = _row(w)
         me = w.actor("applicant")
@@ -115,8 +114,8 @@ def test_the_work_summary_takes_no_files_and_a_row_takes_a_bounded_number(engine
         assert (none.value.key, many.value.key) == ("file.no_evidence", "file.too_many")
 
 
-def test_files_are_removed_with_their_row_or_alone_while_editable(engine):
-    with unit_of_work(engine) as s:
+def test_files_are_removed_with_their_row_or_alone_while_editable(uow):
+    with uow.write() as s:
         w = World.build(s)
         d, row = _row(w)
         me = w.actor("applicant")
@@ -131,8 +130,8 @@ def test_files_are_removed_with_their_row_or_alone_while_editable(engine):
         assert s.scalar(select(func.count()).select_from(StoredFile)) == 2  # blobs stay, content-addressed
 
 
-def test_files_of_a_submitted_declaration_can_be_neither_added_nor_removed(engine):
-    with unit_of_work(engine) as s:
+def test_files_of_a_submitted_declaration_can_be_neither_added_nor_removed(uow):
+    with uow.write() as s:
         w = World.build(s)
         me, d = w.actor("applicant"), w.new_declaration()
         row = list_records(s, me, d)["education"][0].id
@@ -142,8 +141,8 @@ def test_files_of_a_submitted_declaration_can_be_neither_added_nor_removed(engin
         assert s.scalar(select(func.count()).select_from(StoredFile)) == 0
 
 
-def test_only_people_in_scope_may_open_a_file_and_every_opening_is_audited(engine):
-    with unit_of_work(engine) as s:
+def test_only_people_in_scope_may_open_a_file_and_every_opening_is_audited(uow):
+    with uow.write() as s:
         w = World.build(s)
         d, row = _row(w)
         me = w.actor("applicant")
@@ -165,15 +164,15 @@ def test_only_people_in_scope_may_open_a_file_and_every_opening_is_audited(engin
         assert downloads == 2
 
 
-def test_a_refused_download_is_audited_as_a_denial(engine):
-    with unit_of_work(engine) as s:
+def test_a_refused_download_is_audited_as_a_denial(uow):
+    with uow.write() as s:
         w = World.build(s)
         d, row = _row(w)
         attachment = evidence.attach_evidence(s, w.actor("applicant"), d, row, "证书.pdf", minimal_pdf())
     with pytest.raises(NotFound):
-        evidence.fetch_evidence(engine, w.actor("sibling_op"), attachment)
-    assert evidence.fetch_evidence(engine, w.actor("applicant"), attachment)[1] == "application/pdf"
-    with read_session(engine) as s:
+        evidence.fetch_evidence(uow, w.actor("sibling_op"), attachment)
+    assert evidence.fetch_evidence(uow, w.actor("applicant"), attachment)[1] == "application/pdf"
+    with uow.read() as s:
         kinds = list(s.scalars(select(AuditEvent.kind).where(AuditEvent.target == f"attachment:{attachment}")
                                .order_by(AuditEvent.id)))
         assert kinds == ["declaration", "denial", "download"]

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from core.common.errors import NotFound
 from core.reporting.export import declarations_excel, inbox_excel
 from db.models import AuditEvent
-from db.session import unit_of_work
 from tests.integration.unit_support import declarations, run
 from tests.world import World
 
@@ -19,24 +18,24 @@ def _sheet(data: bytes) -> list[tuple]:
     return list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
 
 
-def _exports(engine) -> list[AuditEvent]:
-    with unit_of_work(engine) as s:
+def _exports(uow) -> list[AuditEvent]:
+    with uow.write() as s:
         rows = s.scalars(select(AuditEvent).where(AuditEvent.kind == "export").order_by(AuditEvent.id)).all()
         s.expunge_all()
         return list(rows)
 
 
 @pytest.fixture
-def world(engine):
-    with unit_of_work(engine) as s:
+def world(uow):
+    with uow.write() as s:
         w = World.build(s)
         ids = declarations(w, 3, "unit_verify")
     return w, ids
 
 
-def test_an_inbox_export_has_chinese_headers_masked_numbers_and_every_row(engine, world):
+def test_an_inbox_export_has_chinese_headers_masked_numbers_and_every_row(uow, world):
     w, ids = world
-    data = run(engine, w, lambda w: inbox_excel(w.session, w.actor("unit_op"), "unit_verify"))
+    data = run(uow, w, lambda w: inbox_excel(w.session, w.actor("unit_op"), "unit_verify"))
     header, *rows = _sheet(data)
     assert header[:4] == ("编号", "申报人", "身份证号", "手机号") and "状态" in header
     assert [r[0] for r in rows] == ids
@@ -44,29 +43,29 @@ def test_an_inbox_export_has_chinese_headers_masked_numbers_and_every_row(engine
     assert all(r[3].startswith("138") and "****" in r[3] for r in rows)
     assert {r[9] for r in rows} == {"单位内部核验"}
     assert not any("52010219900307" in str(cell) for r in rows for cell in r)
-    [event] = _exports(engine)
+    [event] = _exports(uow)
     assert (event.account_id, event.unit_id, event.detail["what"], event.detail["rows"]) == \
         (w.actor("unit_op").account_id, w.units["employer"], "unit_verify", 3)
 
 
-def test_ids_outside_the_actors_scope_are_not_exported_but_the_attempt_is_audited(engine, world):
+def test_ids_outside_the_actors_scope_are_not_exported_but_the_attempt_is_audited(uow, world):
     w, ids = world
-    data = run(engine, w, lambda w: declarations_excel(w.session, w.actor("sibling_op"), "unit_verify", ids))
+    data = run(uow, w, lambda w: declarations_excel(w.session, w.actor("sibling_op"), "unit_verify", ids))
     assert _sheet(data)[1:] == []
-    data = run(engine, w, lambda w: declarations_excel(w.session, w.actor("other_dept_op"), "relay", ids))
+    data = run(uow, w, lambda w: declarations_excel(w.session, w.actor("other_dept_op"), "relay", ids))
     assert _sheet(data)[1:] == []
-    assert [(e.detail["rows"], e.detail["requested"]) for e in _exports(engine)] == [(0, 3), (0, 3)]
+    assert [(e.detail["rows"], e.detail["requested"]) for e in _exports(uow)] == [(0, 3), (0, 3)]
 
 
-def test_a_department_exports_its_subtrees_declarations_and_english_headers_on_request(engine, world):
+def test_a_department_exports_its_subtrees_declarations_and_english_headers_on_request(uow, world):
     w, ids = world
-    data = run(engine, w, lambda w: declarations_excel(w.session, w.actor("dept_op"), "returned", ids[:2], lang="en"))
+    data = run(uow, w, lambda w: declarations_excel(w.session, w.actor("dept_op"), "returned", ids[:2], lang="en"))
     header, *rows = _sheet(data)
     assert header[:4] == ("No.", "Applicant", "ID number", "Phone") and [r[0] for r in rows] == ids[:2]
 
 
-def test_a_role_without_the_workspace_cannot_export_its_inbox(engine, world):
+def test_a_role_without_the_workspace_cannot_export_its_inbox(uow, world):
     w, _ = world
     with pytest.raises(NotFound):
-        run(engine, w, lambda w: inbox_excel(w.session, w.actor("dept_op"), "unit_verify"))
-    assert _exports(engine) == []
+        run(uow, w, lambda w: inbox_excel(w.session, w.actor("dept_op"), "unit_verify"))
+    assert _exports(uow) == []

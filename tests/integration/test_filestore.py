@@ -4,7 +4,6 @@ import pytest
 from core.files import store as filestore
 from core.common.errors import ValidationError
 from db.models import StoredFile
-from db.session import unit_of_work
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -18,7 +17,7 @@ def store_dir(tmp_path, monkeypatch):
 
 def test_a_pdf_is_stored_once_under_its_hash(sqlite_only, store_dir):
     data = filestore.minimal_pdf("a")
-    with unit_of_work(sqlite_only) as s:
+    with sqlite_only.write() as s:
         first = filestore.store_bytes(s, data)
         second = filestore.store_bytes(s, data)
         assert first.sha256 == second.sha256 and first.media_type == "application/pdf"
@@ -33,7 +32,7 @@ def test_a_pdf_is_stored_once_under_its_hash(sqlite_only, store_dir):
     (b"%PDF-1.4\n<html>not really</html>", "file.bad_type"),
 ])
 def test_bad_files_are_refused_and_nothing_is_stored(sqlite_only, store_dir, data, key):
-    with unit_of_work(sqlite_only) as s:
+    with sqlite_only.write() as s:
         with pytest.raises(ValidationError) as refused:
             filestore.store_bytes(s, data)
         assert refused.value.key == key

@@ -3,16 +3,15 @@ from sqlalchemy import select
 
 from core.audit.trail import verify
 from db.models import AuditEvent, Declaration
-from db.session import unit_of_work
 from tests.world import World
 
 
-def test_declaration_reaches_approved_through_every_stage_with_one_event_per_step(engine):
-    with unit_of_work(engine) as s:
+def test_declaration_reaches_approved_through_every_stage_with_one_event_per_step(uow):
+    with uow.write() as s:
         w = World.build(s)
         d = w.new_declaration()
         w.drive(d, "approved")
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         decl = s.get(Declaration, d)
         events = s.execute(select(AuditEvent.action, AuditEvent.from_state, AuditEvent.to_state)
                            .where(AuditEvent.declaration_id == d).order_by(AuditEvent.id)).all()

@@ -5,12 +5,11 @@ from core.desks import generic as desk
 from core.common.errors import ConcurrentChange, NotFound
 from core.desks.home import home_numbers
 from core.workflow import Actor
-from db.session import unit_of_work
 from tests.world import World
 
 
-def _world(engine, state: str = "unit_verify"):
-    with unit_of_work(engine) as s:
+def _world(uow, state: str = "unit_verify"):
+    with uow.write() as s:
         w = World.build(s)
         d = w.new_declaration()
         w.drive(d, state)
@@ -18,46 +17,46 @@ def _world(engine, state: str = "unit_verify"):
     return w, d
 
 
-def test_home_numbers_count_the_scope_and_the_to_dos(engine):
-    w, d = _world(engine)
-    unit = home_numbers(engine, w.actor("unit_op"))
+def test_home_numbers_count_the_scope_and_the_to_dos(uow):
+    w, d = _world(uow)
+    unit = home_numbers(uow, w.actor("unit_op"))
     assert unit["total"] == 2 and unit["by_state"] == {"draft": 1, "unit_verify": 1}
     assert unit["todo"] == {"unit_verify": 1, "unit_publicity": 0, "unit_recommend": 0}
     assert dict(unit["funnel"]["review"])["submitted"] == 1
     assert sum(n for _, n in unit["weekly_new"]) == 2
-    sibling = home_numbers(engine, w.actor("sibling_op"))
+    sibling = home_numbers(uow, w.actor("sibling_op"))
     assert sibling["total"] == 0
-    applicant = home_numbers(engine, w.actor("applicant"))
+    applicant = home_numbers(uow, w.actor("applicant"))
     assert applicant["total"] == 2 and applicant["todo"] == {"my_declarations": 1}
-    expert = home_numbers(engine, Actor(account_id=999, role="expert"))
+    expert = home_numbers(uow, Actor(account_id=999, role="expert"))
     assert expert["total"] == 0 and expert["todo"] == {}
 
 
-def test_the_desk_offers_the_engines_actions_and_refuses_other_workspaces(engine):
-    w, d = _world(engine)
-    detail = desk.load_detail(engine, w.actor("unit_op"), "unit_verify", d)
+def test_the_desk_offers_the_engines_actions_and_refuses_other_workspaces(uow):
+    w, d = _world(uow)
+    detail = desk.load_detail(uow, w.actor("unit_op"), "unit_verify", d)
     assert [o.action for o in detail.options] == ["approve", "reject", "return_to_applicant"]
     with pytest.raises(NotFound):
-        desk.load_detail(engine, w.actor("unit_op"), "relay", d)
+        desk.load_detail(uow, w.actor("unit_op"), "relay", d)
     with pytest.raises(NotFound):
-        desk.load_detail(engine, w.actor("sibling_op"), "unit_verify", d)
+        desk.load_detail(uow, w.actor("sibling_op"), "unit_verify", d)
 
 
-def test_a_click_on_a_declaration_someone_else_just_moved_reports_the_concurrent_change(engine):
-    w, d = _world(engine)
-    seen = desk.load_detail(engine, w.actor("unit_op"), "unit_verify", d).dossier.version
-    desk.act(engine, w.actor("unit_op"), "unit_verify", d, "approve", {}, seen)  # a colleague was faster
+def test_a_click_on_a_declaration_someone_else_just_moved_reports_the_concurrent_change(uow):
+    w, d = _world(uow)
+    seen = desk.load_detail(uow, w.actor("unit_op"), "unit_verify", d).dossier.version
+    desk.act(uow, w.actor("unit_op"), "unit_verify", d, "approve", {}, seen)  # a colleague was faster
     with pytest.raises(ConcurrentChange) as stale:
-        desk.act(engine, w.actor("unit_op"), "unit_verify", d, "approve", {}, seen)
+        desk.act(uow, w.actor("unit_op"), "unit_verify", d, "approve", {}, seen)
     assert stale.value.message("zh") == "该申报已被他人处理，请刷新后查看最新状态"
 
 
-def test_committee_choices_are_offered_only_with_assign_committee(engine):
-    w, d = _world(engine, "relay")
-    with unit_of_work(engine) as s:
+def test_committee_choices_are_offered_only_with_assign_committee(uow):
+    w, d = _world(uow, "relay")
+    with uow.write() as s:
         w.session = s
         w.do("dept_op", d, "approve")
         w.do("city_hr", d, "approve")
-    detail = desk.load_detail(engine, w.actor("prov_hr"), "relay", d)
+    detail = desk.load_detail(uow, w.actor("prov_hr"), "relay", d)
     assert "assign_committee" in [o.action for o in detail.options]
     assert detail.committees == [(w.committee_id, "省工程系列高级评委会")]

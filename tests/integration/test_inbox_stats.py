@@ -7,7 +7,6 @@ from sqlalchemy import insert
 from core.desks.inbox import inbox_page
 from core.reporting.stats import as_frame, by_state, dashboard, funnel, funnel_from_counts, todo_counts, week_starts, weekly_new
 from db.models import Declaration, Unit
-from db.session import read_session, unit_of_work
 from tests.world import World
 
 T0 = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone.utc)
@@ -64,12 +63,12 @@ def _expected(rows, unit, states, **filters):
     return [r["id"] for r in sorted(keep, key=lambda r: (r["state_since"], r["id"]))]
 
 
-def test_keyset_paging_returns_every_row_exactly_once_in_order(engine):
-    with unit_of_work(engine) as s:
+def test_keyset_paging_returns_every_row_exactly_once_in_order(uow):
+    with uow.write() as s:
         w = World.build(s)
         rows = _mixed_inbox(s, w)
     unit = w.units["employer"]
-    with read_session(engine) as s:
+    with uow.read() as s:
         for states in (("unit_verify",), ("unit_verify", "unit_publicity"),
                        ("unit_verify", "unit_publicity", "unit_recommend", "supplement_verify")):
             want = _expected(rows, unit, states)
@@ -83,12 +82,12 @@ def test_keyset_paging_returns_every_row_exactly_once_in_order(engine):
         assert inbox_page(s, w.units["prov"], ("relay",)).rows == []
 
 
-def test_inbox_rows_carry_names_and_filters_narrow(engine):
-    with unit_of_work(engine) as s:
+def test_inbox_rows_carry_names_and_filters_narrow(uow):
+    with uow.write() as s:
         w = World.build(s)
         rows = _mixed_inbox(s, w, seed=11)
     unit, states = w.units["employer"], ("unit_verify", "unit_publicity", "unit_recommend")
-    with read_session(engine) as s:
+    with uow.read() as s:
         first = inbox_page(s, unit, states, limit=3).rows[0]
         assert first.applicant_name == "张三" and first.unit_name == "市建筑设计院"
         assert first.state_since.tzinfo is not None and first.version == 1
@@ -101,10 +100,10 @@ def test_inbox_rows_carry_names_and_filters_narrow(engine):
         assert inbox_page(s, unit, states, year=1999).rows == []
 
 
-def test_aggregates_by_state_funnel_week_and_todo(engine):
+def test_aggregates_by_state_funnel_week_and_todo(uow):
     today = dt.date(2026, 11, 25)  # a Wednesday; this week starts Monday 2026-11-23 (China time)
     monday = dt.datetime(2026, 11, 23, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         w = World.build(s)
         employer, sibling, dept = w.units["employer"], w.units["sibling"], w.units["dept"]
         outside = s.get(Unit, w.units["other_dept"])  # a department of the city, outside the dept subtree
@@ -119,7 +118,7 @@ def test_aggregates_by_state_funnel_week_and_todo(engine):
                              for i, (st, u, h) in enumerate(spec)])
         _declarations(s, w, [dict(flow="initial_determination", state="hr_review", unit_id=w.units["city"],
                                  holder_unit_id=w.units["city"])])
-    with read_session(engine) as s:
+    with uow.read() as s:
         dept_unit, city_unit = s.get(Unit, dept), s.get(Unit, w.units["city"])
         assert by_state(s, dept_unit) == {"approved": 5, "relay": 4, "unit_verify": 3, "draft": 2,
                                           "policy_review": 2, "unit_publicity": 2, "returned": 1}

@@ -4,47 +4,46 @@ import pytest
 from core.desks import login
 from core.identity.accounts import create_account, grant_role
 from core.common.errors import ValidationError
-from db.session import unit_of_work
 from tests.world import World
 
 GOOD = "Kq7#mVx2pLw9"
 
 
-def test_a_session_lives_until_logout_and_the_gate_hides_unknown_names(engine):
-    with unit_of_work(engine) as s:
+def test_a_session_lives_until_logout_and_the_gate_hides_unknown_names(uow):
+    with uow.write() as s:
         create_account(s, login_name="wang", display_name="王五", password=GOOD)
-    assert login.gate(engine, "nobody") is None and login.gate(engine, "WANG ") is not None
-    principal = login.begin(engine, "wang")
-    assert login.resolve(engine, principal.token).account_id == principal.account_id
-    login.end(engine, principal.token)
-    assert login.resolve(engine, principal.token) is None
-    assert login.resolve(engine, "wang") is None  # a login name is never a session
+    assert login.gate(uow, "nobody") is None and login.gate(uow, "WANG ") is not None
+    principal = login.begin(uow, "wang")
+    assert login.resolve(uow, principal.token).account_id == principal.account_id
+    login.end(uow, principal.token)
+    assert login.resolve(uow, principal.token) is None
+    assert login.resolve(uow, "wang") is None  # a login name is never a session
 
 
-def test_changing_a_password_needs_the_repeat_to_match_and_the_policy_to_hold(engine):
-    with unit_of_work(engine) as s:
+def test_changing_a_password_needs_the_repeat_to_match_and_the_policy_to_hold(uow):
+    with uow.write() as s:
         create_account(s, login_name="wang", display_name="王五", password=GOOD)
-    principal = login.begin(engine, "wang")
+    principal = login.begin(uow, "wang")
     with pytest.raises(ValidationError) as mismatch:
-        login.change_password(engine, principal, GOOD, "Nn8$abcdEFgh", "Nn8$abcdEFgX")
+        login.change_password(uow, principal, GOOD, "Nn8$abcdEFgh", "Nn8$abcdEFgX")
     assert mismatch.value.key == "password.repeat_mismatch"
     with pytest.raises(ValidationError) as weak:
-        login.change_password(engine, principal, GOOD, "short", "short")
+        login.change_password(uow, principal, GOOD, "short", "short")
     assert "password.too_short" in weak.value.details
-    login.change_password(engine, principal, GOOD, "Nn8$abcdEFgh", "Nn8$abcdEFgh")
+    login.change_password(uow, principal, GOOD, "Nn8$abcdEFgh", "Nn8$abcdEFgh")
 
 
-def test_context_choices_name_the_unit_of_each_role(engine):
-    with unit_of_work(engine) as s:
+def test_context_choices_name_the_unit_of_each_role(uow):
+    with uow.write() as s:
         w = World.build(s)
         account, _ = create_account(s, login_name="multi", display_name="多角色", password=GOOD)
         grant_role(s, account.id, "unit_operator", w.units["employer"])
         grant_role(s, account.id, "dept_operator", w.units["dept"])
-    principal = login.begin(engine, "multi")
-    choices = login.context_choices(engine, principal.contexts)
+    principal = login.begin(uow, "multi")
+    choices = login.context_choices(uow, principal.contexts)
     assert [(c.role, c.unit_name) for c in choices] == [("unit_operator", "市建筑设计院"), ("dept_operator", "市住建局")]
 
 
-def test_no_demo_accounts_are_listed_outside_demo_mode(engine, monkeypatch):
+def test_no_demo_accounts_are_listed_outside_demo_mode(uow, monkeypatch):
     monkeypatch.setenv("TITLES_DEMO", "0")
-    assert login.demo_accounts(engine) == ([], None)
+    assert login.demo_accounts(uow) == ([], None)

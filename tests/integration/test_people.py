@@ -4,11 +4,11 @@ from sqlalchemy import select
 from stdnum.cn import ric
 
 from core.identity import people
-from core.identity.accounts import authenticate, contexts
+from core.identity.account_rules import contexts
+from core.identity.accounts import authenticate
 from core.common.errors import NotFound, ValidationError
 from core.transitions import act
 from db.models import Person
-from db.session import unit_of_work
 from tests.world import World
 
 GOOD = "Kq7#mVx2pLw9"
@@ -18,33 +18,33 @@ def valid_id(body: str = "52010219900307123") -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def test_registration_validates_every_field_and_lists_all_problems(engine):
-    with unit_of_work(engine) as s, pytest.raises(ValidationError) as bad:
+def test_registration_validates_every_field_and_lists_all_problems(uow):
+    with uow.write() as s, pytest.raises(ValidationError) as bad:
         people.register_applicant(s, name="王", id_number="520102199003071231", phone="12345", password="short")
     assert {"person.name_invalid", "person.id_invalid", "person.phone_invalid", "password.too_short"} \
         <= set(bad.value.details)
 
 
-def test_a_registered_id_number_is_told_to_log_in(engine):
-    with unit_of_work(engine) as s:
+def test_a_registered_id_number_is_told_to_log_in(uow):
+    with uow.write() as s:
         account = people.register_applicant(s, name="王小明", id_number=valid_id(), phone="13800001234",
                                             password=GOOD)
         assert [c.role for c in contexts(s, account.id)] == ["applicant"]
         assert authenticate(s, valid_id().lower(), GOOD).person_id == account.person_id
-    with unit_of_work(engine) as s, pytest.raises(ValidationError) as again:
+    with uow.write() as s, pytest.raises(ValidationError) as again:
         people.register_applicant(s, name="王小明", id_number=valid_id(), phone="13800001234", password=GOOD)
     assert again.value.message() == "已注册，请直接登录"
 
 
-def test_units_are_found_by_fragments_of_their_name(engine):
-    with unit_of_work(engine) as s:
+def test_units_are_found_by_fragments_of_their_name(uow):
+    with uow.write() as s:
         World.build(s)
         assert [name for _, name in people.search_units(s, "建筑 设计")] == ["市建筑设计院"]
         assert people.search_units(s, "%") == []
 
 
-def test_declaring_waits_until_the_unit_accepts_the_binding(engine):
-    with unit_of_work(engine) as s:
+def test_declaring_waits_until_the_unit_accepts_the_binding(uow):
+    with uow.write() as s:
         w = World.build(s)
         person = s.get(Person, w.applicant_person_id)
         person.unit_id = None

@@ -9,14 +9,13 @@ from core.review.policy_review import initial_reviews
 from core.transitions import act, options
 from core.desks.workspaces import inbox
 from db.models import Declaration
-from db.session import unit_of_work
 from tests.integration.unit_support import declarations, run
 from tests.world import SERIES, YEAR, World
 
 
 @pytest.fixture
-def world(engine):
-    with unit_of_work(engine) as s:
+def world(uow):
+    with uow.write() as s:
         w = World.build(s)
         ids = declarations(w, 2, "policy_review")
         w.actors["last_year"] = w._actor("last_year", "policy_reviewer", None, committee_id=w.committee_id,
@@ -26,14 +25,14 @@ def world(engine):
     return w, ids
 
 
-def _state(engine, d):
-    with unit_of_work(engine) as s:
+def _state(uow, d):
+    with uow.write() as s:
         return s.get(Declaration, d).state
 
 
-def test_a_reviewer_sees_only_their_committee_year_series_and_specialties(engine, world):
+def test_a_reviewer_sees_only_their_committee_year_series_and_specialties(uow, world):
     w, ids = world
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         assert [r.id for r in inbox(s, w.actor("reviewer"), "policy_review").rows] == ids
         for other in ("other_reviewer", "last_year", "narrow"):
             assert inbox(s, w.actor(other), "policy_review").rows == []
@@ -41,32 +40,32 @@ def test_a_reviewer_sees_only_their_committee_year_series_and_specialties(engine
             with pytest.raises(NotFound):
                 initial_reviews(s, w.actor(other), ids[0])
     with pytest.raises(NotFound):
-        run(engine, w, lambda w: act(w.session, w.actor("last_year"), ids[0], "recheck_pass"))
+        run(uow, w, lambda w: act(w.session, w.actor("last_year"), ids[0], "recheck_pass"))
 
 
-def test_the_initial_review_records_an_opinion_and_decides_nothing(engine, world):
+def test_the_initial_review_records_an_opinion_and_decides_nothing(uow, world):
     w, ids = world
-    run(engine, w, lambda w: act(w.session, w.actor("reviewer"), ids[0], "initial_review",
+    run(uow, w, lambda w: act(w.session, w.actor("reviewer"), ids[0], "initial_review",
                                  {"result": "fail", "opinion": "任职年限不足"}))
-    assert _state(engine, ids[0]) == "policy_review"
+    assert _state(uow, ids[0]) == "policy_review"
     with pytest.raises(ValidationError):
-        run(engine, w, lambda w: act(w.session, w.actor("reviewer"), ids[0], "initial_review", {"result": "maybe"}))
-    with unit_of_work(engine) as s:
+        run(uow, w, lambda w: act(w.session, w.actor("reviewer"), ids[0], "initial_review", {"result": "maybe"}))
+    with uow.write() as s:
         [record] = initial_reviews(s, w.actor("reviewer"), ids[0])
         assert (record.result, record.opinion, record.reviewer) == ("fail", "任职年限不足", "reviewer")
         assert {o.action for o in options(s, w.actor("reviewer"), ids[0])} >= {"recheck_pass", "recheck_fail"}
 
 
-def test_the_recheck_decides_fail_needs_a_reason_and_both_can_be_withdrawn(engine, world):
+def test_the_recheck_decides_fail_needs_a_reason_and_both_can_be_withdrawn(uow, world):
     w, (a, b) = world
     with pytest.raises(ValidationError) as blank:
-        run(engine, w, lambda w: act(w.session, w.actor("reviewer"), b, "recheck_fail", {"reason": " "}))
+        run(uow, w, lambda w: act(w.session, w.actor("reviewer"), b, "recheck_fail", {"reason": " "}))
     assert blank.value.key == "error.reason_required"
-    run(engine, w, lambda w: act(w.session, w.actor("reviewer"), a, "recheck_pass"))
-    run(engine, w, lambda w: act(w.session, w.actor("reviewer"), b, "recheck_fail", {"reason": "学历不符合条件"}))
-    assert (_state(engine, a), _state(engine, b)) == ("candidate_publicity", "failed_publicity")
+    run(uow, w, lambda w: act(w.session, w.actor("reviewer"), a, "recheck_pass"))
+    run(uow, w, lambda w: act(w.session, w.actor("reviewer"), b, "recheck_fail", {"reason": "学历不符合条件"}))
+    assert (_state(uow, a), _state(uow, b)) == ("candidate_publicity", "failed_publicity")
     with pytest.raises(NotFound):
-        run(engine, w, lambda w: act(w.session, w.actor("other_reviewer"), a, "withdraw"))
+        run(uow, w, lambda w: act(w.session, w.actor("other_reviewer"), a, "withdraw"))
     for d in (a, b):
-        run(engine, w, lambda w, d=d: act(w.session, w.actor("reviewer"), d, "withdraw"))
-        assert _state(engine, d) == "policy_review"
+        run(uow, w, lambda w, d=d: act(w.session, w.actor("reviewer"), d, "withdraw"))
+        assert _state(uow, d) == "policy_review"

@@ -8,7 +8,6 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy.orm import Session
 
 from core.common import config
 from core.review import portal
@@ -16,7 +15,7 @@ from core.common.errors import NotFound
 from core.review.objections import list_objections
 from core.review.publicity_view import default_notice, NoticeEntry
 from db.models import Declaration, Person, PublicityBatch, PublicityItem
-from db.session import unit_of_work
+
 from tests.integration.unit_support import AFTER, DURING, END, START, at, declarations, publicized, run
 from tests.world import LEVEL, SERIES, SPECIALTY, YEAR, World
 
@@ -24,24 +23,24 @@ TEXT = "该申报人的业绩材料与实际不符"
 
 
 @pytest.fixture
-def running(engine):
-    with unit_of_work(engine) as s:
+def running(uow):
+    with uow.write() as s:
         w = World.build(s)
         ids = declarations(w, 2, "unit_publicity")
         batch = publicized(w, ids)
     return w, ids, batch
 
 
-def _notices(engine, day, search=None):
-    with unit_of_work(engine) as s:
+def _notices(uow, day, search=None):
+    with uow.write() as s:
         return portal.public_notices(s, day, search)
 
 
-def test_a_running_public_notice_is_listed_and_vanishes_after_its_period(engine, running):
+def test_a_running_public_notice_is_listed_and_vanishes_after_its_period(uow, running):
     w, ids, batch = running
-    assert [n.id for n in _notices(engine, DURING)] == [batch]
-    assert _notices(engine, START - dt.timedelta(days=1)) == [] and _notices(engine, AFTER) == []
-    with unit_of_work(engine) as s:
+    assert [n.id for n in _notices(uow, DURING)] == [batch]
+    assert _notices(uow, START - dt.timedelta(days=1)) == [] and _notices(uow, AFTER) == []
+    with uow.write() as s:
         notice = portal.public_notice(s, batch, END)
         assert notice.owner == "市建筑设计院" and len(notice.entries) == 2
         assert all(tuple(e) == portal.ENTRY_FIELDS for e in notice.entries)
@@ -50,48 +49,48 @@ def test_a_running_public_notice_is_listed_and_vanishes_after_its_period(engine,
             portal.public_notice(s, batch, AFTER)
 
 
-def test_search_by_name_or_unit_and_internal_notices_stay_internal(engine, running):
+def test_search_by_name_or_unit_and_internal_notices_stay_internal(uow, running):
     w, ids, batch = running
-    assert [n.id for n in _notices(engine, DURING, "申报人")] == [batch]
-    assert [n.id for n in _notices(engine, DURING, "设计院")] == [batch]
-    assert _notices(engine, DURING, "无此人") == []
-    with unit_of_work(engine) as s:
+    assert [n.id for n in _notices(uow, DURING, "申报人")] == [batch]
+    assert [n.id for n in _notices(uow, DURING, "设计院")] == [batch]
+    assert _notices(uow, DURING, "无此人") == []
+    with uow.write() as s:
         s.get(PublicityBatch, batch).is_public = False
-    assert _notices(engine, DURING) == []
+    assert _notices(uow, DURING) == []
 
 
-def _object(engine, w, batch, d, client="browser-1", contact="13912345678", day=DURING, hour=2):
-    return run(engine, w, lambda w: portal.raise_public_objection(
+def _object(uow, w, batch, d, client="browser-1", contact="13912345678", day=DURING, hour=2):
+    return run(uow, w, lambda w: portal.raise_public_objection(
         w.session, batch, d, "王五", contact, TEXT, portal.client_key(client, contact), now=at(day, hour), today=day))
 
 
-def test_anyone_may_object_and_it_lands_with_the_owning_unit(engine, running):
+def test_anyone_may_object_and_it_lands_with_the_owning_unit(uow, running):
     w, ids, batch = running
-    objection = _object(engine, w, batch, ids[0])
-    with unit_of_work(engine) as s:
+    objection = _object(uow, w, batch, ids[0])
+    with uow.write() as s:
         rows = list_objections(s, w.actor("unit_op"))
         assert [(r.id, r.declaration_id, r.batch_id) for r in rows] == [(objection, ids[0], batch)]
         assert list_objections(s, w.actor("sibling_op")) == []
     with pytest.raises(NotFound):
-        _object(engine, w, batch, ids[0], day=AFTER)
+        _object(uow, w, batch, ids[0], day=AFTER)
     with pytest.raises(NotFound):
-        _object(engine, w, batch + 99, ids[0])
+        _object(uow, w, batch + 99, ids[0])
 
 
-def test_objections_are_rate_limited_per_client_per_contact_and_per_declaration(engine, running):
+def test_objections_are_rate_limited_per_client_per_contact_and_per_declaration(uow, running):
     w, ids, batch = running
     for _ in range(portal.PER_CLIENT_HOUR):
-        _object(engine, w, batch, ids[0])
+        _object(uow, w, batch, ids[0])
     with pytest.raises(portal.RateLimited):
-        _object(engine, w, batch, ids[0])
-    _object(engine, w, batch, ids[0], hour=4)  # an hour later the client may again
+        _object(uow, w, batch, ids[0])
+    _object(uow, w, batch, ids[0], hour=4)  # an hour later the client may again
     with pytest.raises(portal.RateLimited):  # a new browser, the same contact
         for n in range(portal.PER_CONTACT_HOUR + 1):
-            _object(engine, w, batch, ids[1], client=f"other-{n}", hour=6)
+            _object(uow, w, batch, ids[1], client=f"other-{n}", hour=6)
     sent = 0
     with pytest.raises(portal.RateLimited):
         for n in range(portal.PER_DECLARATION_DAY + 1):
-            _object(engine, w, batch, ids[1], client=f"c{n}", contact=f"1390000{n:04d}", day=END, hour=1 + n % 12)
+            _object(uow, w, batch, ids[1], client=f"c{n}", contact=f"1390000{n:04d}", day=END, hour=1 + n % 12)
             sent += 1
     assert sent == portal.PER_DECLARATION_DAY  # the earlier ones were days before
 
@@ -106,7 +105,7 @@ PEOPLE = st.lists(st.tuples(CHINESE, ID_NUMBER, PHONE), min_size=1, max_size=4, 
 
 @pytest.fixture
 def base(sqlite_only):
-    with unit_of_work(sqlite_only) as s:
+    with sqlite_only.write() as s:
         w = World.build(s)
     return sqlite_only, w
 
@@ -118,9 +117,9 @@ def _render(n: portal.PublicNotice) -> str:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=PEOPLE)
 def test_portal_text_never_contains_an_id_number_or_a_phone(base, people):
-    engine, w = base
+    uow, w = base
     today = config.today()
-    with Session(engine) as s:
+    with uow.read() as s:  # a scratch transaction, rolled back
         ids = []
         for name, id_number, phone in people:
             person = Person(name=name, id_number=id_number, phone=phone, unit_id=w.units["employer"])

@@ -16,15 +16,15 @@ from core.workflow import MACHINES, Change, perform
 from core.workflow_store import ADAPTERS, RecordStore
 from db.base import utcnow
 from db.models import AuditEvent, Committee, ReportPath, UnitBinding
-from db.session import read_session, unit_of_work
+
 from tests.world import LEVEL, SERIES, World
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def world(engine):
-    with unit_of_work(engine) as s:
+def world(uow):
+    with uow.write() as s:
         w = World.build(s)
         c = Committee(name="市工程系列中级评委会", organizer_unit_id=w.units["organizer"], region_unit_id=w.units["city"],
                       series_code=SERIES, level_codes=[LEVEL], year=2026, authority_status="pending",
@@ -46,14 +46,14 @@ def test_every_record_machine_has_a_store_adapter_over_a_versioned_table():
         assert "version" in adapter.model.__table__.c
 
 
-def test_a_change_updates_the_row_bumps_its_version_and_appends_one_chained_event(engine, world):
+def test_a_change_updates_the_row_bumps_its_version_and_appends_one_chained_event(uow, world):
     w = world
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         committee = s.get(Committee, w.pending_committee)
         version = perform(RecordStore(s, "authority_filing"), w.actor("city_hr"), committee.id, "approve",
                           {"opinion": "同意备案"}, now=utcnow())
         assert (version, committee.authority_status) == (2, "approved")  # the loaded object sees the change
-    with read_session(engine) as s:
+    with uow.read() as s:
         assert s.scalar(select(Committee.version).where(Committee.id == w.pending_committee)) == 2
         (event,) = _events(s, f"committee:{w.pending_committee}")
         assert (event.kind, event.action, event.from_state, event.to_state, event.version, event.comment) == \
@@ -61,47 +61,47 @@ def test_a_change_updates_the_row_bumps_its_version_and_appends_one_chained_even
         assert event.account_id == w.actor("city_hr").account_id and verify(s) is None
 
 
-def test_a_change_made_against_a_stale_version_writes_nothing(engine, world):
+def test_a_change_made_against_a_stale_version_writes_nothing(uow, world):
     w = world
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         s.execute(update(Committee).where(Committee.id == w.pending_committee).values(version=5))
     stale = Change("authority_filing", w.pending_committee, 1, "approve", "pending", "approved", None, None, {},
                    None, {})
     with pytest.raises(ConcurrentChange):
-        with unit_of_work(engine) as s:
+        with uow.write() as s:
             before = s.scalar(select(func.count()).select_from(AuditEvent))
             RecordStore(s, "authority_filing").apply(w.actor("city_hr"), stale, utcnow())
-    with read_session(engine) as s:
+    with uow.read() as s:
         assert s.scalar(select(Committee.authority_status).where(Committee.id == w.pending_committee)) == "pending"
         assert s.scalar(select(func.count()).select_from(AuditEvent)) == before
 
 
-def test_an_expected_version_from_an_older_page_is_told_the_record_moved(engine, world):
+def test_an_expected_version_from_an_older_page_is_told_the_record_moved(uow, world):
     w = world
     with pytest.raises(ConcurrentChange):
-        with unit_of_work(engine) as s:
+        with uow.write() as s:
             perform(RecordStore(s, "authority_filing"), w.actor("city_hr"), w.pending_committee, "reject",
                     expected_version=0, now=utcnow())
 
 
-def test_a_new_binding_request_withdraws_the_pending_one_with_its_own_event(engine, world):
+def test_a_new_binding_request_withdraws_the_pending_one_with_its_own_event(uow, world):
     w = world
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         first = people.request_binding(s, w.actor("applicant"), w.units["sibling"]).id
         second = people.request_binding(s, w.actor("applicant"), w.units["employer"]).id
-    with read_session(engine) as s:
+    with uow.read() as s:
         assert s.get(UnitBinding, first).status == "withdrawn" and s.get(UnitBinding, second).status == "pending"
         assert [e.action for e in _events(s, f"unit_binding:{first}")] == ["binding_withdraw"]
 
 
-def test_approving_a_new_path_supersedes_the_one_in_force_through_the_machine(engine, world):
+def test_approving_a_new_path_supersedes_the_one_in_force_through_the_machine(uow, world):
     w = world
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         old = apply_path(s, w.actor("unit_op"), SERIES, LEVEL, w.units["other_dept"])
         decide_path(s, w.actor("other_dept_op"), old, True)
         new = apply_path(s, w.actor("unit_op"), SERIES, LEVEL, w.units["other_dept"])
         decide_path(s, w.actor("other_dept_op"), new, True)
-    with read_session(engine) as s:
+    with uow.read() as s:
         assert (s.get(ReportPath, old).status, s.get(ReportPath, new).status) == ("superseded", "approved")
         assert [e.action for e in _events(s, f"report_path:{old}")] == \
             ["report_path_apply", "report_path_approve", "report_path_supersede"]

@@ -15,7 +15,7 @@ from core.declaring.declarations import create_draft
 from core.common.errors import ValidationError
 from core.files.store import minimal_pdf
 from db.models import Attachment, StoredFile
-from db.session import read_session, unit_of_work
+
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
@@ -36,8 +36,8 @@ def jpeg_of(size: int) -> bytes:
 
 
 @pytest.fixture
-def row(engine) -> tuple[World, int, int]:
-    with unit_of_work(engine) as s:
+def row(uow) -> tuple[World, int, int]:
+    with uow.write() as s:
         w = World.build(s)
         me = w.actor("applicant")
         d = create_draft(s, me, flow="review", year=YEAR, level_code=LEVEL, series_code=SERIES,
@@ -47,43 +47,43 @@ def row(engine) -> tuple[World, int, int]:
     return w, d, record
 
 
-def upload(engine, row, data: bytes, name: str = "证书.jpg") -> int:
+def upload(uow, row, data: bytes, name: str = "证书.jpg") -> int:
     w, d, record = row
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         return evidence.attach_evidence(s, w.actor("applicant"), d, record, name, data, now=NOW)
 
 
-def stored_count(engine) -> int:
-    with read_session(engine) as s:
+def stored_count(uow) -> int:
+    with uow.read() as s:
         return s.scalar(select(func.count()).select_from(StoredFile))
 
 
-def test_a_file_of_exactly_twenty_megabytes_is_accepted(engine, row, store_dir):
-    attachment = upload(engine, row, jpeg_of(LIMIT))
-    with read_session(engine) as s:
+def test_a_file_of_exactly_twenty_megabytes_is_accepted(uow, row, store_dir):
+    attachment = upload(uow, row, jpeg_of(LIMIT))
+    with uow.read() as s:
         assert s.get(StoredFile, s.get(Attachment, attachment).sha256).size == LIMIT
 
 
-def test_a_file_one_byte_over_twenty_megabytes_is_refused_and_nothing_is_stored(engine, row, store_dir):
+def test_a_file_one_byte_over_twenty_megabytes_is_refused_and_nothing_is_stored(uow, row, store_dir):
     with pytest.raises(ValidationError) as refused:
-        upload(engine, row, jpeg_of(LIMIT + 1))
+        upload(uow, row, jpeg_of(LIMIT + 1))
     assert (refused.value.key, refused.value.params) == ("file.too_large", {"max": 20})
-    assert stored_count(engine) == 0 and not any(p.is_file() for p in store_dir.rglob("*"))
+    assert stored_count(uow) == 0 and not any(p.is_file() for p in store_dir.rglob("*"))
 
 
-def test_the_size_limit_is_configuration(engine, row, monkeypatch):
+def test_the_size_limit_is_configuration(uow, row, monkeypatch):
     monkeypatch.setattr(core.files.store, "RULES", dataclasses.replace(core.files.store.RULES, upload_max_mb=1))
-    upload(engine, row, jpeg_of(MB))
+    upload(uow, row, jpeg_of(MB))
     with pytest.raises(ValidationError) as refused:
-        upload(engine, row, jpeg_of(MB + 1))
+        upload(uow, row, jpeg_of(MB + 1))
     assert refused.value.key == "file.too_large"
 
 
-def test_a_row_takes_ten_files_and_refuses_the_eleventh(engine, row):
+def test_a_row_takes_ten_files_and_refuses_the_eleventh(uow, row):
     for i in range(10):
-        upload(engine, row, minimal_pdf(f"page{i}"), f"证明{i}.pdf")
+        upload(uow, row, minimal_pdf(f"page{i}"), f"证明{i}.pdf")
     with pytest.raises(ValidationError) as refused:
-        upload(engine, row, minimal_pdf("one more"), "证明10.pdf")
+        upload(uow, row, minimal_pdf("one more"), "证明10.pdf")
     assert (refused.value.key, refused.value.params) == ("file.too_many", {"max": 10})
-    with read_session(engine) as s:
+    with uow.read() as s:
         assert s.scalar(select(func.count()).select_from(Attachment).where(Attachment.record_id == row[2])) == 10

@@ -34,52 +34,52 @@ def running(w: World, d: int) -> None:
 
 
 @pytest.fixture
-def publicised(engine) -> tuple[World, int, int]:
-    w, d = setup(engine, "unit_publicity", running)
-    with world_in(engine, w) as ww:
+def publicised(uow) -> tuple[World, int, int]:
+    w, d = setup(uow, "unit_publicity", running)
+    with world_in(uow, w) as ww:
         batch = ww.session.scalar(select(PublicityItem.batch_id).where(PublicityItem.declaration_id == d))
     return w, d, batch
 
 
-def objects(engine, w: World, d: int, **fields) -> int:
-    with world_in(engine, w) as ww:
+def objects(uow, w: World, d: int, **fields) -> int:
+    with world_in(uow, w) as ww:
         return raise_objection(ww.session, d, **{**VALID, **fields}, now=T0)
 
 
 # --- field lengths: name 2..50, contact 5..100, text 5..2000 -----------------------------------------
 
 @pytest.mark.parametrize("field, low, high", [("name", 2, 50), ("contact", 5, 100), ("text", 5, 2000)])
-def test_an_objection_field_is_accepted_at_its_shortest_and_longest_length(engine, publicised, field, low, high):
+def test_an_objection_field_is_accepted_at_its_shortest_and_longest_length(uow, publicised, field, low, high):
     w, d, _ = publicised
     for size in (low, high):
-        objection = objects(engine, w, d, **{field: "举" * size})
-        with world_in(engine, w) as ww:
+        objection = objects(uow, w, d, **{field: "举" * size})
+        with world_in(uow, w) as ww:
             assert len(getattr(ww.session.get(Objection, objection), {"name": "raised_by_name"}.get(field, field))) \
                 == size
 
 
 @pytest.mark.parametrize("field, low, high", [("name", 2, 50), ("contact", 5, 100), ("text", 5, 2000)])
-def test_an_objection_field_one_character_too_short_or_too_long_is_refused(engine, publicised, field, low, high):
+def test_an_objection_field_one_character_too_short_or_too_long_is_refused(uow, publicised, field, low, high):
     w, d, _ = publicised
     for size in (low - 1, high + 1):
         with pytest.raises(ValidationError) as refused:
-            objects(engine, w, d, **{field: "举" * size})
+            objects(uow, w, d, **{field: "举" * size})
         assert refused.value.key == f"objection.{field}_invalid"
-    with world_in(engine, w) as ww:
+    with world_in(uow, w) as ww:
         assert ww.session.scalar(select(func.count()).select_from(Objection)) == 0
 
 
-def test_lengths_are_counted_after_trimming_spaces(engine, publicised):
+def test_lengths_are_counted_after_trimming_spaces(uow, publicised):
     w, d, _ = publicised
     with pytest.raises(ValidationError):
-        objects(engine, w, d, name=" 王 ")
+        objects(uow, w, d, name=" 王 ")
 
 
 @pytest.mark.parametrize("size, accepted", [(2000, True), (2001, False)])
-def test_a_resolution_reason_may_be_2000_characters_but_not_2001(engine, publicised, size, accepted):
+def test_a_resolution_reason_may_be_2000_characters_but_not_2001(uow, publicised, size, accepted):
     w, d, _ = publicised
-    objection = objects(engine, w, d)
-    with world_in(engine, w) as ww:
+    objection = objects(uow, w, d)
+    with world_in(uow, w) as ww:
         def resolve():
             resolve_objection(ww.session, ww.actor("unit_op"), objection, "dismiss", "核" * size, now=T0,
                               today=START + DAY)
@@ -94,45 +94,45 @@ def test_a_resolution_reason_may_be_2000_characters_but_not_2001(engine, publici
 
 # --- the public portal's rate limits ----------------------------------------------------------------
 
-def public(engine, w: World, d: int, batch: int, at: dt.datetime, *, client: str = "browser", contact: str = "13900000000"):
-    with world_in(engine, w) as ww:
+def public(uow, w: World, d: int, batch: int, at: dt.datetime, *, client: str = "browser", contact: str = "13900000000"):
+    with world_in(uow, w) as ww:
         return raise_public_objection(ww.session, batch, d, "王五", contact, "业绩材料存疑", client, now=at,
                                       today=START + DAY)
 
 
-def test_a_browser_may_object_three_times_an_hour_and_not_a_fourth(engine, publicised):
+def test_a_browser_may_object_three_times_an_hour_and_not_a_fourth(uow, publicised):
     w, d, batch = publicised
     for i in range(3):
-        public(engine, w, d, batch, T0 + i * SECOND, contact=f"1390000000{i}")
+        public(uow, w, d, batch, T0 + i * SECOND, contact=f"1390000000{i}")
     with pytest.raises(RateLimited):
-        public(engine, w, d, batch, T0 + 3 * SECOND, contact="13900000009")
+        public(uow, w, d, batch, T0 + 3 * SECOND, contact="13900000009")
 
 
-def test_a_browsers_hour_counts_until_the_first_objection_is_exactly_an_hour_old(engine, publicised):
+def test_a_browsers_hour_counts_until_the_first_objection_is_exactly_an_hour_old(uow, publicised):
     w, d, batch = publicised
     for i in range(3):
-        public(engine, w, d, batch, T0 + i * SECOND, contact=f"1390000000{i}")
+        public(uow, w, d, batch, T0 + i * SECOND, contact=f"1390000000{i}")
     with pytest.raises(RateLimited):
-        public(engine, w, d, batch, T0 + HOUR, contact="13900000009")
-    public(engine, w, d, batch, T0 + HOUR + SECOND, contact="13900000009")
+        public(uow, w, d, batch, T0 + HOUR, contact="13900000009")
+    public(uow, w, d, batch, T0 + HOUR + SECOND, contact="13900000009")
 
 
-def test_a_contact_may_object_three_times_an_hour_from_any_browser_and_not_a_fourth(engine, publicised):
+def test_a_contact_may_object_three_times_an_hour_from_any_browser_and_not_a_fourth(uow, publicised):
     w, d, batch = publicised
     for i in range(3):
-        public(engine, w, d, batch, T0 + i * SECOND, client=f"browser{i}")
+        public(uow, w, d, batch, T0 + i * SECOND, client=f"browser{i}")
     with pytest.raises(RateLimited):
-        public(engine, w, d, batch, T0 + HOUR, client="browser9")
-    public(engine, w, d, batch, T0 + HOUR + SECOND, client="browser9")
+        public(uow, w, d, batch, T0 + HOUR, client="browser9")
+    public(uow, w, d, batch, T0 + HOUR + SECOND, client="browser9")
 
 
-def test_a_declaration_takes_twenty_public_objections_a_day_and_not_a_twenty_first(engine, publicised):
+def test_a_declaration_takes_twenty_public_objections_a_day_and_not_a_twenty_first(uow, publicised):
     w, d, batch = publicised
     for i in range(20):
-        public(engine, w, d, batch, T0 + i * SECOND, client=f"browser{i}", contact=f"139000000{i:02d}")
+        public(uow, w, d, batch, T0 + i * SECOND, client=f"browser{i}", contact=f"139000000{i:02d}")
     with pytest.raises(RateLimited):
-        public(engine, w, d, batch, T0 + DAY, client="browser99", contact="13900000099")
-    public(engine, w, d, batch, T0 + DAY + SECOND, client="browser99", contact="13900000099")
+        public(uow, w, d, batch, T0 + DAY, client="browser99", contact="13900000099")
+    public(uow, w, d, batch, T0 + DAY + SECOND, client="browser99", contact="13900000099")
 
 
 # --- what a public notice may show -------------------------------------------------------------------
@@ -147,9 +147,9 @@ def test_numbers_shaped_like_an_id_number_or_a_mobile_phone_are_starred_in_publi
 @pytest.mark.parametrize("title, body, key", [
     ("题" * 200, "文" * 8000, None), ("题" * 201, "", "publicity.title_invalid"),
     ("公示", "文" * 8001, "publicity.body_too_long"), ("   ", "", "publicity.title_invalid")])
-def test_a_notice_title_is_at_most_200_characters_and_its_body_8000(engine, title, body, key):
-    w, d = setup(engine, "unit_publicity")
-    with world_in(engine, w) as ww:
+def test_a_notice_title_is_at_most_200_characters_and_its_body_8000(uow, title, body, key):
+    w, d = setup(uow, "unit_publicity")
+    with world_in(uow, w) as ww:
         def create():
             return create_batch(ww.session, ww.actor("unit_op"), "unit", [d], title, body, START, END, today=START)
         if key is None:

@@ -29,55 +29,55 @@ CASES = {
 }
 
 
-def create(engine, w, d: int, start: dt.date, end: dt.date) -> int:
-    with world_in(engine, w) as ww:
+def create(uow, w, d: int, start: dt.date, end: dt.date) -> int:
+    with world_in(uow, w) as ww:
         return create_batch(ww.session, ww.actor("unit_op"), "unit", [d], "申报公示", "", start, end,
                             today=start)
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_a_publicity_of_four_working_days_is_refused_and_names_the_earliest_end(engine, case):
+def test_a_publicity_of_four_working_days_is_refused_and_names_the_earliest_end(uow, case):
     start, four, five = CASES[case]
-    w, d = setup(engine, "unit_publicity")
+    w, d = setup(uow, "unit_publicity")
     with pytest.raises(ValidationError) as short:
-        create(engine, w, d, start, four)
+        create(uow, w, d, start, four)
     assert short.value.key == "workdays.too_short"
     assert short.value.params == {"n": 5, "earliest": five.isoformat()}
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_a_publicity_of_exactly_five_working_days_is_accepted(engine, case):
+def test_a_publicity_of_exactly_five_working_days_is_accepted(uow, case):
     start, _, five = CASES[case]
-    w, d = setup(engine, "unit_publicity")
-    batch = create(engine, w, d, start, five)
-    with world_in(engine, w) as ww:
+    w, d = setup(uow, "unit_publicity")
+    batch = create(uow, w, d, start, five)
+    with world_in(uow, w) as ww:
         row = ww.session.get(PublicityBatch, batch)
         assert (row.starts_on, row.ends_on, row.status) == (start, five, "draft")
 
 
-def test_publishing_checks_the_five_working_days_again(engine):
+def test_publishing_checks_the_five_working_days_again(uow):
     """A draft whose period was shortened below five working days is not published."""
     start, four, five = CASES["across_a_make_up_sunday"]
-    w, d = setup(engine, "unit_publicity")
-    batch = create(engine, w, d, start, five)
-    with world_in(engine, w) as ww:
+    w, d = setup(uow, "unit_publicity")
+    batch = create(uow, w, d, start, five)
+    with world_in(uow, w) as ww:
         ww.session.get(PublicityBatch, batch).ends_on = four
-    with pytest.raises(ValidationError) as short, world_in(engine, w) as ww:
+    with pytest.raises(ValidationError) as short, world_in(uow, w) as ww:
         publish(ww.session, ww.actor("unit_op"), batch, today=start)
     assert short.value.key == "workdays.too_short"
-    with world_in(engine, w) as ww:
+    with world_in(uow, w) as ww:
         ww.session.get(PublicityBatch, batch).ends_on = five
-    with world_in(engine, w) as ww:
+    with world_in(uow, w) as ww:
         publish(ww.session, ww.actor("unit_op"), batch, today=start)
         assert ww.session.get(PublicityBatch, batch).status == "published"
 
 
 @pytest.mark.parametrize("start, accepted", [(D(2026, 9, 6), False), (D(2026, 9, 7), True)],
                          ids=["yesterday", "today"])
-def test_a_publicity_may_start_today_but_not_yesterday(engine, start, accepted):
+def test_a_publicity_may_start_today_but_not_yesterday(uow, start, accepted):
     today = D(2026, 9, 7)
-    w, d = setup(engine, "unit_publicity")
-    with world_in(engine, w) as ww:
+    w, d = setup(uow, "unit_publicity")
+    with world_in(uow, w) as ww:
         def make():
             return create_batch(ww.session, ww.actor("unit_op"), "unit", [d], "申报公示", "", start,
                                 D(2026, 9, 21), today=today)

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from core.common.errors import ConcurrentChange, Forbidden, GuardFailed, NotFound
 from core.transitions import execute
 from db.models import AuditEvent, Declaration
-from db.session import read_session
 from tests.integration.transition_support import (PLEDGE, REASON, RECOMMEND, actor_of, add_supplement, chain_intact,
                                                   chair_of_this, committee, events_since, look, payload_of, proof,
                                                   pub, setup, tallied, unit_of)
@@ -96,116 +95,115 @@ def _id(case: tuple) -> str:
 
 
 @pytest.mark.parametrize("case", ALLOWED, ids=[_id(c) for c in ALLOWED])
-def test_each_transition_succeeds_for_its_actor_and_writes_exactly_one_event(engine, case):
+def test_each_transition_succeeds_for_its_actor_and_writes_exactly_one_event(uow, case):
     position, prep, who, action, payload, to_state, holder = case
-    w, d = setup(engine, position, prep)
+    w, d = setup(uow, position, prep)
     actor, data = actor_of(w, who), payload_of(w, payload)
-    before = look(engine, d)
+    before = look(uow, d)
 
-    version = execute(engine, actor, d, action, data)
+    version = execute(uow, actor, d, action, data)
 
-    after = look(engine, d)
+    after = look(uow, d)
     assert (after.state, after.holder, after.version) == (to_state, unit_of(w, holder), before.version + 1)
     assert version == after.version and after.transitions == before.transitions + 1
-    (event,) = events_since(engine, before.last_event_id)
+    (event,) = events_since(uow, before.last_event_id)
     assert (event.kind, event.action, event.from_state, event.to_state) == ("transition", action, before.state,
                                                                             to_state)
     assert (event.account_id, event.role, event.unit_id) == (actor.account_id, actor.role, actor.unit_id)
     assert (event.from_holder_unit_id, event.to_holder_unit_id) == (before.holder, after.holder)
     assert (event.declaration_id, event.version) == (d, after.version)
     assert event.comment == (data.get("reason") or data.get("opinion"))
-    assert chain_intact(engine)
+    assert chain_intact(uow)
 
 
-def test_submitting_stamps_the_time_and_a_typed_pledge_is_not_kept_in_the_event(engine):
-    w, d = setup(engine, "draft")
-    before = look(engine, d)
-    execute(engine, w.actor("applicant"), d, "submit", PLEDGE)
-    (event,) = events_since(engine, before.last_event_id)
-    assert before.row["submitted_at"] is None and look(engine, d).row["submitted_at"] is not None
+def test_submitting_stamps_the_time_and_a_typed_pledge_is_not_kept_in_the_event(uow):
+    w, d = setup(uow, "draft")
+    before = look(uow, d)
+    execute(uow, w.actor("applicant"), d, "submit", PLEDGE)
+    (event,) = events_since(uow, before.last_event_id)
+    assert before.row["submitted_at"] is None and look(uow, d).row["submitted_at"] is not None
     assert "pledge" not in event.detail
 
 
-def test_assigning_a_committee_records_it_on_the_declaration_and_in_the_event(engine):
-    w, d = setup(engine, "relay@prov")
-    execute(engine, w.actor("prov_hr"), d, "assign_committee", {"committee_id": str(w.committee_id)})
-    seen = look(engine, d)
+def test_assigning_a_committee_records_it_on_the_declaration_and_in_the_event(uow):
+    w, d = setup(uow, "relay@prov")
+    execute(uow, w.actor("prov_hr"), d, "assign_committee", {"committee_id": str(w.committee_id)})
+    seen = look(uow, d)
     assert seen.row["committee_id"] == w.committee_id
-    with read_session(engine) as s:
+    with uow.read() as s:
         detail = s.scalars(select(AuditEvent.detail).where(AuditEvent.declaration_id == d)
                            .order_by(AuditEvent.id.desc())).first()
     assert detail["committee_id"] == str(w.committee_id) and detail["restore"] == {"committee_id": w.committee_id}
 
 
-def test_a_stale_version_is_told_it_moved_and_nothing_is_written(engine):
-    w, d = setup(engine, "unit_verify")
-    stale = look(engine, d).version
-    execute(engine, w.actor("unit_op"), d, "approve", expected_version=stale)
-    before = look(engine, d)
+def test_a_stale_version_is_told_it_moved_and_nothing_is_written(uow):
+    w, d = setup(uow, "unit_verify")
+    stale = look(uow, d).version
+    execute(uow, w.actor("unit_op"), d, "approve", expected_version=stale)
+    before = look(uow, d)
     with pytest.raises(ConcurrentChange):
-        execute(engine, w.actor("unit_op"), d, "approve", expected_version=stale)
+        execute(uow, w.actor("unit_op"), d, "approve", expected_version=stale)
     with pytest.raises(ConcurrentChange):
-        execute(engine, w.actor("unit_op"), d, "return_to_applicant", REASON, expected_version=stale)
-    assert look(engine, d) == before
+        execute(uow, w.actor("unit_op"), d, "return_to_applicant", REASON, expected_version=stale)
+    assert look(uow, d) == before
 
 
 @pytest.mark.parametrize("who, error, key", [
     ("sibling_op", NotFound, "error.not_found"),
     ("applicant", Forbidden, "error.role_not_allowed"),
 ])
-def test_execute_audits_a_permission_denial_in_its_own_transaction(engine, who, error, key):
-    w, d = setup(engine, "unit_verify")
-    before = look(engine, d)
+def test_execute_audits_a_permission_denial_in_its_own_transaction(uow, who, error, key):
+    w, d = setup(uow, "unit_verify")
+    before = look(uow, d)
     actor = w.actor(who)
     with pytest.raises(error):
-        execute(engine, actor, d, "approve")
-    (denial,) = events_since(engine, before.last_event_id)
+        execute(uow, actor, d, "approve")
+    (denial,) = events_since(uow, before.last_event_id)
     assert (denial.kind, denial.action, denial.outcome, denial.target) == ("denial", "approve", "denied",
                                                                            f"declaration:{d}")
     assert (denial.account_id, denial.role, denial.unit_id) == (actor.account_id, actor.role, actor.unit_id)
     assert denial.detail == {"error": key} and denial.declaration_id is None
-    assert look(engine, d).row == before.row and chain_intact(engine)
+    assert look(uow, d).row == before.row and chain_intact(uow)
 
 
-def test_execute_does_not_audit_a_refused_guard_as_a_denial(engine):
-    w, d = setup(engine, "unit_publicity")
-    before = look(engine, d)
+def test_execute_does_not_audit_a_refused_guard_as_a_denial(uow):
+    w, d = setup(uow, "unit_publicity")
+    before = look(uow, d)
     with pytest.raises(GuardFailed):
-        execute(engine, w.actor("unit_op"), d, "complete_publicity")
-    assert events_since(engine, before.last_event_id) == []
+        execute(uow, w.actor("unit_op"), d, "complete_publicity")
+    assert events_since(uow, before.last_event_id) == []
 
 
-def test_a_declaration_that_does_not_exist_is_not_found_and_the_attempt_is_audited(engine):
-    w, d = setup(engine, "draft")
-    before = look(engine, d)
+def test_a_declaration_that_does_not_exist_is_not_found_and_the_attempt_is_audited(uow):
+    w, d = setup(uow, "draft")
+    before = look(uow, d)
     with pytest.raises(NotFound):
-        execute(engine, w.actor("unit_op"), d + 1000, "approve")
-    (denial,) = events_since(engine, before.last_event_id)
+        execute(uow, w.actor("unit_op"), d + 1000, "approve")
+    (denial,) = events_since(uow, before.last_event_id)
     assert denial.kind == "denial" and denial.target == f"declaration:{d + 1000}"
-    with read_session(engine) as s:
+    with uow.read() as s:
         assert s.get(Declaration, d + 1000) is None
 
 
-def test_a_stale_page_is_told_the_declaration_moved_even_after_it_left_the_unit_and_no_denial_is_audited(engine):
+def test_a_stale_page_is_told_the_declaration_moved_even_after_it_left_the_unit_and_no_denial_is_audited(uow):
     from sqlalchemy import func, select
 
     from core.common.errors import ConcurrentChange
     from core.transitions import execute
     from db.models import AuditEvent, Declaration
-    from db.session import unit_of_work
     from tests.world import World
 
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         w = World.build(s)
         d = w.new_declaration()
         w.drive(d, "relay")
         seen = s.get(Declaration, d).version  # the department's page shows this version
         w.do("dept_op", d, "approve")  # ... and another department operator acts first
     with pytest.raises(ConcurrentChange):
-        execute(engine, w.actor("dept_op"), d, "approve", expected_version=seen)
+        execute(uow, w.actor("dept_op"), d, "approve", expected_version=seen)
     with pytest.raises(Exception) as stranger:
-        execute(engine, w.actor("other_dept_op"), d, "approve", expected_version=seen)
+        execute(uow, w.actor("other_dept_op"), d, "approve", expected_version=seen)
     assert type(stranger.value).__name__ == "NotFound"
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         denials = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.kind == "denial"))
         assert denials == 1  # only the stranger's attempt

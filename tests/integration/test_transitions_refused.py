@@ -153,21 +153,21 @@ def _check(error: DomainError, expected: str | list[str]) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
-def test_a_refused_action_raises_its_domain_error_and_writes_nothing(engine, case):
+def test_a_refused_action_raises_its_domain_error_and_writes_nothing(uow, case):
     position, prep, who, action, payload, error, expected = case
-    w, d = setup(engine, position, prep)
+    w, d = setup(uow, position, prep)
     actor = actor_of(w, who)
-    before = look(engine, d)
+    before = look(uow, d)
 
     with pytest.raises(error) as raised:
-        execute(engine, actor, d, action, payload_of(w, payload))
+        execute(uow, actor, d, action, payload_of(w, payload))
 
     _check(raised.value, expected)
-    after = look(engine, d)
+    after = look(uow, d)
     assert after.row == before.row and after.transitions == before.transitions
-    written = events_since(engine, before.last_event_id)
+    written = events_since(uow, before.last_event_id)
     if error in (NotFound, Forbidden):
         assert [(e.kind, e.account_id) for e in written] == [("denial", actor.account_id)]
     else:
         assert written == []
-    assert chain_intact(engine)
+    assert chain_intact(uow)

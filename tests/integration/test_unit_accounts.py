@@ -7,12 +7,11 @@ from core.org import unit_accounts
 from core.common.errors import NotFound
 from core.identity.passwords import check_password
 from db.models import Account
-from db.session import read_session, unit_of_work
 from tests.world import World
 
 
-def test_the_admin_lists_accounts_of_the_units_people_with_masked_id_numbers(engine):
-    with unit_of_work(engine) as s:
+def test_the_admin_lists_accounts_of_the_units_people_with_masked_id_numbers(uow):
+    with uow.write() as s:
         w = World.build(s)
         rows = unit_accounts.list_accounts(s, w.actor("unit_admin"))
         assert [(r.login_name, r.id_number, r.roles) for r in rows] == [
@@ -21,22 +20,22 @@ def test_the_admin_lists_accounts_of_the_units_people_with_masked_id_numbers(eng
         assert unit_accounts.list_accounts(s, w.actor("unit_op")) == []
 
 
-def test_disable_unlock_and_reset_take_effect_and_reset_gives_a_one_time_password(engine):
-    with unit_of_work(engine) as s:
+def test_disable_unlock_and_reset_take_effect_and_reset_gives_a_one_time_password(uow):
+    with uow.write() as s:
         w = World.build(s)
     admin, target = w.actor("unit_admin"), w.actor("applicant").account_id
-    unit_accounts.do_set_enabled(engine, admin, target, False)
-    assert login.gate(engine, "applicant") is None
-    unit_accounts.do_set_enabled(engine, admin, target, True)
-    unit_accounts.do_unlock(engine, admin, target)
-    temporary = unit_accounts.do_reset_password(engine, admin, target)
-    with read_session(engine) as s:
+    unit_accounts.do_set_enabled(uow, admin, target, False)
+    assert login.gate(uow, "applicant") is None
+    unit_accounts.do_set_enabled(uow, admin, target, True)
+    unit_accounts.do_unlock(uow, admin, target)
+    temporary = unit_accounts.do_reset_password(uow, admin, target)
+    with uow.read() as s:
         account = s.get(Account, target)
         assert account.must_change_password and check_password(temporary, account.password_hash)
 
 
-def test_an_account_outside_the_admins_units_cannot_be_touched(engine):
-    with unit_of_work(engine) as s:
+def test_an_account_outside_the_admins_units_cannot_be_touched(uow):
+    with uow.write() as s:
         w = World.build(s)
     with pytest.raises(NotFound):
-        unit_accounts.do_reset_password(engine, w.actor("unit_admin"), w.actor("other_applicant").account_id)
+        unit_accounts.do_reset_password(uow, w.actor("unit_admin"), w.actor("other_applicant").account_id)

@@ -24,7 +24,7 @@ from core.transitions import execute, options
 from core.workflow import (APPLICANT_HELD, OPERATORS, STATES, TERMINAL, TRANSITIONS, Actor, actions_from, replay,
                            rows_for)
 from db.models import AuditEvent, Declaration, Objection
-from db.session import make_engine, read_session, unit_of_work
+from db.uow import UnitOfWork
 from tests.integration.transition_support import add_chair, add_supplement, objection, place
 from tests.world import World
 
@@ -63,13 +63,13 @@ class Before:
 class WorkflowMachine(RuleBasedStateMachine):
     def __init__(self, url: str):
         super().__init__()
-        self.engine = make_engine(url)
+        self.uow = UnitOfWork.from_url(url)
         self.decls: list[int] = []
 
     @initialize(review=st.sampled_from(REVIEW_POSITIONS), initial=st.sampled_from(INITIAL_POSITIONS))
     def build_world(self, review: str, initial: str) -> None:
         """The World and four declarations: two start at a random position reached through the engine."""
-        with unit_of_work(self.engine) as s:
+        with self.uow.write() as s:
             w = World.build(s)
             self.decls = [place(w, review), place(w, initial),
                           w.new_declaration(person_id=w.actors["other_applicant"].person_id, unit="sibling"),
@@ -79,12 +79,12 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.chair_decl = self.decls[0]
 
     def teardown(self) -> None:
-        self.engine.dispose()
+        self.uow.dispose()
 
     # --- reading -------------------------------------------------------------------------------
 
     def _before(self, d: int) -> Before:
-        with read_session(self.engine) as s:
+        with self.uow.read() as s:
             decl = s.get(Declaration, d)
             row = {c.key: getattr(decl, c.key) for c in Declaration.__table__.columns}
             events = s.execute(select(AuditEvent.action, AuditEvent.from_state, AuditEvent.to_state, AuditEvent.role,
@@ -94,7 +94,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             return Before(row, [tuple(e) for e in events], s.scalar(select(func.count()).select_from(AuditEvent)))
 
     def _offered(self, actor: Actor, d: int) -> dict[str, tuple]:
-        with read_session(self.engine) as s:
+        with self.uow.read() as s:
             return {o.action: o.blocked for o in options(s, actor, d)}
 
     # --- the oracle: who could ever be allowed, from the table rows and the scope rules ------------
@@ -143,7 +143,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         offered = self._offered(actor, d)
         expected = before.row["version"] - 1 if stale else None
         try:
-            version = execute(self.engine, actor, d, action, payload, expected_version=expected)
+            version = execute(self.uow, actor, d, action, payload, expected_version=expected)
         except DomainError as error:
             self._check_refused(d, before, error)
             assert not (good and not stale and offered.get(action) == ()), \
@@ -220,7 +220,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self._act(d, name, action, self._payload(data, good), good, stale)
 
     def _meet_preconditions(self, d: int, state: str, data) -> None:
-        with unit_of_work(self.engine) as s:
+        with self.uow.write() as s:
             w = replace(self.world, session=s)
             if state in PUBLICITY_OF:
                 w.publicize(d, PUBLICITY_OF[state])
@@ -238,7 +238,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         state = self._before(d).row["state"]
         kind = data.draw(st.sampled_from(["publicity"] * 3 + ["unit_proof", "tally", "tally", "supplement",
                                                           "objection", "resolve"]), label="kind")
-        with unit_of_work(self.engine) as s:
+        with self.uow.write() as s:
             w = replace(self.world, session=s)
             if kind == "publicity":
                 batch = data.draw(st.sampled_from([PUBLICITY_OF.get(state, "unit"), "unit", "result"]), label="batch")
@@ -269,7 +269,7 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     @invariant()
     def the_audit_chain_verifies(self) -> None:
-        with read_session(self.engine) as s:
+        with self.uow.read() as s:
             assert verify(s) is None
 
 

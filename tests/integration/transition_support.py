@@ -1,6 +1,6 @@
 """Shared setup for the transition tests: named positions of a declaration, preparations, and probes.
 
-``setup(engine, position, prep)`` builds the World, puts one declaration at a named position
+``setup(uow, position, prep)`` builds the World, puts one declaration at a named position
 through the engine and commits; ``look(engine, d)`` reads what a failed or successful action may
 have changed, in a fresh session, so a test sees only what was committed.
 """
@@ -19,7 +19,6 @@ from core.declaring.pledge import PLEDGE_TEXT
 from core.workflow import Actor
 from db.models import (AuditEvent, Committee, Declaration, DeclarationRecord, Expert, GroupDeclaration, Objection,
                        PanelMember, PanelSession, Person, ReviewGroup)
-from db.session import read_session, unit_of_work
 from tests.world import SERIES, SPECIALTY, YEAR, World
 
 REASON = {"reason": "材料不全，请补充后重新提交"}
@@ -86,8 +85,8 @@ def place(w: World, position: str) -> int:
     return d
 
 
-def setup(engine, position: str, prep: Prep | None = None) -> tuple[World, int]:
-    with unit_of_work(engine) as s:
+def setup(uow, position: str, prep: Prep | None = None) -> tuple[World, int]:
+    with uow.write() as s:
         w = World.build(s)
         d = place(w, position)
         if prep:
@@ -96,9 +95,9 @@ def setup(engine, position: str, prep: Prep | None = None) -> tuple[World, int]:
 
 
 @contextmanager
-def world_in(engine, w: World) -> Iterator[World]:
+def world_in(uow, w: World) -> Iterator[World]:
     """The same world, bound to a new committed unit of work."""
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         yield replace(w, session=s)
 
 
@@ -222,23 +221,23 @@ def _columns(s: Session, d: int) -> dict:
     return {c.key: getattr(decl, c.key) for c in Declaration.__table__.columns}
 
 
-def look(engine, d: int) -> Seen:
-    with read_session(engine) as s:
+def look(uow, d: int) -> Seen:
+    with uow.read() as s:
         transitions = s.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.declaration_id == d, AuditEvent.kind == "transition"))
         last = s.scalar(select(func.max(AuditEvent.id))) or 0
         return Seen(_columns(s, d), transitions, last)
 
 
-def events_since(engine, last_event_id: int) -> list[AuditEvent]:
-    with read_session(engine) as s:
+def events_since(uow, last_event_id: int) -> list[AuditEvent]:
+    with uow.read() as s:
         rows = s.scalars(select(AuditEvent).where(AuditEvent.id > last_event_id).order_by(AuditEvent.id)).all()
         s.expunge_all()
         return list(rows)
 
 
-def chain_intact(engine) -> bool:
-    with read_session(engine) as s:
+def chain_intact(uow) -> bool:
+    with uow.read() as s:
         return verify(s) is None
 
 

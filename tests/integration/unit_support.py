@@ -13,7 +13,6 @@ from core.declaring.pledge import PLEDGE_TEXT
 from core.review.publicity import create_unit_publicity, publish
 from core.review.publicity_view import notice_for
 from db.models import Declaration, Person
-from db.session import unit_of_work
 from tests.world import HAPPY_PATH, World
 
 UTC = dt.timezone.utc
@@ -73,9 +72,9 @@ def applicant_of(w: World, d: int) -> str:
     return next(n for n, a in w.actors.items() if a.role == "applicant" and a.person_id == person_id)
 
 
-def run(engine, w: World, call: Callable[[World], Any]) -> Any:
+def run(uow, w: World, call: Callable[[World], Any]) -> Any:
     """Run ``call`` with the world bound to a new committed unit of work; return its result."""
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         return call(replace(w, session=s))
 
 

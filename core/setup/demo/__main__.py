@@ -14,10 +14,10 @@ from sqlalchemy.engine import make_url
 
 from core.common.config import demo_mode
 from db.session import database_url
-from core.setup.demo.accounts import DEMO_PASSWORD
+from core.setup.demo.accounts import DEMO_PASSWORD, list_demo_accounts
 from core.setup.demo.build import build_if_empty
 from db.migrate import upgrade_to_head
-from db.session import make_engine, read_session
+from db.uow import UnitOfWork
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -51,21 +51,19 @@ def main(argv: list[str] | None = None) -> int:
     path = _sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    summary = build_if_empty(engine, seed=args.seed, applicants=args.applicants, today=args.today)
+    uow = UnitOfWork.from_url(url)
+    upgrade_to_head(uow.engine)
+    summary = build_if_empty(uow, seed=args.seed, applicants=args.applicants, today=args.today)
     if summary is None:
         print("the database already has units: nothing built (use --reset to start a SQLite file afresh)")
         return 0
     print("\n".join(summary.lines()))
-    from core.setup.demo.accounts import list_demo_accounts
-
-    with read_session(engine) as session:
+    with uow.read() as session:
         for row in list_demo_accounts(session):
             print(f"  {row['login_name']:<18} {row['role']:<20} {row['display_name']}  {row['unit_name']}")
     mode = "on" if demo_mode() else "OFF (TITLES_DEMO=0): demo accounts cannot log in"
     print(f"demo password: {DEMO_PASSWORD}   demo mode: {mode}")
-    engine.dispose()
+    uow.dispose()
     return 0
 
 

@@ -11,7 +11,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,8 @@ from core.setup.demo.people import build_experts, pending_joiners
 from core.setup.demo.plan import plan_declarations, set_steps, set_times
 from core.setup.demo.province import DEMO_UNIT, PROVINCE_NAME
 from db.models import Account, AppSecret, Declaration, Expert, Unit
-from db.session import unit_of_work
+from db.uow import UnitOfWork
+
 
 MARKER = "demo_built"
 
@@ -115,10 +116,10 @@ class _AlreadyBuilt(Exception):
     pass
 
 
-def build_if_empty(engine: Engine, **options) -> DemoSummary | None:
+def build_if_empty(uow: UnitOfWork, **options) -> DemoSummary | None:
     """Build in one transaction unless the database has units or another server is building."""
     try:
-        with unit_of_work(engine) as session:
+        with uow.write() as session:
             if session.scalar(select(Unit.id).limit(1)) is not None:
                 return None
             session.add(AppSecret(name=MARKER, value=f"seed={options.get('seed', 2026)}", created_at=utcnow()))
@@ -135,7 +136,7 @@ def build_if_empty(engine: Engine, **options) -> DemoSummary | None:
         raise
 
 
-def ensure_demo_data(engine: Engine, today: dt.date | None = None, **options) -> bool:
+def ensure_demo_data(uow: UnitOfWork, today: dt.date | None = None, **options) -> bool:
     """In demo mode, build the province on a database without units (True); otherwise do nothing (False).
 
     The demo stands as on ``today`` (default: the clock's today, ``core.common.config.today()``); ``options``
@@ -143,4 +144,4 @@ def ensure_demo_data(engine: Engine, today: dt.date | None = None, **options) ->
     """
     if not demo_mode():
         return False
-    return build_if_empty(engine, today=today, **options) is not None
+    return build_if_empty(uow, today=today, **options) is not None

@@ -10,6 +10,10 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 from sqlalchemy.orm import Session
 
 from core.files.store import store_bytes
@@ -17,18 +21,12 @@ from core.files.store import store_bytes
 
 @lru_cache(maxsize=1)
 def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     return "STSong-Light"
 
 
 def make_pdf(title: str, lines: list[str]) -> bytes:
     """A one-page A4 PDF with a title and a few lines of Chinese text."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
     pdf.setTitle(title)
