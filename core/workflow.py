@@ -480,6 +480,44 @@ def available_actions(store: Store, actor: Actor, declaration_id: int, today: dt
     return options
 
 
+def _candidates(role: str, flow: str, state: str) -> list[tuple[str, list[Transition]]]:
+    """The actions of a state whose rows admit this role, with those rows (the table, read once)."""
+    found = []
+    for action in actions_from(flow, state):
+        rows = [t for t in rows_for(flow, state, action) if role in t.roles]
+        if rows:
+            found.append((action, rows))
+    return found
+
+
+def available_actions_for_page(store: Store, actor: Actor, snapshots: list[Snapshot],
+                               today: dt.date) -> dict[int, list[Option]]:
+    """:func:`available_actions` for a whole page of snapshots at once, by id, with the same options.
+
+    The table and the role are read once per (flow, state); scope is checked only for rows with an
+    action besides withdraw; branches and guards run only for the actions a row may take. The
+    store's facts may answer a page's questions in bulk (core.workflow_store.PageFacts).
+    """
+    groups: dict[tuple[str, str], list[tuple[str, list[Transition]]]] = {}
+    result: dict[int, list[Option]] = {}
+    for s in snapshots:
+        candidates = groups.get((s.flow, s.state))
+        if candidates is None:
+            candidates = groups[(s.flow, s.state)] = _candidates(actor.role, s.flow, s.state)
+        scoped = any(a != "withdraw" for a, _ in candidates) and in_scope(actor, s, store.facts)
+        options = []
+        for action, rows in candidates:
+            if action != "withdraw" and not scoped:
+                continue
+            row = _pick_branch(rows, s, store.facts)
+            problems = _guard_problems(row, s, store.facts, actor, {}, today, listing=True)
+            if action == "withdraw" and problems:
+                continue
+            options.append(Option(action, row.target, row.needs_reason, row.inputs, row.confirm, tuple(problems)))
+        result[s.id] = options
+    return result
+
+
 def _pick_branch(rows: list[Transition], s: Snapshot, facts: Facts) -> Transition:
     for row in rows:
         if row.when is None or WHEN[row.when](s, facts):

@@ -166,6 +166,7 @@ _LOAD = select(_D.c.id, _D.c.flow, _D.c.state, _D.c.version, _D.c.applicant_pers
                _D.c.holder_unit_id, _D.c.year, _D.c.series_code, _D.c.level_code, _D.c.specialty_code,
                _D.c.committee_id, _D.c.relay_route, _D.c.is_supplement, _D.c.review_type
                ).where(_D.c.id == bindparam("declaration_id"))
+_LOAD_MANY = select(*_LOAD.selected_columns).where(_D.c.id.in_(bindparam("ids", expanding=True)))
 # The SET clause comes from the parameters' keys (state, holder, version, state_since and the change's columns).
 _GUARDED_UPDATE = update(_D).where(_D.c.id == bindparam("declaration_id_"),
                                    _D.c.version == bindparam("expected_version_"))
@@ -188,6 +189,15 @@ class SqlStore:
                         d.year, d.series_code, d.level_code, d.specialty_code, d.committee_id,
                         tuple(d.relay_route or ()), d.is_supplement, d.review_type)
 
+    def load_many(self, declaration_ids: list[int]) -> list[Snapshot]:
+        """The snapshots of these declarations in one query, in the order asked (missing ids left out)."""
+        if not declaration_ids:
+            return []
+        if self.session.autoflush:
+            self.session.flush()
+        found = {d.id: _snapshot(d) for d in self.session.execute(_LOAD_MANY, {"ids": list(declaration_ids)})}
+        return [found[i] for i in dict.fromkeys(declaration_ids) if i in found]
+
     def apply(self, actor: Actor, change: Change, now: dt.datetime) -> int:
         new_version = change.expected_version + 1
         result = self.session.execute(_GUARDED_UPDATE, {
@@ -208,3 +218,65 @@ class SqlStore:
 def count_transition_events(session: Session, declaration_id: int) -> int:
     return session.scalar(select(func.count()).select_from(AuditEvent).where(and_(
         AuditEvent.declaration_id == declaration_id, AuditEvent.kind == "transition")))
+
+
+def _snapshot(d) -> Snapshot:
+    return Snapshot(d.id, d.flow, d.state, d.version, d.applicant_person_id, d.unit_id, d.holder_unit_id,
+                    d.year, d.series_code, d.level_code, d.specialty_code, d.committee_id,
+                    tuple(d.relay_route or ()), d.is_supplement, d.review_type)
+
+
+class PageFacts(SqlFacts):
+    """SqlFacts for a page of declarations (core.desks.listing): the question every row is asked (its
+    last step, for withdraw) is answered for the whole page in one query, attachments by purpose in one
+    query each, and answers that depend only on a unit, series, level and year are kept for the page."""
+
+    def __init__(self, session: Session, snapshots: list[Snapshot]):
+        super().__init__(session)
+        self._ids = {d.id for d in snapshots}
+        self._last_steps: dict[int, LastStep] | None = None
+        self._attachments: dict[str, set[int]] = {}
+        self._memo: dict[tuple, object] = {}
+
+    def last_step(self, d: Snapshot) -> LastStep | None:
+        if d.id not in self._ids:
+            return super().last_step(d)
+        if self._last_steps is None:
+            latest = (select(func.max(AuditEvent.id)).where(AuditEvent.declaration_id.in_(sorted(self._ids)),
+                                                             AuditEvent.kind == "transition")
+                      .group_by(AuditEvent.declaration_id))
+            self._last_steps = {e.declaration_id: _last_step(e)
+                                for e in self.s.scalars(select(AuditEvent).where(AuditEvent.id.in_(latest)))}
+        return self._last_steps.get(d.id)
+
+    def has_attachment(self, d: Snapshot, purpose: str) -> bool:
+        if d.id not in self._ids:
+            return super().has_attachment(d, purpose)
+        if purpose not in self._attachments:
+            self._attachments[purpose] = set(self.s.scalars(select(Attachment.declaration_id).where(
+                Attachment.declaration_id.in_(sorted(self._ids)), Attachment.purpose == purpose)))
+        return d.id in self._attachments[purpose]
+
+    def _kept(self, key: tuple, answer):
+        if key not in self._memo:
+            self._memo[key] = answer()
+        return self._memo[key]
+
+    def relay_route(self, d: Snapshot) -> tuple[int, ...]:
+        key = ("relay_route", d.unit_id, d.series_code, d.level_code, d.committee_id)
+        return self._kept(key, lambda: super(PageFacts, self).relay_route(d))
+
+    def initial_route(self, d: Snapshot) -> tuple[int, ...]:
+        return self._kept(("initial_route", d.unit_id), lambda: super(PageFacts, self).initial_route(d))
+
+    def own_committee(self, d: Snapshot) -> int | None:
+        key = ("own_committee", d.unit_id, d.series_code, d.level_code, d.year)
+        return self._kept(key, lambda: super(PageFacts, self).own_committee(d))
+
+    def unit_kind(self, unit_id: int) -> str | None:
+        return self._kept(("unit_kind", unit_id), lambda: super(PageFacts, self).unit_kind(unit_id))
+
+
+def _last_step(e: AuditEvent) -> LastStep:
+    return LastStep(e.action, e.from_state, e.to_state, e.from_holder_unit_id, e.to_holder_unit_id,
+                    e.account_id, e.role, e.unit_id, dict((e.detail or {}).get("restore", {})))

@@ -45,9 +45,12 @@ def filter_choices(engine: Engine, today: dt.date | None = None) -> Choices:
 
 
 def load_inbox(engine: Engine, actor: Actor, workspace_id: str, *, after: Cursor | None = None, limit: int = 50,
-               year: int | None = None, level: str | None = None, series: str | None = None) -> InboxPage:
+               year: int | None = None, level: str | None = None, series: str | None = None,
+               actions: bool = False) -> InboxPage:
+    """One inbox page; with ``actions``, each row's options (``page.actions``), computed for the page at once."""
     with read_session(engine) as session:
-        return inbox(session, actor, workspace_id, after=after, limit=limit, year=year, level=level, series=series)
+        return inbox(session, actor, workspace_id, after=after, limit=limit, year=year, level=level, series=series,
+                     actions=actions)
 
 
 def load_detail(engine: Engine, actor: Actor, workspace_id: str, declaration_id: int) -> Detail:

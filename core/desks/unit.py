@@ -23,6 +23,7 @@ from core.review import recommendation
 from core.org import report_paths
 
 from core.desks import worklists
+from core.desks.listing import page_actions
 from core.review.batch import batch_act
 from core.common.config import local_date
 from core.workflow import Actor
@@ -148,7 +149,9 @@ def resolve(engine: Engine, actor: Actor, objection_id: int, outcome: str, reaso
 def own_committee_ids(engine: Engine, actor: Actor, ids: list[int]) -> set[int]:
     """Of these declarations, those the unit may give to its own self-review committee now."""
     with read_session(engine) as session:
-        return {i for i in ids if recommendation.can_assign_own_committee(session, actor, i, today())}
+        offered = page_actions(session, actor, ids, today())  # the engine's options, for the page at once
+    return {i for i, options in offered.items()
+            if any(o.action == "assign_own_committee" and not o.blocked for o in options)}
 
 
 def proof_ids(engine: Engine, ids: list[int]) -> set[int]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.review.batch import require_operator
 from core.common.errors import ValidationError
-from core.transitions import options
+from core.desks.listing import Filters, page_actions
 from core.workflow import OPERATORS, TERMINAL, Actor
 from db.models import AuditEvent, Declaration, Person, Unit
 
@@ -68,11 +68,7 @@ def _base(*extra) -> Select:
 
 
 def _filtered(query: Select, year: int | None, level: str | None, series: str | None) -> Select:
-    for column, value in ((Declaration.year, year), (Declaration.level_code, level),
-                          (Declaration.series_code, series)):
-        if value is not None:
-            query = query.where(column == value)
-    return query
+    return query.where(*Filters(year, level, series).clauses())  # the listing layer's filters
 
 
 def _page(session: Session, query: Select, sort: str, descending: bool, page: int, page_size: int) -> WorkPage:
@@ -148,4 +144,5 @@ def withdrawable_list(session: Session, actor: Actor, *, limit: int = 50,
     query = (query.where(mine.c.event_id == _latest_event_id(), Declaration.state.not_in(TERMINAL))
              .order_by(mine.c.event_id.desc()).limit(max(1, min(limit, MAX_PAGE))))
     rows = [WorkRow(*r) for r in session.execute(query)]
-    return [r for r in rows if any(o.action == "withdraw" for o in options(session, actor, r.id, today))]
+    offered = page_actions(session, actor, [r.id for r in rows], today)  # the engine decides, for the page at once
+    return [r for r in rows if any(o.action == "withdraw" for o in offered.get(r.id, []))]
