@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from core.common.config import local_date
@@ -53,6 +53,11 @@ class Scope:
     def of(cls, clause: ColumnElement[bool], states: str | Iterable[str] | None = None) -> Scope:
         """Any WHERE clause (e.g. core.org.scope.visible_declarations), in these states or in any."""
         return cls(clause, None if states is None else _states(states))
+
+
+    def clause(self) -> ColumnElement[bool]:
+        """The scope as one WHERE clause (for counts and for lists joined to more than declarations)."""
+        return self.where if self.states is None else and_(self.where, _D.c.state.in_(self.states))
 
 
 def _states(states: str | Iterable[str]) -> tuple[str, ...]:
@@ -140,6 +145,16 @@ def page(session: Session, scope: Scope, filters: Filters = Filters(), *, after:
         cursor = (rows[-1].state_since, rows[-1].id)
     actions = page_actions(session, actor, [r.id for r in rows], today) if actor is not None else {}
     return Page(rows, cursor, actions)
+
+
+def numbered(session: Session, query: Select, order: Iterable, page_no: int, size: int) -> tuple[list, int]:
+    """One numbered page of any select, with the total: for work lists that sort by any column and show
+    "page n of m" (core.desks.worklists), whose length one unit's own decisions bound. Inboxes, which
+    may hold anything a province sends, use :func:`page` (keyset) instead."""
+    size = max(1, int(size))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = session.execute(query.order_by(*order).offset(max(0, int(page_no)) * size).limit(size)).all()
+    return list(rows), int(total)
 
 
 def page_actions(session: Session, actor: Actor, ids: Iterable[int], today: dt.date | None = None) -> dict[int, list[Option]]:
