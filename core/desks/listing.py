@@ -147,6 +147,13 @@ def page(session: Session, scope: Scope, filters: Filters = Filters(), *, after:
     return Page(rows, cursor, actions)
 
 
+def count(session: Session, scope: Scope, filters: Filters = Filters()) -> int:
+    """How many declarations the scope lists (to-do counts)."""
+    if scope.states == ():
+        return 0
+    return int(session.scalar(select(func.count()).select_from(_D).where(scope.clause(), *filters.clauses())) or 0)
+
+
 def numbered(session: Session, query: Select, order: Iterable, page_no: int, size: int) -> tuple[list, int]:
     """One numbered page of any select, with the total: for work lists that sort by any column and show
     "page n of m" (core.desks.worklists), whose length one unit's own decisions bound. Inboxes, which

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.reporting import stats
@@ -97,18 +97,12 @@ def shown_actions(options: Iterable[Option]) -> list[Option]:
 
 # --- inboxes -------------------------------------------------------------------------------------
 
-def _scoped_clause(session: Session, actor: Actor, ws: Workspace):
-    if ws.source == OWN:
-        return Declaration.applicant_person_id == (actor.person_id or -1)
-    return and_(visible_declarations(session, actor), Declaration.state.in_(ws.states))
-
-
 def scope_of(session: Session, actor: Actor, ws: Workspace) -> Scope | None:
     """What the workspace lists for this actor (core.desks.listing); None when it lists no declarations."""
     if ws.source == HOLDER:
         return Scope.held(actor.unit_id, ws.states) if actor.unit_id is not None else None
     if ws.source == OWN:
-        return Scope.of(_scoped_clause(session, actor, ws))  # every state: the applicant's own list
+        return Scope.of(Declaration.applicant_person_id == (actor.person_id or -1))  # every state: all their own
     if ws.source == SCOPE:
         return Scope.of(visible_declarations(session, actor), ws.states)
     return None
@@ -138,12 +132,8 @@ def todo_counts(session: Session, actor: Actor, now: dt.datetime | None = None) 
         numbers = stats.todo_counts(session, [(actor.unit_id, w.states) for w in held])
         counts.update({w.id: n for w, n in zip(held, numbers)})
     for w in spaces:
-        if w.source == OWN:
-            clause = and_(_scoped_clause(session, actor, w), Declaration.state.in_(w.states))
-            counts[w.id] = int(session.scalar(select(func.count()).select_from(Declaration).where(clause)) or 0)
-        elif w.source == SCOPE:
-            counts[w.id] = int(session.scalar(select(func.count()).select_from(Declaration)
-                                              .where(_scoped_clause(session, actor, w))) or 0)
+        if w.source in (OWN, SCOPE):  # the listed scope in the workspace's states (the applicant's: those they hold)
+            counts[w.id] = listing.count(session, Scope.of(scope_of(session, actor, w).where, w.states))
         elif w.source == ACCOUNTS:
             counts[w.id] = locked_count(session, actor, now)
     return {w.id: counts.get(w.id, 0) for w in spaces if w.source != "admin"}  # admin pages keep no to-do count
