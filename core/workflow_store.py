@@ -242,11 +242,12 @@ class PageFacts(SqlFacts):
         if d.id not in self._ids:
             return super().last_step(d)
         if self._last_steps is None:
-            latest = (select(func.max(AuditEvent.id)).where(AuditEvent.declaration_id.in_(sorted(self._ids)),
-                                                             AuditEvent.kind == "transition")
-                      .group_by(AuditEvent.declaration_id))
-            self._last_steps = {e.declaration_id: _last_step(e)
-                                for e in self.s.scalars(select(AuditEvent).where(AuditEvent.id.in_(latest)))}
+            e = AuditEvent.__table__.c
+            latest = (select(func.max(e.id)).where(e.declaration_id.in_(sorted(self._ids)), e.kind == "transition")
+                      .group_by(e.declaration_id))
+            self._last_steps = {row.declaration_id: _last_step(row) for row in self.s.execute(select(
+                e.declaration_id, e.action, e.from_state, e.to_state, e.from_holder_unit_id, e.to_holder_unit_id,
+                e.account_id, e.role, e.unit_id, e.detail).where(e.id.in_(latest)))}
         return self._last_steps.get(d.id)
 
     def has_attachment(self, d: Snapshot, purpose: str) -> bool:
@@ -277,6 +278,7 @@ class PageFacts(SqlFacts):
         return self._kept(("unit_kind", unit_id), lambda: super(PageFacts, self).unit_kind(unit_id))
 
 
-def _last_step(e: AuditEvent) -> LastStep:
+def _last_step(e) -> LastStep:
+    """A LastStep from an audit event (an entity or a row with its columns)."""
     return LastStep(e.action, e.from_state, e.to_state, e.from_holder_unit_id, e.to_holder_unit_id,
                     e.account_id, e.role, e.unit_id, dict((e.detail or {}).get("restore", {})))
