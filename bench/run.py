@@ -303,7 +303,8 @@ def bench_page_actions(engine: Engine, pages: int, seed: int, log) -> dict:
                 rows += len(ids)
     result = dict(pages=len(batch), rows=rows, batch_p50_ms=pct(batch, 0.5), batch_p95_ms=pct(batch, 0.95),
                   per_row_p50_ms=pct(per_row, 0.5), per_row_p95_ms=pct(per_row, 0.95))
-    log(f"  page actions: {len(batch)} first pages ({rows:,} rows): whole page at once p50 {result['batch_p50_ms']:.2f} ms, "
+    log(f"  page actions: {len(batch)} first pages ({rows:,} rows): whole page at once "
+        f"p50 {result['batch_p50_ms']:.2f} ms, "
         f"p95 {result['batch_p95_ms']:.2f} ms; one engine call per row p50 {result['per_row_p50_ms']:.2f} ms, "
         f"p95 {result['per_row_p95_ms']:.2f} ms (same options)")
     return result

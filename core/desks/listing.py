@@ -9,7 +9,9 @@ Each listed state is read as its own ordered range (for a holder's inbox, a rang
 ``ix_declaration_inbox``: holder_unit_id, state, state_since, id, then year, level_code,
 series_code, so filters are checked in the index) and limited there; the few rows of every state
 are merged and limited again, and only the page's rows are joined to person and unit for their
-names. No query scans the whole scope, however large.
+names. No query scans the whole scope, however large. :func:`count` counts the same scope (to-do
+numbers); :func:`numbered` gives numbered pages with a total to the work lists that sort by any
+column and show "page n of m" (core.desks.worklists).
 
 :func:`page_actions` gives the engine's options for every row of a page at once
 (``core.workflow.available_actions_for_page`` over ``core.workflow_store.PageFacts``): one query
@@ -53,7 +55,6 @@ class Scope:
     def of(cls, clause: ColumnElement[bool], states: str | Iterable[str] | None = None) -> Scope:
         """Any WHERE clause (e.g. core.org.scope.visible_declarations), in these states or in any."""
         return cls(clause, None if states is None else _states(states))
-
 
     def clause(self) -> ColumnElement[bool]:
         """The scope as one WHERE clause (for counts and for lists joined to more than declarations)."""
@@ -164,7 +165,8 @@ def numbered(session: Session, query: Select, order: Iterable, page_no: int, siz
     return list(rows), int(total)
 
 
-def page_actions(session: Session, actor: Actor, ids: Iterable[int], today: dt.date | None = None) -> dict[int, list[Option]]:
+def page_actions(session: Session, actor: Actor, ids: Iterable[int],
+                 today: dt.date | None = None) -> dict[int, list[Option]]:
     """The engine's options for each of these declarations, computed for them all at once; equal to
     ``core.transitions.options`` row by row (a missing id gets no entry)."""
     store = SqlStore(session)
