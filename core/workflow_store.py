@@ -228,8 +228,9 @@ def _snapshot(d) -> Snapshot:
 
 class PageFacts(SqlFacts):
     """SqlFacts for a page of declarations (core.desks.listing): the question every row is asked (its
-    last step, for withdraw) is answered for the whole page in one query, attachments by purpose in one
-    query each, and answers that depend only on a unit, series, level and year are kept for the page."""
+    last step, for withdraw) is answered for the whole page in one query; so are the rounds' entry
+    versions, publicities by kind, open objections and attachments by purpose, each when first asked;
+    answers that depend only on a unit, series, level and year are kept for the page."""
 
     def __init__(self, session: Session, snapshots: list[Snapshot]):
         super().__init__(session)
@@ -237,6 +238,9 @@ class PageFacts(SqlFacts):
         self._last_steps: dict[int, LastStep] | None = None
         self._attachments: dict[str, set[int]] = {}
         self._memo: dict[tuple, object] = {}
+        self._entries: dict[tuple[int, str], int] | None = None
+        self._publicities: dict[str, list[tuple[int, int | None, int, dt.date]]] = {}
+        self._objections: list[tuple[int, int | None]] | None = None
 
     def last_step(self, d: Snapshot) -> LastStep | None:
         if d.id not in self._ids:
@@ -249,6 +253,42 @@ class PageFacts(SqlFacts):
                 e.declaration_id, e.action, e.from_state, e.to_state, e.from_holder_unit_id, e.to_holder_unit_id,
                 e.account_id, e.role, e.unit_id, e.detail).where(e.id.in_(latest)))}
         return self._last_steps.get(d.id)
+
+    def _entry_version(self, d: Snapshot) -> int:
+        if d.id not in self._ids:
+            return super()._entry_version(d)
+        if self._entries is None:
+            e = AuditEvent.__table__.c
+            self._entries = {(i, state): v for i, state, v in self.s.execute(
+                select(e.declaration_id, e.to_state, func.max(e.version))
+                .where(e.declaration_id.in_(sorted(self._ids)), e.kind == "transition", e.action != "withdraw")
+                .group_by(e.declaration_id, e.to_state))}
+        return self._entries.get((d.id, d.state)) or 0
+
+    def publicity_ended(self, d: Snapshot, kind: str, today: dt.date) -> bool:
+        if d.id not in self._ids:
+            return super().publicity_ended(d, kind, today)
+        if kind not in self._publicities:
+            self._publicities[kind] = list(self.s.execute(
+                select(PublicityItem.declaration_id, PublicityItem.declaration_version, PublicityBatch.id,
+                       PublicityBatch.ends_on).join(PublicityBatch, PublicityBatch.id == PublicityItem.batch_id)
+                .where(PublicityItem.declaration_id.in_(sorted(self._ids)), PublicityBatch.kind == kind,
+                       PublicityBatch.status.in_(("published", "completed")))).tuples())
+        entry = self._entry_version(d)
+        this_round = [(batch, ends) for i, v, batch, ends in self._publicities[kind]
+                      if i == d.id and v is not None and v >= entry]
+        ends_on = max(this_round)[1] if this_round else None  # the latest batch, as SqlFacts orders them
+        return ends_on is not None and ends_on < today
+
+    def has_open_objection(self, d: Snapshot) -> bool:
+        if d.id not in self._ids:
+            return super().has_open_objection(d)
+        if self._objections is None:
+            self._objections = list(self.s.execute(select(Objection.declaration_id, Objection.declaration_version)
+                                                   .where(Objection.declaration_id.in_(sorted(self._ids)),
+                                                          Objection.status == "open")).tuples())
+        entry = self._entry_version(d)
+        return any(i == d.id and v is not None and v >= entry for i, v in self._objections)
 
     def has_attachment(self, d: Snapshot, purpose: str) -> bool:
         if d.id not in self._ids:

@@ -11,6 +11,7 @@ from core.desks.listing import Filters, Scope, page, page_actions
 from core.desks.workspaces import inbox
 from core.org.scope import visible_declarations
 from core.transitions import options
+from db.models import Objection
 from db.session import read_session, unit_of_work
 from tests.integration.test_inbox_stats import LEVELS, SERIES, T0, _declarations
 from tests.integration.unit_support import declarations
@@ -118,10 +119,17 @@ def _many_states(engine, w: World) -> list[int]:
     with unit_of_work(engine) as s:
         w.session = s
         ids = [w.new_declaration()]  # a draft
-        for state, count in (("unit_verify", 2), ("unit_publicity", 2), ("unit_recommend", 2), ("relay", 2),
-                             ("material_receipt", 1), ("policy_review", 1)):
+        for state, count in (("unit_verify", 2), ("unit_publicity", 3), ("unit_recommend", 2), ("relay", 2),
+                             ("material_receipt", 1), ("policy_review", 1), ("candidate_publicity", 2),
+                             ("result_publicity", 1)):
             ids += declarations(w, count, state)
-        w.attach(ids[6], "unit_proof")  # one of the unit_recommend pair carries its proof already
+        w.publicize(ids[3], "unit")  # ended: complete_publicity is ready
+        w.publicize(ids[4], "unit")  # ended, but with an open objection
+        s.add(Objection(declaration_id=ids[4], raised_by_name="王五", contact="13900000000", text="材料不实"))
+        w.publicize(ids[5], "unit", ended=False)  # still running
+        w.attach(ids[7], "unit_proof")  # one of the unit_recommend pair carries its proof already
+        w.publicize(ids[12], "candidate", owner="organizer")
+        s.flush()
         return ids
 
 
@@ -137,6 +145,8 @@ def test_a_pages_actions_equal_each_rows_options_for_every_actor(engine, tmp_pat
         offered = page_actions(s, w.actor("unit_op"), ids, TODAY)
         assert {o.action for i in ids for o in offered[i]} >= {"approve", "withdraw", "recommend",
                                                                "complete_publicity"}
+        publicity = {i: next(o.blocked for o in offered[i] if o.action == "complete_publicity") for i in ids[3:6]}
+        assert publicity == {ids[3]: (), ids[4]: ("guard.open_objection",), ids[5]: ("guard.publicity_running",)}
         got = inbox(s, w.actor("unit_op"), "unit_verify", actions=True, today=TODAY)
         assert got.actions == {r.id: options(s, w.actor("unit_op"), r.id, TODAY) for r in got.rows}
         assert page_actions(s, w.actor("unit_op"), [], TODAY) == {} == page_actions(s, w.actor("unit_op"), [10**9])
