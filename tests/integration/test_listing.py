@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
 from sqlalchemy import event
 
 from core.desks.listing import Filters, Scope, page, page_actions
@@ -152,10 +153,13 @@ def test_a_pages_actions_equal_each_rows_options_for_every_actor(engine, tmp_pat
         assert page_actions(s, w.actor("unit_op"), [], TODAY) == {} == page_actions(s, w.actor("unit_op"), [10**9])
 
 
-def test_a_pages_actions_take_the_same_number_of_queries_for_three_rows_as_for_twelve(engine):
+@pytest.mark.parametrize("state, queries", [("unit_verify", 2), ("unit_publicity", 5)])
+def test_a_pages_actions_take_the_same_number_of_queries_for_three_rows_as_for_twelve(engine, state, queries):
     with unit_of_work(engine) as s:
         w = World.build(s)
-        ids = declarations(w, 12, "unit_verify")
+        ids = declarations(w, 12, state)
+        for d in ids[::2]:
+            w.publicize(d, "unit")
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args):
@@ -172,4 +176,6 @@ def test_a_pages_actions_take_the_same_number_of_queries_for_three_rows_as_for_t
                 counts.append(len(statements))
         finally:
             event.remove(engine, "before_cursor_execute", count)
-    assert counts == [2, 2], counts  # the snapshots, the last steps (for withdraw); no guard asks anything
+    # the snapshots and the last steps (for withdraw); in publicity, the rounds' entry versions, the
+    # publicities and the open objections: one query each, however many rows
+    assert counts == [queries, queries], counts
