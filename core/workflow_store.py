@@ -1,23 +1,29 @@
-"""The workflow engine's store over SQLAlchemy: loads snapshots, answers guards, writes changes.
+"""The workflow engine's stores over SQLAlchemy: load snapshots, answer guards, write changes.
 
-``SqlStore.apply`` is the only code that writes a declaration's state: one guarded UPDATE
-(``WHERE version = expected``) and one audit event, in the caller's transaction.
+:func:`write_change` is the only code that writes the state of any machine's record: one guarded
+UPDATE (``WHERE id = ? AND version = expected``) and exactly one audit event, in the caller's
+transaction. ``SqlStore`` serves the declaration (its statements built once, for speed);
+``RecordStore`` serves every other machine through its :class:`Adapter` (table, state column,
+the fields its rules read, audit target).
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, select, update
+from sqlalchemy import Executable, and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.declaring.submission import missing_item_keys
+from core.machines.publicity import OWNER_ROLES
 from core.org.units import ancestors
-from core.workflow import TERMINAL, Actor, Change, LastStep, Snapshot
+from core.workflow import MACHINES, TERMINAL, Actor, Change, LastStep, Record, Snapshot
 from core.common.errors import ConcurrentChange
 from db.models import (Attachment, AuditEvent, Committee, Declaration, DeclarationRecord, Expert,
                        GroupDeclaration, Objection, PanelMember, Person, PublicityBatch, PublicityItem,
-                       ReportPath, ReviewGroup, TallyResult, Unit)
+                       ReportPath, ReviewGroup, TallyResult, Unit, UnitBinding, UnitLinkRequest)
 
 INACTIVE = ("draft", *TERMINAL - {"approved"})
 RELAY_KINDS = ("department", "hr_bureau")
@@ -168,7 +174,7 @@ _LOAD = select(_D.c.id, _D.c.flow, _D.c.state, _D.c.version, _D.c.applicant_pers
                ).where(_D.c.id == bindparam("declaration_id"))
 _LOAD_MANY = select(*_LOAD.selected_columns).where(_D.c.id.in_(bindparam("ids", expanding=True)))
 # The SET clause comes from the parameters' keys (state, holder, version, state_since and the change's columns).
-_GUARDED_UPDATE = update(_D).where(_D.c.id == bindparam("declaration_id_"),
+_GUARDED_UPDATE = update(_D).where(_D.c.id == bindparam("id_"),
                                    _D.c.version == bindparam("expected_version_"))
 
 
@@ -199,20 +205,28 @@ class SqlStore:
         return [found[i] for i in dict.fromkeys(declaration_ids) if i in found]
 
     def apply(self, actor: Actor, change: Change, now: dt.datetime) -> int:
-        new_version = change.expected_version + 1
-        result = self.session.execute(_GUARDED_UPDATE, {
-            "state": change.to_state, "holder_unit_id": change.to_holder_unit_id, "version": new_version,
-            "state_since": now, **change.columns,
-            "declaration_id_": change.declaration_id, "expected_version_": change.expected_version})
-        if result.rowcount != 1:
-            raise ConcurrentChange()
-        audit.append(self.session, kind="transition", action=change.action, at=now, account_id=actor.account_id,
-                     role=actor.role, unit_id=actor.unit_id, target=f"declaration:{change.declaration_id}",
-                     declaration_id=change.declaration_id, from_state=change.from_state,
-                     to_state=change.to_state, from_holder_unit_id=change.from_holder_unit_id,
-                     to_holder_unit_id=change.to_holder_unit_id, version=new_version, comment=change.comment,
-                     detail=change.detail)
-        return new_version
+        return write_change(self.session, _GUARDED_UPDATE, {
+            "state": change.to_state, "holder_unit_id": change.to_holder_unit_id, "state_since": now,
+            **change.columns}, actor, change, now, kind="transition", target=f"declaration:{change.record_id}",
+            declaration_id=change.record_id)
+
+
+def write_change(session: Session, guarded_update: Executable, values: dict[str, Any], actor: Actor,
+                 change: Change, now: dt.datetime, *, kind: str, target: str, action: str | None = None,
+                 declaration_id: int | None = None) -> int:
+    """Write one change of any machine: the guarded UPDATE (``version`` moves on by one; no row
+    matched means someone else changed it first) and its one audit event. Returns the new version."""
+    new_version = change.expected_version + 1
+    result = session.execute(guarded_update, {**values, "version": new_version, "id_": change.record_id,
+                                              "expected_version_": change.expected_version})
+    if result.rowcount != 1:
+        raise ConcurrentChange()
+    audit.append(session, kind=kind, action=action or change.action, at=now, account_id=actor.account_id,
+                 role=actor.role, unit_id=actor.unit_id, target=target, declaration_id=declaration_id,
+                 from_state=change.from_state, to_state=change.to_state,
+                 from_holder_unit_id=change.from_holder_unit_id, to_holder_unit_id=change.to_holder_unit_id,
+                 version=new_version, comment=change.comment, detail=change.detail)
+    return new_version
 
 
 def count_transition_events(session: Session, declaration_id: int) -> int:
@@ -322,3 +336,88 @@ def _last_step(e) -> LastStep:
     """A LastStep from an audit event (an entity or a row with its columns)."""
     return LastStep(e.action, e.from_state, e.to_state, e.from_holder_unit_id, e.to_holder_unit_id,
                     e.account_id, e.role, e.unit_id, dict((e.detail or {}).get("restore", {})))
+
+
+# --- every other machine: one adapter per kind of record ------------------------------------------
+
+class OrgFacts:
+    """Read-only questions of the record machines' rules."""
+
+    def __init__(self, session: Session):
+        self.s = session
+
+    def is_within(self, unit_id: int, ancestor_id: int) -> bool:
+        """Whether ``unit_id`` is ``ancestor_id`` or lies below it in the unit tree."""
+        path = self.s.scalar(select(Unit.path).where(Unit.id == unit_id)) or ""
+        return f"/{ancestor_id}/" in path
+
+    def handles_objection(self, actor: Actor, objection: Record) -> bool:
+        """The unit that runs the objection's publicity with a role that runs that kind, or, for an
+        objection outside any batch, the unit that holds the declaration (core.review.objections)."""
+        batch_id = objection.data["batch_id"]
+        if batch_id is None:
+            holder = self.s.scalar(select(Declaration.holder_unit_id).where(
+                Declaration.id == objection.data["declaration_id"]))
+            return holder == actor.unit_id
+        batch = self.s.execute(select(PublicityBatch.kind, PublicityBatch.owner_unit_id)
+                               .where(PublicityBatch.id == batch_id)).first()
+        return batch is not None and batch.owner_unit_id == actor.unit_id \
+            and actor.role in OWNER_ROLES.get(batch.kind, ())
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """Where a machine's records live: the model, its state column, and the fields its rules read."""
+
+    machine: str
+    model: type
+    state_column: str = "status"
+    fields: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        table = self.model.__table__
+        columns = [table.c.id, table.c[self.state_column], table.c.version, *(table.c[f] for f in self.fields)]
+        object.__setattr__(self, "load_statement", select(*columns).where(table.c.id == bindparam("id")))
+        object.__setattr__(self, "guarded_update", update(table).where(
+            table.c.id == bindparam("id_"), table.c.version == bindparam("expected_version_")))
+
+
+ADAPTERS: dict[str, Adapter] = {a.machine: a for a in (
+    Adapter("publicity_batch", PublicityBatch, fields=("kind", "owner_unit_id", "committee_id", "starts_on",
+                                                       "ends_on")),
+    Adapter("authority_filing", Committee, "authority_status", fields=("region_unit_id", "organizer_unit_id")),
+    Adapter("report_path", ReportPath, fields=("unit_id", "target_unit_id", "series_code", "level_code")),
+    Adapter("unit_binding", UnitBinding, fields=("person_id", "unit_id")),
+    Adapter("unit_registration", Unit, fields=("path", "uscc")),
+    Adapter("unit_link", UnitLinkRequest, fields=("child_unit_id", "parent_unit_id")),
+    Adapter("objection", Objection, fields=("declaration_id", "batch_id")),
+)}
+
+
+class RecordStore:
+    """The engine's store for one non-declaration machine, in one transaction (session)."""
+
+    def __init__(self, session: Session, machine: str):
+        self.session = session
+        self.adapter = ADAPTERS[machine]
+        self.machine = MACHINES[machine]
+        self.facts = OrgFacts(session)
+
+    def load(self, record_id: int) -> Record | None:
+        if self.session.autoflush:
+            self.session.flush()
+        row = self.session.execute(self.adapter.load_statement, {"id": record_id}).first()
+        if row is None:
+            return None
+        return Record(self.adapter.machine, row[0], row[1], row[2], dict(zip(self.adapter.fields, row[3:])))
+
+    def apply(self, actor: Actor, change: Change, now: dt.datetime) -> int:
+        m = self.machine
+        version = write_change(self.session, self.adapter.guarded_update,
+                               {self.adapter.state_column: change.to_state, **change.columns}, actor, change, now,
+                               kind=m.audit_kind, target=f"{m.subject}:{change.record_id}",
+                               action=f"{m.audit_prefix}{change.action}")
+        loaded = self.session.identity_map.get(self.session.identity_key(self.adapter.model, change.record_id))
+        if loaded is not None:  # the UPDATE bypassed the ORM: let the object read its new state
+            self.session.expire(loaded)
+        return version

@@ -1,7 +1,7 @@
 """Home: the to-do count of each workspace, and live statistics of the user's scope."""
 import streamlit as st
 
-from core.reporting.home import UNIT_SCOPED
+from core.desks.home import UNIT_SCOPED
 from core.desks.workspaces import workspace
 from ui import charts, state
 from ui.i18n import tr

@@ -1,7 +1,7 @@
 """Change one's own password: current + new + repeat; the policy is listed and enforced in core."""
 import streamlit as st
 
-from core.identity import login
+from core.desks import login
 from core.common.config import RULES
 from core.common.errors import DomainError
 from ui import db, state

@@ -6,6 +6,7 @@ account must change it at first login. Every action is core.org.unit_accounts' (
 """
 from __future__ import annotations
 
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -14,7 +15,7 @@ from core.org import unit_accounts
 from core.org.unit_accounts import AccountRow
 from core.workflow import Actor
 from core.desks.workspaces import may_use
-from ui import account_admin, db, state
+from ui import account_admin, actions, db, state
 from ui.i18n import tr
 
 WS = "unit_accounts"
@@ -37,6 +38,7 @@ def render() -> None:
         st.error(tr("error.not_found"))
         return
     state.show_flash()
+    actions.show_outcome(WS)
     temp = st.session_state.pop(TEMP, None)
     if temp:
         st.warning(tr("accounts.temp_password", password=temp))
@@ -69,17 +71,19 @@ def _listing(admin: Actor) -> None:
     account_admin.account_panel(admin, by_id[picked])
 
 
-
-
 def _actions(admin: Actor, row: AccountRow) -> None:
     engine = db.engine()
     cols = st.columns(3)
-    if row.enabled:
-        if cols[0].button(tr("accounts.disable"), key=f"{WS}.disable"):
-            account_admin.run_action(lambda: unit_accounts.do_set_enabled(engine, admin, row.id, False))
-    elif cols[0].button(tr("accounts.enable"), key=f"{WS}.enable"):
-        account_admin.run_action(lambda: unit_accounts.do_set_enabled(engine, admin, row.id, True))
-    if cols[1].button(tr("accounts.unlock"), key=f"{WS}.unlock", disabled=not row.locked):
-        account_admin.run_action(lambda: unit_accounts.do_unlock(engine, admin, row.id))
-    if cols[2].button(tr("accounts.reset"), key=f"{WS}.reset"):
-        account_admin.run_action(lambda: unit_accounts.do_reset_password(engine, admin, row.id), temp=True)
+    with cols[0]:
+        turn_on = not row.enabled
+        step = account_admin.step("enable" if turn_on else "disable",
+                                  tr("accounts.enable" if turn_on else "accounts.disable"),
+                                  partial(unit_accounts.do_set_enabled, engine, admin, row.id, turn_on))
+        account_admin.offer(step)
+    with cols[1]:
+        account_admin.offer(account_admin.step("unlock", tr("accounts.unlock"),
+                                               partial(unit_accounts.do_unlock, engine, admin, row.id)),
+                            disabled=not row.locked)
+    with cols[2]:
+        reset = partial(unit_accounts.do_reset_password, engine, admin, row.id)
+        account_admin.offer(account_admin.step("reset", tr("accounts.reset"), reset, temp=True))

@@ -1,5 +1,5 @@
 """Workspace 审计日志 (issue 6): the audit trail of the admin's scope (logins, role changes, resets,
-exports...) with filters, newest first, paged by the event id (core.audit.view)."""
+exports...) with filters, newest first, paged by the event id (core.reporting.audit_log)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.desks import admin as admin_desk
 from core.desks.admin import audit_view
-from core.audit.view import KINDS, AuditFilter
+from core.reporting.audit_log import KINDS, AuditFilter
 from core.desks.workspaces import may_use
 from ui import db, state
 from ui.i18n import tr

@@ -2,8 +2,8 @@
 
 The library renders the login form, checks the password with bcrypt and writes a signed cookie.
 Everything else stays in core: which accounts may try (lockout, disabled, demo accounts outside demo
-mode, expired one-time passwords: ``core.identity.login.gate``), failures and lockout (``core.identity.login.fail``),
-sessions with idle and absolute timeouts (``core.identity.login.begin`` / ``resolve`` / ``end``).
+mode, expired one-time passwords: ``core.desks.login.gate``), failures and lockout (``core.desks.login.fail``),
+sessions with idle and absolute timeouts (``core.desks.login.begin`` / ``resolve`` / ``end``).
 
 The library's credentials are a lazy mapping over the database (:class:`DbCredentials`): it never
 loads all accounts. The login callback replaces ``st.session_state['username']`` with a new
@@ -20,7 +20,7 @@ import streamlit_authenticator as stauth
 from sqlalchemy import Engine
 from streamlit_authenticator.utilities import LoginError
 
-from core.identity import login
+from core.desks import login
 from core.common.config import RULES
 from core.common.errors import DomainError
 from core.identity.sessions import Principal, is_session_token
@@ -36,7 +36,7 @@ _NO_HASH = "!"  # records served for session tokens can never pass a password ch
 class DbCredentials(Mapping):
     """``credentials['usernames']`` for streamlit-authenticator, answered from the database.
 
-    A login name is present only when ``core.identity.login.gate`` lets it try (its bcrypt hash is the record's
+    A login name is present only when ``core.desks.login.gate`` lets it try (its bcrypt hash is the record's
     password); a session token only while its session lives. Absent names make the library fail
     through its one generic path. Built once per run; answers are cached for that run only.
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -15,14 +16,15 @@ from core.org.authority import AuthorityForm
 from core.declaring.choices import choices_levels, choices_series
 from core.org.unit_registration import region_bureaus
 from core.workflow import Actor
-from ui import db, worktabs
+from ui import actions, db, worktabs
 from ui.i18n import lang, tr
 
 WS = "authority"
 
 
-def _run(action: Callable[[], object]) -> None:
-    worktabs.attempt(WS, action, tr("accounts.done"))
+def _offer(name: str, label: str, perform: Callable[[], object], row: object = None, **look) -> None:
+    """A step that acts at once (ui.actions), its success flashed."""
+    actions.offer(WS, actions.Action(name, label, lambda c: perform(), done=tr("accounts.done")), row=row, **look)
 
 
 def render() -> None:
@@ -67,10 +69,8 @@ def _apply(actor: Actor) -> None:
         end = st.date_input(tr("authority.term_end"), value=dt.date(year + 2, 12, 31), key=f"{WS}.term_end")
         experts = st.number_input(tr("authority.col_experts"), min_value=0, max_value=999, value=25,
                                   key=f"{WS}.experts")
-        if st.button(tr("authority.submit"), key=f"{WS}.submit", type="primary"):
-            form = AuthorityForm(name, series_code, tuple(level_codes), region, int(filed_year), start, end,
-                                 int(experts))
-            _run(lambda: admin_desk.write(engine, authority.apply, actor, form))
+        _offer("submit", tr("authority.submit"), lambda: admin_desk.write(engine, authority.apply, actor, AuthorityForm(
+            name, series_code, tuple(level_codes), region, int(filed_year), start, end, int(experts))), type="primary")
 
 
 def _decide(actor: Actor) -> None:
@@ -80,7 +80,7 @@ def _decide(actor: Actor) -> None:
     for r in rows:
         cols = st.columns([3, 1, 1])
         opinion = cols[0].text_input(tr("authority.opinion", name=r.name), key=f"{WS}.opinion_{r.id}", max_chars=200)
-        if cols[1].button(tr("uadmin.accept"), key=f"{WS}.ok_{r.id}"):
-            _run(lambda i=r.id, o=opinion: admin_desk.write(engine, authority.decide, actor, i, True, o))
-        if cols[2].button(tr("uadmin.reject"), key=f"{WS}.no_{r.id}"):
-            _run(lambda i=r.id, o=opinion: admin_desk.write(engine, authority.decide, actor, i, False, o))
+        for col, verb, accept in ((cols[1], "accept", True), (cols[2], "reject", False)):
+            with col:
+                _offer(verb, tr(f"uadmin.{verb}"),
+                       partial(admin_desk.write, engine, authority.decide, actor, r.id, accept, opinion), row=r.id)

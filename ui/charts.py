@@ -1,6 +1,6 @@
 """The home page's charts: declarations by state (bar), the pipeline funnel, new per week (line).
 
-Numbers come from core.reporting.home through ``st.cache_data(ttl=30)`` with simple arguments only.
+Numbers come from core.desks.home through ``st.cache_data(ttl=30)`` with simple arguments only.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from db.session import database_url
-from core.reporting.home import home_numbers
+from core.desks.home import home_numbers
 from core.workflow import Actor
 from ui import db
 from ui.i18n import tr

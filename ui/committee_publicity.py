@@ -17,10 +17,10 @@ from core.desks import generic as desk
 from core.desks import unit as unit_desk
 from core.common.errors import DomainError
 from core.review.publicity import KINDS
-from core.calendar.workdays import earliest_end
+from core.calendar import desk as calendar_desk
 from core.workflow import Actor
-from ui import db, publicity_batch, worktabs
-from ui.i18n import lang, show_error, tr
+from ui import actions, db, publicity_batch, worktabs
+from ui.i18n import lang, plain, show_error, tr
 from ui.publicity_objections import objections_section
 
 WS = "committee_publicity"
@@ -34,14 +34,11 @@ def _kind_picker(actor: Actor, key: str) -> str:
 
 
 def _earliest(start: dt.date) -> dt.date:
-    try:
-        return earliest_end(start)
-    except DomainError:
-        return start + dt.timedelta(days=7)
+    return calendar_desk.earliest_end(db.engine(), start).day
 
 
 def create_tab(actor: Actor) -> None:
-    worktabs.show_outcome(WS)
+    actions.show_outcome(WS)
     kind = _kind_picker(actor, KIND)
     page = desk.load_inbox(db.engine(), actor, WS, limit=500)
     rows = [r for r in page.rows if r.state == KINDS[kind].state]
@@ -58,6 +55,7 @@ def create_tab(actor: Actor) -> None:
     cols = st.columns(3)
     start = cols[0].date_input(tr("publicity.start"), value=today, min_value=today, key=f"{WS}.start")
     end = cols[1].date_input(tr("publicity.end"), value=_earliest(start), min_value=today, key=f"{WS}.end")
+    publicity_batch.provisional_warning(start, end)
     deadline = cols[2].date_input(tr("review.deadline"), value=end + dt.timedelta(days=7), key=f"{WS}.deadline") \
         if kind == "failed_review" else None
     st.button(tr("review.fill"), key=f"{WS}.fill", disabled=not ids, on_click=_fill,
@@ -65,8 +63,7 @@ def create_tab(actor: Actor) -> None:
     st.toggle(tr("publicity.public"), key=f"{WS}.public", value=True)
     st.text_input(tr("publicity.title"), key=f"{WS}.title")
     st.text_area(tr("publicity.body"), key=f"{WS}.body", height=300)
-    st.button(tr("publicity.create"), key=f"{WS}.create", type="primary", on_click=_do_create,
-              args=(actor, kind))
+    actions.action_button(WS, _create_step(actor, kind), capture=partial(_typed, kind), type="primary")
 
 
 def _fill(actor: Actor, kind: str, ids: list[int], start, end, deadline) -> None:
@@ -78,21 +75,29 @@ def _fill(actor: Actor, kind: str, ids: list[int], start, end, deadline) -> None
     st.session_state[f"{WS}.title"], st.session_state[f"{WS}.body"] = notice.title, notice.body
 
 
-def _do_create(actor: Actor, kind: str) -> None:
+def _create_step(actor: Actor, kind: str) -> actions.Action:
+    """A draft list (reversible: it can be discarded), made at the click; the batches tab opens on it."""
+    def create(c: actions.Click) -> int:
+        d = c.data
+        return cp.create(db.engine(), actor, kind, d["ids"], d["title"], d["body"], d["start"], d["end"], d["public"])
+
+    return actions.Action("create", tr("publicity.create"), create, at_click=True, after=partial(_open_created, kind))
+
+
+def _typed(kind: str) -> dict:
     get = st.session_state.get
-    try:
-        batch_id = cp.create(db.engine(), actor, kind, list(get(f"{WS}.chosen.{kind}") or []), get(f"{WS}.title") or "",
-                             get(f"{WS}.body") or "", get(f"{WS}.start"), get(f"{WS}.end"), bool(get(f"{WS}.public", True)))
-    except DomainError as error:
-        st.session_state[f"{WS}.error"] = error
-        return
+    return {"ids": list(get(f"{WS}.chosen.{kind}") or []), "title": get(f"{WS}.title") or "",
+            "body": get(f"{WS}.body") or "", "start": get(f"{WS}.start"), "end": get(f"{WS}.end"),
+            "public": bool(get(f"{WS}.public", True))}
+
+
+def _open_created(kind: str, batch_id: int) -> None:
     st.session_state[f"{WS}.chosen.{kind}"] = []
     st.session_state[f"{WS}.batch_kind"] = kind
     st.session_state[BATCH] = batch_id
     st.session_state[f"{WS}.title"], st.session_state[f"{WS}.body"] = "", ""
     st.session_state[f"{WS}.created_flash"] = batch_id
     worktabs.go_to_tab(WS, tr("publicity.tab.batches"))
-
 
 
 def batches_tab(actor: Actor) -> None:
@@ -104,10 +109,11 @@ def batches_tab(actor: Actor) -> None:
     if not rows:
         st.info(tr("publicity.no_batches"))
         return
+    provisional = publicity_batch.provisional_of(rows)
     st.dataframe(pd.DataFrame([{
         tr("col.id"): b.id, tr("publicity.title"): b.title, tr("publicity.start"): b.starts_on.isoformat(),
-        tr("publicity.end"): b.ends_on.isoformat(), tr("col.state"): publicity_batch.status_label(b, today),
-        tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
+        tr("publicity.end"): publicity_batch.end_label(b, provisional),
+        tr("col.state"): publicity_batch.status_label(b, today), tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
     } for b in rows]), hide_index=True, key=f"{WS}.batches")
     labels = {b.id: f"#{b.id} {b.title} · {publicity_batch.status_label(b, today)}" for b in rows}
     if st.session_state.get(BATCH) not in labels:
@@ -121,26 +127,17 @@ def _batch(actor: Actor, batch_id: int, today: dt.date) -> None:
     except DomainError as error:
         show_error(error)
         return
-    st.subheader(f"#{b.id} {b.title}")
+    st.subheader(f"#{b.id} {plain(b.title)}")
     st.caption(tr("publicity.period", start=b.starts_on.isoformat(), end=b.ends_on.isoformat(),
                   status=publicity_batch.status_label(b, today)))
+    publicity_batch.provisional_warning(b.starts_on, b.ends_on)
     st.dataframe(pd.DataFrame([{
         tr("col.id"): i.declaration_id, tr("col.applicant"): i.applicant_name, tr("col.state"): tr(f"state.{i.state}"),
         tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",
     } for i in b.items]), hide_index=True, key=f"{WS}.items")
-    engine = db.engine()
     if b.status == "draft":
-        cols = st.columns(2)
-        cols[0].button(tr("publicity.publish"), key=f"{WS}.publish", type="primary", on_click=worktabs.ask,
-                       args=(WS, "publish"), kwargs={"id": b.id})
-        cols[1].button(tr("publicity.discard"), key=f"{WS}.discard", on_click=worktabs.ask,
-                       args=(WS, "discard"), kwargs={"id": b.id})
-        worktabs.confirm(WS, "publish", tr("publicity.confirm_publish", id=b.id, title=b.title),
-                         lambda p: worktabs.attempt(WS, partial(cp.publish, engine, actor, p["id"]),
-                                                    tr("publicity.published", id=p["id"])))
-        worktabs.confirm(WS, "discard", tr("publicity.confirm_discard", id=b.id),
-                         lambda p: worktabs.attempt(WS, partial(cp.discard, engine, actor, p["id"]),
-                                                    tr("publicity.discarded", id=p["id"])))
+        engine = db.engine()
+        publicity_batch.draft_actions(WS, b, partial(cp.publish, engine, actor), partial(cp.discard, engine, actor))
     if b.status in ("draft", "published") and b.ends_on >= today:
         _edit(actor, b)
     if b.status == "published":

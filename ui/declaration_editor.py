@@ -11,7 +11,7 @@ import streamlit as st
 from core.desks import applicant as desk
 from core.common.errors import DomainError
 from core.workflow import Actor
-from ui import applicant_actions, db, declaration_form, dossier_view, record_forms, state
+from ui import actions, applicant_actions, db, declaration_form, dossier_view, record_forms, state
 from ui.i18n import show_error, tr
 
 P = "my_declarations"
@@ -29,9 +29,7 @@ def render(actor: Actor, declaration_id: int) -> None:
     st.subheader(tr("detail.title", id=d.id))
     st.info(tr(ed.notice))
     _last_reason(d)
-    error = st.session_state.pop(f"{P}.error", None)
-    if error is not None:
-        show_error(error)
+    actions.show_outcome(P)  # what the last step (submit, cancel, a saved row...) left
     basic, materials, submit, track = st.tabs([tr("mine.basic_title"), tr("mine.modules_title"),
                                                tr("mine.submit_title"), tr("detail.timeline")],
                                               key=f"{P}.d{d.id}.tab", on_change="rerun")  # kept across reruns

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from core.review.dossier import Dossier
+from core.declaring.dossier import Dossier
 from core.reporting.stats import CHINA_TZ
 from ui.i18n import lang, tr
 

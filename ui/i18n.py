@@ -1,6 +1,8 @@
 """Rendering-side i18n: ``tr(key, **params)`` in the language chosen in the sidebar (zh by default)."""
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from core.common.i18n import DEFAULT_LANG, LANGS, t
@@ -19,6 +21,14 @@ def tr(key: str, **params: object) -> str:
     return t(key, lang(), **params)
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]$~|])")
+
+
+def plain(text: str) -> str:
+    """User text (names, reasons) inside a Markdown body: its Markdown characters escaped, shown as typed."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
 def error_text(error: Exception) -> tuple[str, list[str]]:
     """A domain error's message and detail lines in the current language."""
     message = getattr(error, "message", None)
@@ -31,7 +41,7 @@ def error_text(error: Exception) -> tuple[str, list[str]]:
 def show_error(error: Exception) -> None:
     """Show a domain error: its message, then its details as a list; never a traceback."""
     text, details = error_text(error)
-    st.error(text + ("\n\n" + "\n".join(f"- {d}" for d in details) if details else ""))
+    st.error(plain(text) + ("\n\n" + "\n".join(f"- {plain(d)}" for d in details) if details else ""))
 
 
 def _sync_lang() -> None:

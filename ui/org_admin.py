@@ -14,14 +14,15 @@ from core.desks import admin as admin_desk
 from core.desks.admin import org_tree, parent_links, unit_admin, unit_registration
 from core.org.unit_registration import CREATABLE_KINDS, UnitForm
 from core.workflow import Actor
-from ui import db, worktabs
+from ui import actions, db, worktabs
 from ui.i18n import tr
 
 WS = "org_admin"
 
 
-def _run(action: Callable[[], object]) -> None:
-    worktabs.attempt(WS, action, tr("accounts.done"))
+def _offer(name: str, label: str, perform: Callable[[], object], row: object = None, **look) -> None:
+    """A step that acts at once (ui.actions), its success flashed."""
+    actions.offer(WS, actions.Action(name, label, lambda c: perform(), done=tr("accounts.done")), row=row, **look)
 
 
 def render() -> None:
@@ -59,9 +60,9 @@ def _unit(actor: Actor) -> None:
     name = st.text_input(tr("unitreg.name"), value=info.name, key=f"{WS}.unit_name", max_chars=100)
     rep = st.text_input(tr("unitreg.legal_rep"), value=info.legal_representative, key=f"{WS}.unit_rep", max_chars=30)
     phone = st.text_input(tr("unitreg.phone"), value=info.contact_phone, key=f"{WS}.unit_phone", max_chars=20)
-    if st.button(tr("org.save_unit"), key=f"{WS}.save_unit", type="primary"):
-        _run(lambda: admin_desk.write(db.engine(), unit_admin.edit_unit, actor, name=name,
-                                      legal_representative=rep, contact_phone=phone))
+    save = partial(admin_desk.write, db.engine(), unit_admin.edit_unit, actor, name=name, legal_representative=rep,
+                   contact_phone=phone)
+    _offer("save_unit", tr("org.save_unit"), save, type="primary")
 
 
 def _link_table(rows, key: str) -> None:
@@ -79,11 +80,11 @@ def _links(actor: Actor) -> None:
         st.info(tr("org.no_links"))
     for r in pending:
         cols = st.columns([3, 1, 1])
-        cols[0].write(f"{r.child_name} · {r.reason}")
-        if cols[1].button(tr("uadmin.accept"), key=f"{WS}.link_ok_{r.id}"):
-            _run(lambda i=r.id: admin_desk.write(engine, parent_links.decide_link, actor, i, True))
-        if cols[2].button(tr("uadmin.reject"), key=f"{WS}.link_no_{r.id}"):
-            _run(lambda i=r.id: admin_desk.write(engine, parent_links.decide_link, actor, i, False))
+        cols[0].text(f"{r.child_name} · {r.reason}")
+        for col, verb, accept in ((cols[1], "accept", True), (cols[2], "reject", False)):
+            with col:
+                _offer(f"link_{verb}", tr(f"uadmin.{verb}"),
+                       partial(admin_desk.write, engine, parent_links.decide_link, actor, r.id, accept), row=r.id)
     if actor.role not in parent_links.REQUESTERS:
         return
     st.subheader(tr("org.link_request"))
@@ -91,8 +92,8 @@ def _links(actor: Actor) -> None:
     found = dict(admin_desk.read(engine, parent_links.candidate_parents, text)) if text else {}
     parent = st.selectbox(tr("org.parent"), list(found), format_func=found.get, index=None, key=f"{WS}.parent")
     reason = st.text_input(tr("org.col_reason"), key=f"{WS}.link_reason", max_chars=200)
-    if st.button(tr("org.link_submit"), key=f"{WS}.link_submit", disabled=parent is None):
-        _run(lambda: admin_desk.write(engine, parent_links.request_link, actor, parent, reason))
+    _offer("link_request", tr("org.link_submit"),
+           partial(admin_desk.write, engine, parent_links.request_link, actor, parent, reason), disabled=parent is None)
     own = admin_desk.read(engine, parent_links.own_requests, actor)
     if own:
         _link_table(own, f"{WS}.own_links")
@@ -106,15 +107,15 @@ def _registrations(actor: Actor) -> None:
         st.info(tr("org.no_registrations"))
     for r in rows:
         cols = st.columns([3, 1, 1])
-        cols[0].write(f"{r.name} · {r.uscc} · {r.legal_representative} · {r.contact_phone}")
+        cols[0].text(f"{r.name} · {r.uscc} · {r.legal_representative} · {r.contact_phone}")
         if r.letter_sha256:
             cols[0].download_button(tr("unitreg.letter"), key=f"{WS}.letter_{r.id}", on_click="ignore",
                                     data=partial(admin_desk.write, engine, unit_registration.open_letter, actor, r.id),
                                     file_name=f"letter-{r.id}", mime="application/octet-stream")
-        if cols[1].button(tr("uadmin.accept"), key=f"{WS}.reg_ok_{r.id}"):
-            _run(lambda i=r.id: admin_desk.write(engine, unit_registration.decide_unit, actor, i, True))
-        if cols[2].button(tr("uadmin.reject"), key=f"{WS}.reg_no_{r.id}"):
-            _run(lambda i=r.id: admin_desk.write(engine, unit_registration.decide_unit, actor, i, False))
+        for col, verb, accept in ((cols[1], "accept", True), (cols[2], "reject", False)):
+            with col:
+                _offer(f"reg_{verb}", tr(f"uadmin.{verb}"),
+                       partial(admin_desk.write, engine, unit_registration.decide_unit, actor, r.id, accept), row=r.id)
 
 
 def _create_unit(actor: Actor) -> None:
@@ -125,8 +126,8 @@ def _create_unit(actor: Actor) -> None:
         phone = st.text_input(tr("unitreg.phone"), key=f"{WS}.new_phone", max_chars=20)
         kind = st.selectbox(tr("org.col_kind"), CREATABLE_KINDS, format_func=lambda k: tr(f"org.kind.{k}"),
                             key=f"{WS}.new_kind")
-        if st.button(tr("org.create_submit"), key=f"{WS}.create_unit"):
-            _run(lambda: admin_desk.create_unit(db.engine(), actor, UnitForm(name, code, rep, phone), kind))
+        _offer("create_unit", tr("org.create_submit"),
+               lambda: admin_desk.create_unit(db.engine(), actor, UnitForm(name, code, rep, phone), kind))
 
 
 def _designate(actor: Actor) -> None:
@@ -135,5 +136,5 @@ def _designate(actor: Actor) -> None:
                  if r.status == "active" and r.kind != "hr_bureau"}
         unit = st.selectbox(tr("org.col_unit"), list(units), format_func=units.get, index=None, key=f"{WS}.adm_unit")
         login = st.text_input(tr("org.admin_login"), key=f"{WS}.adm_login", max_chars=64)
-        if st.button(tr("org.designate_submit"), key=f"{WS}.designate", disabled=unit is None):
-            _run(lambda: admin_desk.write(db.engine(), unit_admin.designate_admin, actor, unit, login))
+        _offer("designate", tr("org.designate_submit"), partial(admin_desk.write, db.engine(),
+               unit_admin.designate_admin, actor, unit, login), disabled=unit is None)

@@ -15,6 +15,7 @@ ICONS: dict[str, str] = {
     "org_admin": ":material/account_tree:",
     "authority": ":material/verified:",
     "audit_log": ":material/history:",
+    "calendar": ":material/calendar_month:",
     "reviewer_accounts": ":material/badge:",
 }
 

@@ -12,7 +12,7 @@ import streamlit as st
 from core.desks import unit as unit_desk
 from core.common.errors import DomainError
 from core.workflow import Actor
-from ui import db, dossier_view, worktabs
+from ui import actions, db, dossier_view
 from ui.i18n import show_error, tr
 
 
@@ -44,23 +44,22 @@ def _resolve(ws: str, actor: Actor, open_rows: dict) -> None:
     outcome = st.radio(tr("objection.outcome"), allowed, format_func=lambda o: tr(f"objection.outcome.{o}"),
                        key=f"{ws}.outcome")
     st.text_area(tr("act.reason"), key=f"{ws}.objection_reason")
-    st.button(tr("objection.resolve"), key=f"{ws}.resolve", type="primary", disabled=not allowed or not outcome,
-              on_click=_ask, args=(ws,))
-    pending = worktabs.asked(ws, "resolve")
-    if pending is not None:
-        row = open_rows.get(pending["id"])
-        text = tr("objection.confirm", id=pending["id"], name=row.applicant_name if row else "",
-                  outcome=tr(f"objection.outcome.{pending['outcome']}"))
-        worktabs.confirm(ws, "resolve", text, partial(_do_resolve, ws, actor))
+    resolve = actions.Action(
+        "resolve", tr("objection.resolve"),
+        lambda c: unit_desk.resolve(db.engine(), actor, c.data["id"], c.data["outcome"], c.data["reason"]),
+        done=lambda c, _: tr("objection.resolved", id=c.data["id"]), confirm=partial(_confirm_text, open_rows))
+    actions.action_button(ws, resolve, capture=partial(_typed, ws), type="primary", disabled=not allowed or not outcome)
+    actions.run(ws, resolve)
 
 
-def _ask(ws: str) -> None:
-    """Button callback: what the widgets hold now (a reason typed just before the click included)."""
+def _typed(ws: str) -> dict:
+    """At the click: what the widgets hold now (a reason typed just before the click included)."""
     get = st.session_state.get
-    worktabs.ask(ws, "resolve", id=get(f"{ws}.objection"), outcome=get(f"{ws}.outcome"),
-                 reason=get(f"{ws}.objection_reason") or "")
+    return {"id": get(f"{ws}.objection"), "outcome": get(f"{ws}.outcome"),
+            "reason": get(f"{ws}.objection_reason") or ""}
 
 
-def _do_resolve(ws: str, actor: Actor, pending: dict) -> None:
-    worktabs.attempt(ws, partial(unit_desk.resolve, db.engine(), actor, pending["id"], pending["outcome"],
-                                 pending["reason"]), tr("objection.resolved", id=pending["id"]))
+def _confirm_text(open_rows: dict, c: actions.Click) -> str:
+    row = open_rows.get(c.data["id"])
+    return tr("objection.confirm", id=c.data["id"], name=row.applicant_name if row else "",
+              outcome=tr(f"objection.outcome.{c.data['outcome']}"))

@@ -14,7 +14,7 @@ from core.desks import generic as desk
 from core.desks import unit as unit_desk
 from core.org.report_paths import APPLY_ROLES, PathRow
 from core.workflow import Actor
-from ui import db, dossier_view, worktabs
+from ui import actions, db, dossier_view, worktabs
 from ui.i18n import lang, tr
 
 
@@ -45,13 +45,14 @@ def outgoing_paths(ws: str, actor: Actor) -> None:
     if not targets:
         st.caption(tr("paths.no_targets"))
     st.selectbox(tr("paths.target"), list(targets), format_func=targets.get, key=f"{ws}.path_target")
-    st.button(tr("paths.apply"), key=f"{ws}.path_apply", type="primary", disabled=not targets,
-              on_click=_ask_apply, args=(ws,))
-    pending = worktabs.asked(ws, "path_apply")
-    if pending is not None:
-        text = tr("paths.confirm_apply", series=series.get(pending["series"], ""), level=levels.get(pending["level"], ""),
-                  target=targets.get(pending["target"], ""))
-        worktabs.confirm(ws, "path_apply", text, partial(_apply, ws, actor))
+    apply = actions.Action(
+        "path_apply", tr("paths.apply"), done=tr("paths.applied"),
+        perform=lambda c: unit_desk.apply_path(db.engine(), actor, c.data["series"], c.data["level"], c.data["target"]),
+        confirm=lambda c: tr("paths.confirm_apply", series=series.get(c.data["series"], ""),
+                             level=levels.get(c.data["level"], ""), target=targets.get(c.data["target"], "")))
+    actions.action_button(ws, apply, capture=partial(_typed, ws, ("series", "level", "target")), type="primary",
+                   disabled=not targets)
+    actions.run(ws, apply)
     rows = unit_desk.paths(db.engine(), actor, "outgoing")
     st.markdown(f"#### {tr('paths.outgoing')}")
     if not rows:
@@ -60,15 +61,9 @@ def outgoing_paths(ws: str, actor: Actor) -> None:
         _table(f"{ws}.paths_out", rows, "outgoing")
 
 
-def _ask_apply(ws: str) -> None:
-    get = st.session_state.get
-    worktabs.ask(ws, "path_apply", series=get(f"{ws}.path_series"), level=get(f"{ws}.path_level"),
-                 target=get(f"{ws}.path_target"))
-
-
-def _apply(ws: str, actor: Actor, pending: dict) -> None:
-    worktabs.attempt(ws, partial(unit_desk.apply_path, db.engine(), actor, pending["series"], pending["level"],
-                                 pending["target"]), tr("paths.applied"))
+def _typed(ws: str, fields: tuple[str, ...]) -> dict:
+    """At the click: what the widgets ``<ws>.path_<field>`` hold now (typed just before the click included)."""
+    return {f: st.session_state.get(f"{ws}.path_{f}") for f in fields}
 
 
 def incoming_paths(ws: str, actor: Actor) -> None:
@@ -91,22 +86,14 @@ def _decide(ws: str, actor: Actor, pending_rows: list[PathRow]) -> None:
     labels = {r.id: f"{tr('paths.col.id')} {r.id} · {r.unit_name}" for r in pending_rows}
     st.selectbox(tr("paths.pick"), list(labels), format_func=labels.get, key=f"{ws}.path_pick")
     st.text_area(tr("paths.reason"), key=f"{ws}.path_reason")
+    steps = [actions.Action(
+        name, tr(label), done=tr("paths.decided"),
+        perform=lambda c, ok=ok: unit_desk.decide_path(db.engine(), actor, c.data["pick"], ok, c.data["reason"] or ""),
+        confirm=lambda c, label=label: tr("paths.confirm_decide", id=c.data["pick"], verdict=tr(label)))
+        for name, label, ok in (("path_approve", "paths.approve", True), ("path_reject", "paths.reject", False))]
     cols = st.columns(2)
-    cols[0].button(tr("paths.approve"), key=f"{ws}.path_approve", type="primary", on_click=_ask_decide,
-                   args=(ws, True))
-    cols[1].button(tr("paths.reject"), key=f"{ws}.path_reject", on_click=_ask_decide, args=(ws, False))
-    pending = worktabs.asked(ws, "path_decide")
-    if pending is not None:
-        verdict = tr("paths.approve" if pending["approve"] else "paths.reject")
-        text = tr("paths.confirm_decide", id=pending["id"], verdict=verdict)
-        worktabs.confirm(ws, "path_decide", text, partial(_do_decide, ws, actor))
-
-
-def _ask_decide(ws: str, approve: bool) -> None:
-    get = st.session_state.get
-    worktabs.ask(ws, "path_decide", id=get(f"{ws}.path_pick"), approve=approve, reason=get(f"{ws}.path_reason") or "")
-
-
-def _do_decide(ws: str, actor: Actor, pending: dict) -> None:
-    worktabs.attempt(ws, partial(unit_desk.decide_path, db.engine(), actor, pending["id"], pending["approve"],
-                                 pending["reason"]), tr("paths.decided"))
+    for col, step in zip(cols, steps):
+        with col:
+            actions.action_button(ws, step, capture=partial(_typed, ws, ("pick", "reason")),
+                           type="primary" if step.name == "path_approve" else "secondary")
+    actions.run(ws, *steps)

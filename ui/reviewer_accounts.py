@@ -6,15 +6,12 @@ or disable (disabling asks first). There is no delete.
 """
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 import streamlit as st
 
 from core.review import reviewer_accounts as ra
-from core.common.errors import DomainError
 from core.workflow import Actor
-from ui import db, state, worktabs
+from ui import actions, db, worktabs
 from ui.i18n import tr
 
 WS = "reviewer_accounts"
@@ -70,25 +67,17 @@ def _list(actor: Actor, rows: list[ra.ReviewerRow]) -> None:
 
 
 def _toggle(actor: Actor, row: ra.ReviewerRow) -> None:
+    """Enable at once; disable after a confirmation."""
     engine = db.engine()
     if row.enabled:
-        st.button(tr("reviewer.disable"), key=f"{WS}.disable", on_click=worktabs.ask, args=(WS, "disable"),
-                  kwargs={"id": row.account_id})
+        step = actions.Action("disable", tr("reviewer.disable"), done=tr("reviewer.disabled"),
+                              perform=lambda c: ra.do_set_enabled(engine, actor, c.data["id"], False),
+                              confirm=tr("reviewer.confirm_disable", login=row.login_name))
     else:
-        st.button(tr("reviewer.enable"), key=f"{WS}.enable", on_click=partial(
-            _run_enable, actor, row.account_id))
-    worktabs.confirm(WS, "disable", tr("reviewer.confirm_disable", login=row.login_name),
-                     lambda p: worktabs.attempt(WS, partial(ra.do_set_enabled, engine, actor, p["id"], False),
-                                                tr("reviewer.disabled")))
-
-
-def _run_enable(actor: Actor, account_id: int) -> None:
-    try:
-        ra.do_set_enabled(db.engine(), actor, account_id, True)
-    except DomainError as error:  # shown on the next run
-        st.session_state[f"{WS}.error"] = error
-    else:
-        state.flash("success", tr("reviewer.enabled"))
+        step = actions.Action("enable", tr("reviewer.enable"), done=tr("reviewer.enabled"),
+                              perform=lambda c: ra.do_set_enabled(engine, actor, c.data["id"], True))
+    actions.action_button(WS, step, data={"id": row.account_id})
+    actions.run(WS, step)
 
 
 def _scope_inputs(actor: Actor, committee_id: int, prefix: str, series=(), specialties=()):
@@ -107,9 +96,10 @@ def _edit(actor: Actor, row: ra.ReviewerRow) -> None:
     prefix = f"edit.{row.account_id}"
     name = st.text_input(tr("reviewer.col_name"), value=row.display_name, key=f"{WS}.{prefix}.name")
     series, specialties = _scope_inputs(actor, row.committee_id, prefix, row.series_codes, row.specialty_codes)
-    if st.button(tr("reviewer.save"), key=f"{WS}.{prefix}.save"):
-        worktabs.attempt(WS, partial(ra.do_edit, db.engine(), actor, row.account_id, name, series, specialties),
-                         tr("reviewer.saved"))
+    save = actions.Action("save", tr("reviewer.save"), done=tr("reviewer.saved"),
+                          perform=lambda c: ra.do_edit(db.engine(), actor, row.account_id, name, series, specialties))
+    actions.action_button(WS, save)
+    actions.run(WS, save)
 
 
 def _create(actor: Actor, committees) -> None:
@@ -120,11 +110,8 @@ def _create(actor: Actor, committees) -> None:
     series, specialties = _scope_inputs(actor, committee_id, f"new.{committee_id}",
                                         (default_series,) if default_series else ())
     name = st.text_input(tr("reviewer.display_name"), key=f"{WS}.new_name")
-    if st.button(tr("reviewer.create"), key=f"{WS}.create", type="primary"):
-        try:
-            _, login, password = ra.do_create(db.engine(), actor, committee_id, series, specialties, name or None)
-        except DomainError as error:  # shown on the next run; the inputs stay
-            st.session_state[f"{WS}.error"] = error
-        else:
-            st.session_state[CREATED] = (login, password)
-        st.rerun()
+    create = actions.Action(  # the login and its one-time password are shown once; on an error the inputs stay
+        "create", tr("reviewer.create"), keep=CREATED,
+        perform=lambda c: ra.do_create(db.engine(), actor, committee_id, series, specialties, name or None)[1:])
+    actions.action_button(WS, create, type="primary")
+    actions.run(WS, create)

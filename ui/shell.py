@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.identity import login
+from core.desks import login
 from core.identity.sessions import Principal
 from core.workflow import Actor
 from core.desks.workspaces import WORKSPACES, workspaces_for

@@ -1,6 +1,6 @@
 """Who is signed in and in which context, for pages: set by Home.py on every run, read by pages.
 
-Home.py resolves the session token on every run (core.identity.login.resolve) before any page runs, so what
+Home.py resolves the session token on every run (core.desks.login.resolve) before any page runs, so what
 pages read here is never older than the current request.
 """
 from __future__ import annotations

@@ -14,13 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from core.desks import generic as desk
-
 from core.desks import unit as unit_desk
 from core.common.errors import DomainError
-from core.calendar.workdays import earliest_end
+from core.calendar import desk as calendar_desk
 from core.workflow import Actor
-from ui import db, dossier_view, publicity_batch, state, worktabs
-from ui.i18n import lang, show_error, tr
+from ui import actions, db, dossier_view, publicity_batch, worktabs
+from ui.i18n import lang, plain, show_error, tr
 from ui.publicity_objections import objections_section
 
 WS = "unit_publicity"
@@ -41,7 +40,7 @@ def render() -> None:
 
 def _safe_earliest(start: dt.date) -> dt.date | None:
     try:
-        return earliest_end(start)
+        return calendar_desk.earliest_end(db.engine(), start).day
     except DomainError as error:
         st.session_state[f"{WS}.error"] = error
         return None
@@ -88,14 +87,16 @@ def _create(actor: Actor) -> None:
     cols = st.columns(3)
     start = cols[0].date_input(tr("publicity.start"), key=f"{WS}.start", min_value=today,
                                on_change=_start_changed, args=(actor,))
-    cols[1].date_input(tr("publicity.end"), key=f"{WS}.end", min_value=today, on_change=_fill_notice, args=(actor,))
+    end = cols[1].date_input(tr("publicity.end"), key=f"{WS}.end", min_value=today, on_change=_fill_notice,
+                             args=(actor,))
     earliest = _safe_earliest(start)
     if earliest is not None:
         cols[2].caption(tr("publicity.earliest_end", date=earliest.isoformat()))
+    publicity_batch.provisional_warning(start, max(end, earliest or end))
     st.toggle(tr("publicity.public"), key=f"{WS}.public", value=True)
     st.text_input(tr("publicity.title"), key=f"{WS}.title")
     st.text_area(tr("publicity.body"), key=f"{WS}.body", height=280)
-    st.button(tr("publicity.create"), key=f"{WS}.create", type="primary", on_click=_do_create, args=(actor,))
+    actions.action_button(WS, _create_step(actor), capture=_typed, type="primary")
 
 
 def _waiting(rows, busy: dict[int, int]) -> None:
@@ -110,21 +111,29 @@ def _waiting(rows, busy: dict[int, int]) -> None:
 
 
 
-def _do_create(actor: Actor) -> None:
-    """Callback: a draft batch (reversible: it can be discarded); the batches tab opens on it."""
+def _create_step(actor: Actor) -> actions.Action:
+    """A draft batch (reversible: it can be discarded), made at the click; the batches tab opens on it."""
+    def create(c: actions.Click) -> int:
+        d = c.data
+        return unit_desk.create_publicity(db.engine(), actor, d["ids"], d["title"], d["body"], d["start"], d["end"],
+                                          d["public"])
+
+    return actions.Action("create", tr("publicity.create"), create, done=lambda c, batch_id: tr("publicity.created",
+                                                                                                 id=batch_id),
+                          at_click=True, after=_open_created)
+
+
+def _typed() -> dict:
     get = st.session_state.get
-    try:
-        batch_id = unit_desk.create_publicity(db.engine(), actor, list(get(f"{WS}.chosen") or []),
-                                              get(f"{WS}.title") or "", get(f"{WS}.body") or "",
-                                              get(f"{WS}.start"), get(f"{WS}.end"), bool(get(f"{WS}.public", True)))
-    except DomainError as error:
-        st.session_state[f"{WS}.error"] = error
-        return
+    return {"ids": list(get(f"{WS}.chosen") or []), "title": get(f"{WS}.title") or "", "body": get(f"{WS}.body") or "",
+            "start": get(f"{WS}.start"), "end": get(f"{WS}.end"), "public": bool(get(f"{WS}.public", True))}
+
+
+def _open_created(batch_id: int) -> None:
     st.session_state[BATCH] = batch_id
     for field in ("chosen", "title", "body"):
         st.session_state.pop(f"{WS}.{field}", None)
     worktabs.go_to_tab(WS, tr("publicity.tab.batches"))
-    state.flash("success", tr("publicity.created", id=batch_id))
 
 
 # --- batches -----------------------------------------------------------------------------------------
@@ -134,10 +143,11 @@ def _batches(actor: Actor) -> None:
     if not rows:
         st.info(tr("publicity.no_batches"))
         return
+    provisional = publicity_batch.provisional_of(rows)
     st.dataframe(pd.DataFrame([{
         tr("col.id"): b.id, tr("publicity.title"): b.title, tr("publicity.start"): b.starts_on.isoformat(),
-        tr("publicity.end"): b.ends_on.isoformat(), tr("col.state"): publicity_batch.status_label(b, today),
-        tr("publicity.col.public"): tr("publicity.yes") if b.is_public else tr("publicity.no"),
+        tr("publicity.end"): publicity_batch.end_label(b, provisional),
+        tr("col.state"): publicity_batch.status_label(b, today), tr("publicity.col.public"): tr("publicity.yes") if b.is_public else tr("publicity.no"),
         tr("publicity.count"): b.declarations, tr("publicity.open_objections"): b.open_objections,
     } for b in rows]), hide_index=True, key=f"{WS}.batches")
     labels = {b.id: f"#{b.id} {b.title}" for b in rows}  # no status here: a kept choice would show a stale one
@@ -155,16 +165,19 @@ def _batch(actor: Actor, batch_id: int) -> None:
         show_error(error)
         return
     today = unit_desk.today()
-    st.subheader(f"#{b.id} {b.title}")
+    st.subheader(f"#{b.id} {plain(b.title)}")
     st.caption(tr("publicity.period", start=b.starts_on.isoformat(), end=b.ends_on.isoformat(),
                   status=publicity_batch.status_label(b, today)))
+    publicity_batch.provisional_warning(b.starts_on, b.ends_on)
     st.dataframe(pd.DataFrame([{
         tr("col.id"): i.declaration_id, tr("col.applicant"): i.applicant_name, tr("col.state"): tr(f"state.{i.state}"),
         tr("publicity.held_col"): tr("publicity.held_mark") if i.open_objection else "",
     } for i in b.items]), hide_index=True, key=f"{WS}.items")
     _completion_report()
     if b.status == "draft":
-        _draft_actions(actor, b)
+        engine = db.engine()
+        publicity_batch.draft_actions(WS, b, partial(unit_desk.publish, engine, actor),
+                                      partial(unit_desk.discard, engine, actor))
     if b.status in ("draft", "published") and b.ends_on >= today:
         _edit(actor, b)
     elif b.status != "completed":
@@ -173,21 +186,6 @@ def _batch(actor: Actor, batch_id: int) -> None:
     if b.status == "published":
         _complete_action(actor, b, today)
     objections_section(WS, actor, b.id)
-
-
-def _draft_actions(actor: Actor, b) -> None:
-    cols = st.columns(2)
-    cols[0].button(tr("publicity.publish"), key=f"{WS}.publish", type="primary", on_click=worktabs.ask,
-                   args=(WS, "publish"), kwargs={"id": b.id})
-    cols[1].button(tr("publicity.discard"), key=f"{WS}.discard", on_click=worktabs.ask,
-                   args=(WS, "discard"), kwargs={"id": b.id})
-    engine = db.engine()
-    worktabs.confirm(WS, "publish", tr("publicity.confirm_publish", id=b.id, title=b.title),
-                     lambda p: worktabs.attempt(WS, partial(unit_desk.publish, engine, actor, p["id"]),
-                                                tr("publicity.published", id=p["id"])))
-    worktabs.confirm(WS, "discard", tr("publicity.confirm_discard", id=b.id),
-                     lambda p: worktabs.attempt(WS, partial(unit_desk.discard, engine, actor, p["id"]),
-                                                tr("publicity.discarded", id=p["id"])))
 
 
 def _edit(actor: Actor, b) -> None:

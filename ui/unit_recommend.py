@@ -15,7 +15,7 @@ from core.desks import generic as desk
 from core.desks import unit as unit_desk
 from core.desks.inbox import InboxRow
 from core.workflow import Actor
-from ui import db, dossier_view, worktabs
+from ui import actions, db, dossier_view, worktabs
 from ui.i18n import tr
 from ui.report_paths_view import outgoing_paths
 
@@ -74,40 +74,40 @@ def _recommend(actor: Actor) -> None:
                      help=tr("recommend.proof_help"))
     if picked and not set(picked) <= proofs:
         st.caption(tr("recommend.proof_needed"))
+    recommend, assign = _steps(actor, by_id)
     buttons = st.columns(2)
-    buttons[0].button(tr("action.recommend"), key=f"{WS}.recommend", type="primary", disabled=not picked,
-                      on_click=_ask, args=("recommend",))
+    with buttons[0]:
+        actions.action_button(WS, recommend, capture=_typed, type="primary", disabled=not picked)
     if own:
-        buttons[1].button(tr("action.assign_own_committee"), key=f"{WS}.assign_own",
-                          disabled=not picked or not set(picked) <= own, on_click=_ask, args=("assign_own",))
-    _confirmations(actor, by_id)
+        with buttons[1]:
+            actions.action_button(WS, assign, capture=_typed, disabled=not picked or not set(picked) <= own)
+    actions.run(WS, recommend, assign)
 
 
-def _ask(what: str) -> None:
-    """Button callback: what the widgets hold now (fields typed just before the click included)."""
+def _typed() -> dict:
+    """At the click: what the widgets hold now (fields typed just before the click included)."""
     get = st.session_state.get
-    worktabs.ask(WS, what, ids=list(get(f"{WS}.chosen") or []), name=get(f"{WS}.operator_name") or "",
-                 phone=get(f"{WS}.operator_phone") or "")
+    return {"ids": list(get(f"{WS}.chosen") or []), "name": get(f"{WS}.operator_name") or "",
+            "phone": get(f"{WS}.operator_phone") or ""}
 
 
-def _confirmations(actor: Actor, by_id: dict[int, InboxRow]) -> None:
-    for what, action in (("recommend", "recommend"), ("assign_own", "assign_own_committee")):
-        pending = worktabs.asked(WS, what)
-        if pending is not None:
-            names = "、".join(by_id[i].applicant_name for i in pending["ids"] if i in by_id)
-            text = tr("batch.confirm", count=len(pending["ids"]), action=tr(f"action.{action}")) + f"\n\n{names}"
-            worktabs.confirm(WS, what, text, partial(_run, actor, what))
+def _steps(actor: Actor, by_id: dict[int, InboxRow]) -> tuple[actions.Action, actions.Action]:
+    """Report upward (with the operator and the unit's proof) or give to the unit's own committee."""
+    def confirm(action: str, c: actions.Click) -> str:
+        names = "、".join(by_id[i].applicant_name for i in c.data["ids"] if i in by_id)
+        return tr("batch.confirm", count=len(c.data["ids"]), action=tr(f"action.{action}")) + f"\n\n{names}"
 
+    def done(action: str, c: actions.Click, _) -> str:
+        return tr("recommend.done", count=len(c.data["ids"]), action=tr(f"action.{action}"))
 
-def _run(actor: Actor, what: str, pending: dict) -> None:
-    engine, ids = db.engine(), pending["ids"]
-    if what == "assign_own":
-        change = partial(unit_desk.assign_own, engine, actor, ids)
-        action = "assign_own_committee"
-    else:
+    def report(c: actions.Click):
         upload = st.session_state.get(_proof_key())
         proof = (upload.name, upload.getvalue()) if upload is not None else None
-        change = partial(unit_desk.recommend, engine, actor, ids, pending["name"], pending["phone"], proof)
-        action = "recommend"
-    worktabs.attempt(WS, change, tr("recommend.done", count=len(ids), action=tr(f"action.{action}")),
-                     keep=CLEAR)  # on success only: the next run starts afresh
+        return unit_desk.recommend(db.engine(), actor, c.data["ids"], c.data["name"], c.data["phone"], proof)
+
+    return (actions.Action("recommend", tr("action.recommend"), report, done=partial(done, "recommend"),
+                           confirm=partial(confirm, "recommend"), keep=CLEAR),  # on success only: start afresh
+            actions.Action("assign_own", tr("action.assign_own_committee"),
+                           lambda c: unit_desk.assign_own(db.engine(), actor, c.data["ids"]),
+                           done=partial(done, "assign_own_committee"), confirm=partial(confirm, "assign_own_committee"),
+                           keep=CLEAR))

@@ -13,7 +13,7 @@ import streamlit as st
 from core.desks import unit as unit_desk
 from core.desks.worklists import STATUSES, WorkRow
 from core.workflow import Actor
-from ui import db, workspace, worktabs
+from ui import actions, db, workspace, worktabs
 from ui.i18n import tr
 
 WS = "unit_verify"
@@ -82,19 +82,20 @@ def _batch(actor: Actor, rows: list[WorkRow]) -> None:
     st.session_state[key] = [i for i in st.session_state.get(key, []) if i in by_id]
     picked = st.multiselect(tr("verify.batch_pick"), list(by_id), format_func=lambda i: worktabs.row_label(by_id[i]),
                             key=key, placeholder=tr("ws.pick_placeholder"))
-    st.button(tr("verify.batch_approve", count=len(picked)), key=f"{WS}.batch_approve", type="primary",
-              disabled=not picked, on_click=worktabs.ask, args=(WS, "batch"), kwargs={"ids": list(picked)})
-    pending = worktabs.asked(WS, "batch")
-    if pending is not None:
-        text = tr("batch.confirm", count=len(pending["ids"]), action=tr("action.approve"))
-        if any(by_id[i].is_supplement for i in pending["ids"] if i in by_id):
-            text += "\n\n" + tr("verify.batch_has_supplements")
-        worktabs.confirm(WS, "batch", text, partial(_approve_all, actor))
+    approve = actions.Action(
+        "batch_approve", tr("verify.batch_approve", count=len(picked)), confirm=partial(_batch_text, by_id),
+        perform=lambda c: unit_desk.batch_approve(db.engine(), actor, c.data["ids"]),
+        done=lambda c, _: tr("verify.batch_done", count=len(c.data["ids"])), keep=CLEAR)  # clears on success only
+    actions.action_button(WS, approve, data={"ids": list(picked)}, type="primary", disabled=not picked)
+    actions.run(WS, approve)
 
 
-def _approve_all(actor: Actor, pending: dict) -> None:
-    worktabs.attempt(WS, lambda: unit_desk.batch_approve(db.engine(), actor, pending["ids"]),
-                     tr("verify.batch_done", count=len(pending["ids"])), keep=CLEAR)  # clears on success only
+def _batch_text(by_id: dict[int, WorkRow], click: actions.Click) -> str:
+    ids = click.data["ids"]
+    text = tr("batch.confirm", count=len(ids), action=tr("action.approve"))
+    if any(by_id[i].is_supplement for i in ids if i in by_id):
+        text += "\n\n" + tr("verify.batch_has_supplements")
+    return text
 
 
 def _single(actor: Actor, rows: list[WorkRow]) -> int | None:
@@ -109,4 +110,4 @@ def _single(actor: Actor, rows: list[WorkRow]) -> int | None:
         st.session_state[f"{WS}.pick"] = None
     return st.selectbox(tr("ws.select"), list(labels), format_func=labels.get, key=f"{WS}.pick",
                         placeholder=tr("ws.select_none"),
-                        on_change=lambda: st.session_state.pop(f"{WS}.pending", None))
+                        on_change=actions.clear, args=(WS,))

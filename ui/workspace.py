@@ -1,11 +1,10 @@
 """The one workspace renderer every thin ``pages/<workspace>.py`` uses.
 
 Inbox (keyset pages, "下一页", filters year/level/series; each row's actions that can be taken now,
-computed for the whole page at once) → one declaration's dossier → the actions
-the engine offers (``core.transitions.options``; blocked ones disabled with their reasons). An
-action needing input opens a form; an irreversible one asks for confirmation in a dialog opened
-from a session-state flag (so AppTest can complete it). The click records the version shown and
-``core.transitions.execute`` refuses if someone acted in between.
+computed for the whole page at once) → one declaration's dossier → the actions the engine offers
+(``core.transitions.options``; blocked ones disabled with their reasons), each one step of the one
+action path (ui.actions: its inputs, a confirmation when irreversible). The click records the version
+shown and ``core.transitions.execute`` refuses if someone acted in between.
 
 Session-state keys are namespaced by the workspace id: ``<ws>.year``, ``<ws>.pick``, ``<ws>.pending``...
 """
@@ -19,12 +18,11 @@ import pandas as pd
 import streamlit as st
 
 from core.desks import generic as desk
-from core.common.errors import ConcurrentChange, DomainError, InvalidAction, NotFound
-from core.declaring.pledge import PLEDGE_TEXT
+from core.common.errors import DomainError
 from core.desks.inbox import InboxPage
 from core.workflow import Actor, Option
 from core.desks.workspaces import may_use
-from ui import db, dossier_view, state, worktabs
+from ui import actions, db, dossier_view, state, worktabs
 from ui.i18n import lang, show_error, tr
 
 _ALL = "__all__"
@@ -39,9 +37,7 @@ def render(ws: str, *, tabs: dict[str, Callable[[Actor], None]] | None = None, e
     if not may_use(actor, ws):
         st.error(tr("error.not_found"))
         return
-    error = st.session_state.pop(f"{ws}.error", None)
-    if error is not None:
-        show_error(error)
+    actions.show_outcome(ws)
     if not tabs:
         inbox_view(ws, actor, export)
         return
@@ -65,7 +61,7 @@ def inbox_view(ws: str, actor: Actor, export: bool = False) -> None:
 def _reset_paging(ws: str) -> None:
     st.session_state[f"{ws}.cursors"] = []
     st.session_state.pop(f"{ws}.pick", None)
-    st.session_state.pop(f"{ws}.pending", None)
+    actions.clear(ws)
 
 
 def filters(ws: str) -> dict[str, Any]:
@@ -123,7 +119,7 @@ def _pick(ws: str, page: InboxPage) -> int | None:
     if current not in options:
         st.session_state[f"{ws}.pick"] = None
     return st.selectbox(tr("ws.select"), options, format_func=labels.get, placeholder=tr("ws.select_none"),
-                        key=f"{ws}.pick", on_change=lambda: st.session_state.pop(f"{ws}.pending", None))
+                        key=f"{ws}.pick", on_change=actions.clear, args=(ws,))
 
 
 # --- detail and actions --------------------------------------------------------------------------
@@ -138,114 +134,39 @@ def detail(ws: str, actor: Actor, declaration_id: int) -> None:
     st.subheader(tr("detail.title", id=d.id))
     dossier_view.facts(d)
     st.markdown(f"#### {tr('act.title')}")
-    _buttons(ws, detail)
-    pending = st.session_state.get(f"{ws}.pending")
-    if pending and pending["id"] == d.id:
-        _pending(ws, actor, pending, detail, d.applicant_name)
+    steps = [_step(ws, actor, detail, option) for option in detail.options]
+    _buttons(ws, detail, steps)
+    waiting = actions.pending(ws)
+    if waiting is not None and waiting.data.get("id") == d.id:
+        actions.run(ws, *steps, stale=True)
     dossier_view.timeline(d, key=f"{ws}.detail")
     dossier_view.records(d, key=f"{ws}.detail")
 
 
-def _start(ws: str, declaration_id: int, version: int, option: Option) -> None:
-    """Button callback: remember the action and the version the user was looking at."""
-    stage = "form" if option.needs_reason or option.inputs else ("confirm" if option.confirm else "run")
-    st.session_state[f"{ws}.pending"] = {"id": declaration_id, "version": version, "option": option,
-                                         "stage": stage, "payload": {}}
+def _step(ws: str, actor: Actor, detail: desk.Detail, option: Option) -> actions.Action:
+    """One of the engine's options as a step: its inputs, a confirmation when irreversible, one core call."""
+    d, label = detail.dossier, tr(f"action.{option.action}")
+    has_form = option.needs_reason or bool(option.inputs)  # a form always ends with a reason or an opinion
+    comment = ("reason" if option.needs_reason else "opinion",) if has_form else ()
+    return actions.Action(
+        option.action, label,
+        perform=lambda c: desk.act(db.engine(), actor, ws, c.data["id"], option.action, c.inputs, c.data["version"]),
+        done=tr("act.done", action=label),
+        confirm=tr("act.confirm_text", id=d.id, name=d.applicant_name, action=label) if option.confirm else None,
+        inputs=(*option.inputs, *comment),
+        choices={"committee_id": dict(detail.committees)})
 
 
-def _buttons(ws: str, detail: desk.Detail) -> None:
+def _buttons(ws: str, detail: desk.Detail, steps: list[actions.Action]) -> None:
     if not detail.options:
         st.caption(tr("act.none"))
         return
+    d = detail.dossier
     cols = st.columns(min(len(detail.options), 5))
-    for i, option in enumerate(detail.options):
+    for i, (option, step) in enumerate(zip(detail.options, steps)):
         with cols[i % len(cols)]:
-            st.button(tr(f"action.{option.action}"), key=f"{ws}.act.{option.action}", disabled=bool(option.blocked),
-                      on_click=_start, args=(ws, detail.dossier.id, detail.dossier.version, option))
+            actions.action_button(ws, step, data={"id": d.id, "version": d.version}, disabled=bool(option.blocked))
     for option in detail.options:
         if option.blocked:
             st.warning(tr("act.blocked", action=tr(f"action.{option.action}")) + "\n\n"
                        + "\n".join(f"- {tr(b)}" for b in option.blocked))
-
-
-def _pending(ws: str, actor: Actor, pending: dict, detail: desk.Detail, name: str) -> None:
-    if pending["stage"] == "form":
-        _form(ws, actor, pending, detail)
-    elif pending["stage"] == "confirm":
-        _confirm(ws, actor, pending, name)
-    else:
-        _execute(ws, actor, pending)
-
-
-def _form(ws: str, actor: Actor, pending: dict, detail: desk.Detail) -> None:
-    option: Option = pending["option"]
-    payload: dict[str, Any] = {}
-    with st.form(f"{ws}.form", clear_on_submit=False):
-        st.markdown(f"**{tr(f'action.{option.action}')}**")
-        if "pledge" in option.inputs:
-            st.caption(tr("act.pledge_reference"))
-            st.markdown(f"> {PLEDGE_TEXT}")
-            payload["pledge"] = st.text_area(tr("act.pledge_input"), key=f"{ws}.pledge")
-        if "operator_name" in option.inputs:
-            payload["operator_name"] = st.text_input(tr("act.operator_name"), key=f"{ws}.operator_name")
-        if "operator_phone" in option.inputs:
-            payload["operator_phone"] = st.text_input(tr("act.operator_phone"), key=f"{ws}.operator_phone")
-        if "committee_id" in option.inputs:
-            committees = dict(detail.committees)
-            if not committees:
-                st.warning(tr("act.no_committee"))
-            payload["committee_id"] = st.selectbox(tr("act.committee"), list(committees),
-                                                   format_func=committees.get, key=f"{ws}.committee")
-        if "result" in option.inputs:
-            results = {v: tr(f"act.result_{v}") for v in ("pass", "fail")}
-            payload["result"] = st.radio(tr("act.result"), list(results), key=f"{ws}.result", horizontal=True,
-                                         format_func=results.get)
-        field = "reason" if option.needs_reason else "opinion"
-        payload[field] = st.text_area(tr(f"act.{field}"), key=f"{ws}.{field}")
-        submitted = st.form_submit_button(tr("act.submit"), key=f"{ws}.form_submit", type="primary")
-    st.button(tr("act.cancel"), key=f"{ws}.form_cancel", on_click=_clear, args=(ws,))
-    if submitted:
-        pending["payload"] = payload
-        if option.confirm:
-            pending["stage"] = "confirm"
-            st.rerun()
-        _execute(ws, actor, pending)
-
-
-def _clear(ws: str) -> None:
-    st.session_state.pop(f"{ws}.pending", None)
-
-
-def _confirm(ws: str, actor: Actor, pending: dict, name: str) -> None:
-    option: Option = pending["option"]
-
-    def body() -> None:
-        st.write(tr("act.confirm_text", id=pending["id"], name=name, action=tr(f"action.{option.action}")))
-        yes, no = st.columns(2)
-        if yes.button(tr("act.confirm_yes"), key=f"{ws}.confirm_yes", type="primary"):
-            _execute(ws, actor, pending)
-        no.button(tr("act.cancel"), key=f"{ws}.confirm_no", on_click=_clear, args=(ws,))
-
-    st.dialog(tr("act.confirm_title"), on_dismiss=partial(_clear, ws))(body)()
-
-
-def _execute(ws: str, actor: Actor, pending: dict) -> None:
-    """Run the action; report the outcome on the next run (the inbox and detail reload)."""
-    option: Option = pending["option"]
-    try:
-        desk.act(db.engine(), actor, ws, pending["id"], option.action, pending["payload"], pending["version"])
-    except (ConcurrentChange, NotFound, InvalidAction) as error:
-        st.session_state[f"{ws}.error"] = error
-        _clear(ws)
-    except DomainError as error:  # wrong or missing input, a guard: back to the form
-        st.session_state[f"{ws}.error"] = error
-        if option.needs_reason or option.inputs:
-            pending["stage"] = "form"
-        else:
-            _clear(ws)
-    else:
-        state.flash("success", tr("act.done", action=tr(f"action.{option.action}")))
-        _clear(ws)
-        for field in ("reason", "opinion", "pledge", "operator_name", "operator_phone"):
-            st.session_state.pop(f"{ws}.{field}", None)
-    st.rerun()

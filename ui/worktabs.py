@@ -1,10 +1,7 @@
-"""Pieces the unit and relay workspaces share: the Excel export, confirmations, outcomes, the
+"""Pieces the unit and relay workspaces share: the common head, tabs, the Excel export, the
 撤回材料 and 流程退回处理 tabs, and the work-list table.
 
-Confirmations open from a session-state flag (``<ws>.ask``), never straight from a button, so AppTest
-can complete them. A change runs through :func:`attempt`: success is flashed on the next run, a
-domain error is kept under ``<ws>.error`` and shown by :func:`show_outcome` (a batch failure lists
-every failing declaration), never as a traceback.
+Every change is a step of the one action path (ui.actions): its button, confirmation and outcome.
 """
 from __future__ import annotations
 
@@ -18,13 +15,11 @@ import streamlit as st
 from core.desks import generic as desk
 
 from core.desks import unit as unit_desk
-from core.review.batch import BatchFailed
-from core.common.errors import DomainError
 from core.desks.worklists import WorkRow
 from core.workflow import Actor
 from core.desks.workspaces import may_use
-from ui import db, dossier_view, state
-from ui.i18n import lang, show_error, tr
+from ui import actions, db, dossier_view, state
+from ui.i18n import lang, tr
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,7 +35,7 @@ def open_workspace(ws: str) -> Actor | None:
     if not may_use(actor, ws):
         st.error(tr("error.not_found"))
         return None
-    show_outcome(ws)
+    actions.show_outcome(ws)
     return actor
 
 
@@ -74,63 +69,6 @@ def export_rows_button(ws: str, actor: Actor, what: str, ids: list[int]) -> None
     st.download_button(tr("export.button"), key=f"{ws}.export_{what}", mime=XLSX, on_click="ignore",
                        icon=":material/download:", file_name=f"{ws}-{what}.xlsx", disabled=not ids,
                        data=partial(unit_desk.export_rows, engine, actor, f"{ws}.{what}", ids, language))
-
-
-# --- confirm, attempt, outcome ------------------------------------------------------------------------
-
-def ask(ws: str, what: str, **data: Any) -> None:
-    """Button callback: open the confirmation ``what`` on this run and the next."""
-    st.session_state[f"{ws}.ask"] = {"what": what, **data}
-
-
-def asked(ws: str, what: str) -> dict | None:
-    pending = st.session_state.get(f"{ws}.ask")
-    return pending if isinstance(pending, dict) and pending.get("what") == what else None
-
-
-def drop(ws: str) -> None:
-    st.session_state.pop(f"{ws}.ask", None)
-
-
-def confirm(ws: str, what: str, text: str, run: Callable[[dict], None]) -> None:
-    """The confirmation dialog of ``what`` when it was asked for; "yes" calls ``run(data)``."""
-    pending = asked(ws, what)
-    if pending is None:
-        return
-
-    def body() -> None:
-        st.write(text)
-        yes, no = st.columns(2)
-        if yes.button(tr("act.confirm_yes"), key=f"{ws}.{what}.yes", type="primary"):
-            drop(ws)
-            run(pending)
-        no.button(tr("act.cancel"), key=f"{ws}.{what}.no", on_click=drop, args=(ws,))
-
-    st.dialog(tr("act.confirm_title"), on_dismiss=partial(drop, ws))(body)()
-
-
-def attempt(ws: str, change: Callable[[], Any], done: str, keep: str | None = None) -> None:
-    """Run one change; flash ``done`` (and keep its result under ``keep``) or keep the domain error
-    for the next run; then rerun so every list reloads."""
-    try:
-        result = change()
-    except DomainError as error:
-        st.session_state[f"{ws}.error"] = error
-    else:
-        state.flash("success", done)
-        if keep:
-            st.session_state[keep] = result
-    drop(ws)
-    st.rerun()
-
-
-def show_outcome(ws: str) -> None:
-    """The error the last change left (a batch failure with one line per failing declaration)."""
-    error = st.session_state.pop(f"{ws}.error", None)
-    if isinstance(error, BatchFailed):
-        st.error(error.message(lang()) + "\n\n" + "\n".join(f"- {m}" for m in error.failure_messages(lang())))
-    elif error is not None:
-        show_error(error)
 
 
 # --- tables ------------------------------------------------------------------------------------------
@@ -176,19 +114,14 @@ def withdraw_tab(ws: str, actor: Actor) -> None:
     by_id = {r.id: r for r in rows}
     pick = st.selectbox(tr("withdraw.pick"), list(by_id), format_func=lambda i: row_label(by_id[i]),
                         key=f"{ws}.withdraw_pick")
-    st.button(tr("action.withdraw"), key=f"{ws}.withdraw", icon=":material/undo:",
-              on_click=ask, args=(ws, "withdraw"), kwargs={"id": pick, "version": by_id[pick].version})
-    pending = asked(ws, "withdraw")
-    if pending is not None:
-        row = by_id.get(pending["id"])
-        text = tr("act.confirm_text", id=pending["id"], name=row.applicant_name if row else "",
-                  action=tr("action.withdraw"))
-        confirm(ws, "withdraw", text, partial(_withdraw, ws, actor))
-
-
-def _withdraw(ws: str, actor: Actor, pending: dict) -> None:
-    attempt(ws, lambda: desk.act(db.engine(), actor, ws, pending["id"], "withdraw", {}, pending["version"]),
-            tr("act.done", action=tr("action.withdraw")))
+    label = tr("action.withdraw")
+    withdraw = actions.Action(
+        "withdraw", label, done=tr("act.done", action=label),
+        perform=lambda c: desk.act(db.engine(), actor, ws, c.data["id"], "withdraw", {}, c.data["version"]),
+        confirm=lambda c: tr("act.confirm_text", id=c.data["id"], action=label,
+                             name=by_id[c.data["id"]].applicant_name if c.data["id"] in by_id else ""))
+    actions.action_button(ws, withdraw, data={"id": pick, "version": by_id[pick].version}, icon=":material/undo:")
+    actions.run(ws, withdraw)
 
 
 def returned_tab(ws: str, actor: Actor) -> None:

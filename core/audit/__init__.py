@@ -1,1 +1,1 @@
-"""The append-only, hash-chained audit trail (trail) and the scoped view admins read (view)."""
+"""The append-only, hash-chained audit trail and the command that verifies it."""

@@ -71,17 +71,23 @@ def append(session: Session, *, kind: str, action: str, at: dt.datetime, outcome
 
 
 def verify(session: Session, batch: int = 5000) -> int | None:
-    """Return the id of the first row whose hash or link is wrong, or None if the chain holds."""
+    """Return the id of the first row whose hash or link is wrong, or None if the chain holds.
+
+    The chain head, read first, names the last row: a removed tail is reported at its first missing row."""
+    head = session.execute(select(AuditChainHead.last_event_id, AuditChainHead.last_hash)
+                           .where(AuditChainHead.id == 1)).one_or_none()
     prev, last_id = GENESIS, 0
     columns = [getattr(AuditEvent, f) for f in _FIELDS] + [AuditEvent.prev_hash, AuditEvent.row_hash]
     while True:
         rows = session.execute(select(*columns).where(AuditEvent.id > last_id)
                                .order_by(AuditEvent.id).limit(batch)).all()
         if not rows:
-            return None
+            return last_id + 1 if head is not None and head[0] > last_id else None
         for row in rows:
             values = dict(zip(_FIELDS, row[:len(_FIELDS)]))
             if row.prev_hash != prev or row_hash(prev, values) != row.row_hash:
+                return row.id
+            if head is not None and row.id == head[0] and row.row_hash != head[1]:
                 return row.id
             prev, last_id = row.row_hash, row.id
 

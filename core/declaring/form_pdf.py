@@ -2,7 +2,7 @@
 
 Rendered with reportlab's built-in CID font STSong-Light, which every PDF reader supplies, so
 Chinese text shows without shipping a font file. The form is read-side: anyone who may see the
-declaration may print it (core.review.dossier.access_declaration); the full ID number and phone appear
+declaration may print it (core.declaring.dossier.access_declaration); the full ID number and phone appear
 only for the applicant and the employer that verifies them (rules.md, PIPL), masked for others.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.declaring.records import RecordView, list_records
-from core.review.dossier import access_declaration
+from core.declaring.dossier import access_declaration
 from core.common.i18n import t
 from core.common.masking import mask_id_number, mask_phone
 from core.declaring.pledge import PLEDGE_TEXT

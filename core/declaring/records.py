@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.declaring.declarations import editable_declaration
-from core.review.dossier import access_declaration
+from core.declaring.dossier import access_declaration
 from core.common.errors import NotFound, ValidationError
 from core.declaring.record_schema import MAX_ROWS, SCHEMAS, clean_row, needs_evidence, row_problems
 from core.org.scope import visible_declarations

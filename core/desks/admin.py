@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
-from core.audit import view as audit_view
+from core.reporting import audit_log as audit_view
 
 from core.org import authority
 

@@ -21,7 +21,7 @@ from core.identity import people
 from core.declaring import submission
 from core.declaring.form_pdf import declaration_form_pdf
 from core.declaring.records import RecordView
-from core.review.dossier import Dossier, access_declaration, dossier
+from core.declaring.dossier import Dossier, access_declaration, dossier
 from core.common.errors import InvalidAction, ValidationError
 from core.declaring.record_schema import SCHEMAS
 from core.workflow import Actor, Option

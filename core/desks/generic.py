@@ -1,7 +1,7 @@
 """What the generic workspace page asks for, one transaction each: inbox page, detail, filters, act.
 
 A page hands the actor of the chosen context; every function checks the actor's right again
-(``core.desks.workspaces.require``, ``core.review.dossier.access_declaration``, the engine itself).
+(``core.desks.workspaces.require``, ``core.declaring.dossier.access_declaration``, the engine itself).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from core import transitions
 
 from core.declaring import catalogue
-from core.review.dossier import Dossier, authorised_committees, dossier
+from core.declaring.dossier import Dossier, authorised_committees, dossier
 from core.desks.inbox import Cursor, InboxPage
 from core.workflow import Actor, Option
 from core.desks.workspaces import inbox, require, shown_actions

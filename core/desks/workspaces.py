@@ -64,6 +64,7 @@ WORKSPACES: tuple[Workspace, ...] = (
     _ws("org_admin", {"unit_admin", "dept_operator", "hr_operator"}, (), "admin"),
     _ws("authority", {"committee_operator", "hr_operator"}, (), "admin"),
     _ws("audit_log", {"unit_admin", "hr_operator"}, (), "admin"),
+    _ws("calendar", "unit_admin", (), "admin"),  # edits: provincial HR bureau only
     _ws("reviewer_accounts", "committee_operator", (), ACCOUNTS),
 )
 _BY_ID = {w.id: w for w in WORKSPACES}

@@ -16,7 +16,8 @@ from core.audit import trail as audit
 from core.identity.accounts import create_account, grant_role
 from core.common.errors import NotFound, ValidationError
 from core.identity.passwords import policy_problems
-from core.workflow import Actor
+from core.workflow import Actor, perform
+from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import Account, Person, Unit, UnitBinding
 
@@ -78,9 +79,10 @@ def request_binding(session: Session, actor: Actor, unit_id: int, now: dt.dateti
     now = now or utcnow()
     if actor.person_id is None or session.get(Unit, unit_id) is None:
         raise NotFound()
-    for pending in session.scalars(select(UnitBinding).where(UnitBinding.person_id == actor.person_id,
-                                                             UnitBinding.status == "pending")):
-        pending.status = "withdrawn"
+    store = RecordStore(session, "unit_binding")
+    for pending in session.scalars(select(UnitBinding.id).where(UnitBinding.person_id == actor.person_id,
+                                                                UnitBinding.status == "pending")).all():
+        perform(store, actor, pending, "withdraw", now=now)
     binding = UnitBinding(person_id=actor.person_id, unit_id=unit_id, requested_at=now)
     session.add(binding)
     session.flush()
@@ -94,15 +96,12 @@ def decide_binding(session: Session, actor: Actor, binding_id: int, accept: bool
     """The unit's admin or operator accepts or rejects a pending request for their own unit."""
     now = now or utcnow()
     binding = session.get(UnitBinding, binding_id)
-    if binding is None or binding.status != "pending" or actor.role not in ("unit_admin", "unit_operator") \
-            or binding.unit_id != actor.unit_id:
+    if binding is None or actor.role not in ("unit_admin", "unit_operator"):
         raise NotFound()
-    binding.status, binding.decided_at = ("accepted" if accept else "rejected"), now
+    perform(RecordStore(session, "unit_binding"), actor, binding_id, "accept" if accept else "reject", now=now,
+            note={"person_id": binding.person_id})
     if accept:
         session.get(Person, binding.person_id).unit_id = binding.unit_id
-    audit.append(session, kind="account", action="binding_accept" if accept else "binding_reject", at=now,
-                 account_id=actor.account_id, role=actor.role, unit_id=actor.unit_id,
-                 target=f"person:{binding.person_id}")
 
 
 def pending_bindings(session: Session, actor: Actor) -> list[tuple[int, str, dt.datetime]]:

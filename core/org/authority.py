@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.common.errors import NotFound, ValidationError
-from core.workflow import Actor
+from core.workflow import Actor, perform
+from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import AuditEvent, Committee, Level, Series, Unit
 
@@ -108,13 +109,7 @@ def pending_for(session: Session, actor: Actor) -> list[AuthorityRow]:
 
 def decide(session: Session, actor: Actor, committee_id: int, approve: bool, opinion: str = "",
            now: dt.datetime | None = None) -> None:
+    """The region's HR bureau approves or rejects a pending filing (machine ``authority_filing``)."""
     now = now or utcnow()
-    committee = session.get(Committee, committee_id)
-    if committee is None or actor.role != "hr_operator" or committee.region_unit_id != actor.unit_id:
-        raise NotFound()
-    if committee.authority_status != "pending":
-        raise ValidationError("authority.not_pending")
-    committee.authority_status = "approved" if approve else "rejected"
-    audit.append(session, kind="admin", action="authority_approve" if approve else "authority_reject", at=now,
-                 account_id=actor.account_id, role=actor.role, unit_id=actor.unit_id,
-                 target=f"committee:{committee_id}", comment=(opinion or "").strip()[:500] or None)
+    perform(RecordStore(session, "authority_filing"), actor, committee_id, "approve" if approve else "reject",
+            {"opinion": (opinion or "").strip()[:500]}, now=now)

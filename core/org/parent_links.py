@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.common.errors import NotFound, ValidationError
-from core.workflow import Actor
+from core.workflow import Actor, check_may, perform
+from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import Unit, UnitLinkRequest
 
@@ -105,14 +106,14 @@ def _move(session: Session, child: Unit, parent: Unit) -> None:
 def decide_link(session: Session, actor: Actor, request_id: int, approve: bool, now: dt.datetime | None = None) -> None:
     """The parent unit approves (the child moves under it) or rejects a pending request."""
     now = now or utcnow()
+    store = RecordStore(session, "unit_link")
+    action = "approve" if approve else "reject"
+    check_may(store, actor, request_id, action, now.date())
     row = session.get(UnitLinkRequest, request_id)
-    if row is None or actor.role not in DECIDERS or row.parent_unit_id != actor.unit_id or row.status != "pending":
-        raise NotFound()
     child, parent = session.get(Unit, row.child_unit_id), session.get(Unit, row.parent_unit_id)
     if approve and parent.path.startswith(child.path):
         raise ValidationError("link.cycle")
-    row.status, row.decided_at, row.decided_by = ("approved" if approve else "rejected"), now, actor.account_id
+    perform(store, actor, request_id, action, now=now, note={"child_unit_id": row.child_unit_id})
+    row.decided_by = actor.account_id
     if approve:
         _move(session, child, parent)
-    _audit(session, actor, "link_approve" if approve else "link_reject", f"unit:{row.child_unit_id}", now,
-           {"request_id": request_id})

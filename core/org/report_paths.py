@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from core.audit import trail as audit
 from core.review.batch import require_operator
-from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.common.errors import ValidationError
 from core.org.scope import subtree
-from core.workflow import MAX_REASON, Actor
+from core.workflow import Actor, perform
+from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import AuditEvent, Level, ReportPath, Series, Unit
 
@@ -80,27 +81,24 @@ def _valid_target(session: Session, unit_id: int, target_unit_id: int) -> bool:
 
 def decide_path(session: Session, actor: Actor, path_id: int, approve: bool, reason: str | None = None, *,
                 now: dt.datetime | None = None) -> None:
-    """The target unit's operator approves or rejects a pending path (a reason is required to reject)."""
+    """The target unit's operator approves or rejects a pending path (a reason is required to reject).
+
+    Both go through the ``report_path`` machine; approving first retires the path in force for the same
+    unit, series and level (approved → superseded), so at most one is ever in force."""
     now = now or utcnow()
-    unit_id = require_operator(actor, DECIDE_ROLES)
-    row = session.get(ReportPath, path_id)
-    if row is None or row.target_unit_id != unit_id:
-        raise NotFound()
-    if row.status != "pending":
-        raise InvalidAction("report_path.not_pending")
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationError("error.reason_required")
-    if len(reason) > MAX_REASON:
-        raise ValidationError("error.reason_too_long", max=MAX_REASON)
-    if approve:
-        session.execute(update(ReportPath).where(
-            ReportPath.unit_id == row.unit_id, ReportPath.series_code == row.series_code,
-            ReportPath.level_code == row.level_code, ReportPath.status == "approved").values(status="superseded"))
-    row.status, row.decided_at = ("approved" if approve else "rejected"), now
-    session.flush()
-    _audit(session, actor, "report_path_approve" if approve else "report_path_reject", row.id, now,
-           comment=reason or None)
+    require_operator(actor, DECIDE_ROLES)
+    store = RecordStore(session, "report_path")
+    payload = {"reason": reason or ""}
+    if not approve:
+        perform(store, actor, path_id, "reject", payload, now=now)
+        return
+    path = store.load(path_id)
+    if path is not None and path.state == "pending" and path.data["target_unit_id"] == actor.unit_id:
+        for old in session.scalars(select(ReportPath.id).where(
+                ReportPath.unit_id == path.data["unit_id"], ReportPath.series_code == path.data["series_code"],
+                ReportPath.level_code == path.data["level_code"], ReportPath.status == "approved")).all():
+            perform(store, actor, old, "supersede", now=now, note={"by": f"report_path:{path_id}"})
+    perform(store, actor, path_id, "approve", payload, now=now)
 
 
 @dataclass(frozen=True)

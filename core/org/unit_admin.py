@@ -19,7 +19,8 @@ from core.common.errors import NotFound, ValidationError
 from core.identity.role_exclusion import check_may_take_unit_role
 from core.org.scope import subtree
 from core.org.unit_registration import contact_problems
-from core.workflow import Actor
+from core.workflow import Actor, perform
+from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import Account, Person, RoleGrant, Unit, UnitBinding
 
@@ -146,8 +147,10 @@ def leave_unit(session: Session, admin: Actor, account_id: int, now: dt.datetime
     unit_id = person.unit_id
     session.execute(update(RoleGrant).where(RoleGrant.account_id == account_id, RoleGrant.unit_id == unit_id,
                                             RoleGrant.active.is_(True)).values(active=False))
-    session.execute(update(UnitBinding).where(UnitBinding.person_id == person.id, UnitBinding.unit_id == unit_id,
-                                              UnitBinding.status == "accepted").values(status="left", decided_at=now))
+    bindings = RecordStore(session, "unit_binding")
+    for binding_id in session.scalars(select(UnitBinding.id).where(
+            UnitBinding.person_id == person.id, UnitBinding.unit_id == unit_id, UnitBinding.status == "accepted")).all():
+        perform(bindings, admin, binding_id, "leave", now=now)
     person.unit_id = None
     _audit(session, admin, "leave_unit", f"account:{account_id}", now, {"unit_id": unit_id})
 

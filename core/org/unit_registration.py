@@ -20,7 +20,8 @@ from core.common.errors import NotFound, ValidationError
 from core.files.store import store_bytes
 from core.org.scope import subtree
 from core.org.units import add_unit
-from core.workflow import Actor
+from core.workflow import Actor, perform
+from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import AuditEvent, Unit
 
@@ -160,19 +161,10 @@ def open_letter(session: Session, actor: Actor, unit_id: int, now: dt.datetime |
 
 
 def decide_unit(session: Session, actor: Actor, unit_id: int, approve: bool, now: dt.datetime | None = None) -> None:
-    """Approve (the unit becomes active) or reject a pending registration in the operator's region."""
+    """Approve (the unit becomes active) or reject a pending registration in the operator's region
+    (machine ``unit_registration``; a rejection releases the credit code, kept in the audit event)."""
     now = now or utcnow()
     _hr(actor)
-    unit = session.get(Unit, unit_id)
-    if unit is None or session.scalar(select(Unit.id).where(Unit.id == unit_id,
-                                                            Unit.id.in_(subtree(session, actor.unit_id)))) is None:
-        raise NotFound()
-    if unit.status != "pending":
-        raise ValidationError("unitreg.not_pending")
-    unit.status = "active" if approve else "rejected"
-    detail = {"uscc": unit.uscc}
-    if not approve:
-        unit.uscc = None  # a rejected registration does not block registering the code again (kept in the audit)
-    audit.append(session, kind="admin", action="unit_approve" if approve else "unit_reject", at=now,
-                 account_id=actor.account_id, role=actor.role, unit_id=actor.unit_id, target=f"unit:{unit_id}",
-                 detail=detail)
+    uscc = session.scalar(select(Unit.uscc).where(Unit.id == unit_id))
+    perform(RecordStore(session, "unit_registration"), actor, unit_id, "approve" if approve else "reject", now=now,
+            note={"uscc": uscc})

@@ -1,1 +1,1 @@
-"""Statistics for dashboards (in SQL) and audited, masked exports."""
+"""Statistics for dashboards (in SQL), audited and masked exports, and the audit log as admins read it."""

@@ -25,34 +25,16 @@ import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.workflow import INITIAL, REVIEW
+from core.workflow import INITIAL, MACHINES, REVIEW
 from db.models import Declaration, Unit
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
-# Main stages of each flow, in order, and the furthest stage each state proves was reached.
-FUNNEL_STAGES = {
-    REVIEW: ("submitted", "unit_recommended", "committee_received", "policy_passed", "panel_reviewed", "approved"),
-    INITIAL: ("submitted", "unit_approved", "hr_review", "approved"),
-}
-# Index into FUNNEL_STAGES; -1 means "not submitted". Ambiguous states take the stage they prove:
-# a returned declaration was submitted, a terminated one reached at least the relay.
-STATE_STAGE = {
-    REVIEW: {
-        "draft": -1, "cancelled": -1,
-        "unit_verify": 0, "unit_publicity": 0, "unit_recommend": 0, "returned": 0,
-        "relay": 1, "terminated": 1,
-        "material_receipt": 2, "policy_review": 2, "failed_publicity": 2, "supplement": 2,
-        "supplement_verify": 2, "policy_recheck": 2,
-        "candidate_publicity": 3, "panel_review": 3,
-        "result_publicity": 4, "filing": 4, "not_approved": 4,
-        "approved": 5,
-    },
-    INITIAL: {
-        "draft": -1, "cancelled": -1, "unit_verify": 0, "returned": 0,
-        "dept_review": 1, "hr_review": 2, "approved": 3,
-    },
-}
+# Main stages of each flow, in order, and the furthest stage each state proves was reached: both are
+# declared with the states (core.machines.declaration). Index into FUNNEL_STAGES; -1: not submitted.
+FUNNEL_STAGES = {flow: MACHINES[flow].stages for flow in (REVIEW, INITIAL)}
+STATE_STAGE = {flow: {s.name: FUNNEL_STAGES[flow].index(s.stage) if s.stage else -1 for s in MACHINES[flow].states}
+               for flow in FUNNEL_STAGES}
 
 Scope = Unit | str | None
 

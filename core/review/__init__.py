@@ -1,1 +1,1 @@
-"""Unit and policy review: publicity batches and notices, objections, recommendation, policy review, the public portal, dossiers."""
+"""Unit and policy review: publicity batches and notices, objections, recommendation, policy review, the public portal."""

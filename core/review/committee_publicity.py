@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from core.review import publicity
+from core.calendar.service import noted
 from core.common.errors import ValidationError
 from core.common.i18n import t
 from core.review.publicity_view import Notice, _entries, format_date
@@ -47,8 +48,8 @@ def committee_notice(session: Session, actor: Actor, kind: str, ids: Iterable[in
                   deadline=format_date(deadline or end, lang), count=len(entries))
     lines = "\n".join(t("publicity.notice_line", lang, n=i, name=e.name, series=e.series, specialty=e.specialty,
                         level=e.level) for i, e in enumerate(entries, start=1))
-    return Notice(t(f"review.notice.{kind}.title", lang, **params),
-                  t(f"review.notice.{kind}.body", lang, lines=lines, **params))
+    body = t(f"review.notice.{kind}.body", lang, lines=lines, **params)
+    return Notice(t(f"review.notice.{kind}.title", lang, **params), noted(session, body, start, end, lang))
 
 
 def _committee_of(session: Session, actor: Actor, kind: str, ids: list[int]) -> int | None:

@@ -13,15 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
+from core.common.config import local_date
 from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.common.masking import mask_phone
 from core.review.publicity import KINDS, running_batch_of
 from core.transitions import act, options
-from core.workflow import MAX_REASON, OPERATORS, Actor
+from core.workflow import MAX_REASON, OPERATORS, Actor, perform
+from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import Declaration, Objection, Person, PublicityBatch
 
@@ -50,7 +52,7 @@ def raise_objection(session: Session, declaration_id: int, name: str, contact: s
     unit's operator as ``actor`` an internal (non-public) publicity accepts it too.
     """
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     name, contact, text = _clean("name", name), _clean("contact", contact), _clean("text", text)
     batch = running_batch_of(session, declaration_id, today, batch_id)
     if batch is None or not (batch.is_public or _may_object_internally(actor, batch)):
@@ -149,12 +151,12 @@ def resolve_objection(session: Session, actor: Actor, objection_id: int, outcome
     if len(reason) > MAX_REASON:
         raise ValidationError("error.reason_too_long", max=MAX_REASON)
     action, declaration_id = OUTCOMES[outcome], row.declaration_id
-    closing = [Objection.id == row.id]
+    closing = [row.id]
     if action is not None:
         act(session, actor, declaration_id, action, {"reason": reason}, now=now, today=today)
-        closing = [Objection.declaration_id == declaration_id, Objection.status == "open"]
-    session.execute(update(Objection).where(*closing).values(
-        status="dismissed" if action is None else "upheld", resolution=reason, resolved_at=now))
-    audit.append(session, kind="objection", action=f"objection_{outcome}", at=now, account_id=actor.account_id,
-                 role=actor.role, unit_id=actor.unit_id, target=f"objection:{objection_id}", comment=reason,
-                 detail={"declaration_id": declaration_id})
+        closing += [i for i in session.scalars(_scoped_query(actor, Objection.id).where(
+            Objection.declaration_id == declaration_id, Objection.status == "open", Objection.id != row.id))]
+    store = RecordStore(session, "objection")
+    for closed in closing:  # machine ``objection``: each closed objection gets its own event
+        perform(store, actor, closed, outcome, {"reason": reason}, now=now, today=today,
+                note={"declaration_id": declaration_id})

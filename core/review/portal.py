@@ -21,6 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.audit import trail as audit
+from core.common.config import local_date
 from core.common.errors import DomainError, NotFound
 from core.review.objections import raise_objection
 from core.review.publicity import is_running
@@ -150,7 +151,7 @@ def raise_public_objection(session: Session, batch_id: int, declaration_id: int,
     """A member of the public objects to a declaration named in a running public notice; returns its id.
     It lands with the unit owning the notice (its objections list)."""
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     batch = _running_batch(session, batch_id, today)
     listed = session.scalar(select(PublicityItem.id).where(PublicityItem.batch_id == batch.id,
                                                            PublicityItem.declaration_id == declaration_id))

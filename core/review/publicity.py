@@ -21,11 +21,14 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.review.batch import require_operator, unique_ids
-from core.common.errors import GuardFailed, InvalidAction, NotFound, ValidationError
+from core.common.config import local_date
+from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.transitions import act
 from core.org.scope import visible_declarations
-from core.calendar.workdays import check_period
-from core.workflow import Actor
+from core.calendar.service import check_period, provisional_note
+from core.machines.publicity import NAME as MACHINE, OWNER_ROLES
+from core.workflow import Actor, check_may, perform
+from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import AuditEvent, Declaration, Objection, PublicityBatch, PublicityItem
 
@@ -40,12 +43,9 @@ class PublicityKind:
 
 
 REVIEWER = "policy_reviewer"  # may run its own committee's failed-review and candidate lists (§6.2.7/§6.2.8)
-KINDS: dict[str, PublicityKind] = {
-    "unit": PublicityKind("unit_publicity", frozenset({"unit_operator"})),
-    "failed_review": PublicityKind("failed_publicity", frozenset({"committee_operator", REVIEWER})),
-    "candidate": PublicityKind("candidate_publicity", frozenset({"committee_operator", REVIEWER})),
-    "result": PublicityKind("result_publicity", frozenset({"committee_operator"})),
-}
+_STATES = {"unit": "unit_publicity", "failed_review": "failed_publicity", "candidate": "candidate_publicity",
+           "result": "result_publicity"}
+KINDS: dict[str, PublicityKind] = {kind: PublicityKind(_STATES[kind], roles) for kind, roles in OWNER_ROLES.items()}
 
 
 def _kind(kind: str) -> PublicityKind:
@@ -105,10 +105,11 @@ def _check_not_in_open_batch(session: Session, kind: str, ids: list[int], today:
         raise ValidationError("publicity.already_in_batch", details=[f"#{i}" for i in sorted(set(busy))])
 
 
-def _check_dates(start: dt.date, end: dt.date, today: dt.date) -> None:
+def _check_dates(session: Session, start: dt.date, end: dt.date, today: dt.date) -> tuple[int, ...]:
+    """Refuse a start in the past or a too short period; return the provisional years it was counted on."""
     if start < today:
         raise ValidationError("publicity.start_in_past")
-    check_period(start, end)
+    return check_period(session, start, end, keep=True)
 
 
 def create_batch(session: Session, actor: Actor, kind: str, ids: Iterable[int], title: str, body: str,
@@ -116,13 +117,13 @@ def create_batch(session: Session, actor: Actor, kind: str, ids: Iterable[int], 
                  now: dt.datetime | None = None, today: dt.date | None = None) -> int:
     """A draft batch of ``kind`` with these declarations; returns its id. Publish it to start it."""
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     rows = held_declarations(session, actor, kind, ids)
     ids = [d.id for d in rows]
     if actor.role == REVIEWER:
         committee_id = actor.committee_id
     title, body = _clean_notice(title, body)
-    _check_dates(start, end, today)
+    _check_dates(session, start, end, today)
     _check_not_in_open_batch(session, kind, ids, today)
     batch = PublicityBatch(kind=kind, owner_unit_id=actor.unit_id, committee_id=committee_id, title=title,
                            body=body, starts_on=start, ends_on=end, status="draft", is_public=bool(is_public),
@@ -158,19 +159,27 @@ def publish(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime |
             today: dt.date | None = None) -> None:
     """Start a draft batch: its dates are checked again, and its declarations must still be there."""
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     batch = access_batch(session, actor, batch_id)
-    if batch.status != "draft":
-        raise InvalidAction("publicity.not_draft")
-    _check_dates(batch.starts_on, batch.ends_on, today)
+    store = RecordStore(session, MACHINE)
+    check_may(store, actor, batch.id, "publish", today)
+    provisional = _check_dates(session, batch.starts_on, batch.ends_on, today)
     state = KINDS[batch.kind].state
     moved = [i for i, current, holder, _, stale in _items(session, batch)
              if _left(batch, current, holder, stale)]
     if moved:
         raise ValidationError("publicity.wrong_state", details=[f"#{i}" for i in moved], state=f"state.{state}")
-    batch.status = "published"
-    session.flush()
-    _audit(session, actor, "publicity_publish", batch.id, now)
+    _note_provisional(batch, provisional)
+    perform(store, actor, batch.id, "publish", now=now, today=today,
+            note={"provisional_years": list(provisional)} if provisional else None)
+
+
+def _note_provisional(batch: PublicityBatch, years: tuple[int, ...]) -> None:
+    """A period counted on a provisional calendar says so in the published notice (once)."""
+    if not years or any(provisional_note(years, lang) in batch.body for lang in ("zh", "en")):
+        return
+    note = provisional_note(years, "zh")
+    batch.body = f"{batch.body[:MAX_BODY - len(note) - 2]}\n\n{note}".strip()
 
 
 def discard_draft(session: Session, actor: Actor, batch_id: int, *, now: dt.datetime | None = None) -> None:
@@ -190,7 +199,7 @@ def edit_notice(session: Session, actor: Actor, batch_id: int, title: str, body:
                 now: dt.datetime | None = None, today: dt.date | None = None) -> None:
     """Change the notice's title and text, while the batch is a draft or running (not after its end)."""
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     batch = access_batch(session, actor, batch_id)
     if batch.status not in OPEN_STATUSES or batch.ends_on < today:
         raise InvalidAction("publicity.not_editable")
@@ -242,13 +251,10 @@ def complete_batch(session: Session, actor: Actor, batch_id: int, now: dt.dateti
     The batch is marked completed once none is held.
     """
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     batch = access_batch(session, actor, batch_id)
-    if batch.status != "published":
-        raise InvalidAction("publicity.not_published")
-    if not batch.ends_on < today:
-        raise GuardFailed("error.guard_failed", details=["guard.publicity_running"],
-                          action="action.complete_publicity")
+    store = RecordStore(session, MACHINE)
+    check_may(store, actor, batch.id, "complete", today)
     completed, held, gone = [], [], []
     for declaration_id, current, holder, objected, stale in _items(session, batch):
         if _left(batch, current, holder, stale):
@@ -258,10 +264,11 @@ def complete_batch(session: Session, actor: Actor, batch_id: int, now: dt.dateti
         else:
             act(session, actor, declaration_id, "complete_publicity", now=now, today=today)
             completed.append(declaration_id)
-    if not held:
-        batch.status = "completed"
-        session.flush()
-    _audit(session, actor, "publicity_complete", batch.id, now, completed=completed, held=held, gone=gone)
+    outcome = {"completed": completed, "held": held, "gone": gone}
+    if held:  # the batch stays published: no change of its state, the round is still recorded
+        _audit(session, actor, "publicity_complete", batch.id, now, **outcome)
+    else:
+        perform(store, actor, batch.id, "complete", now=now, today=today, note=outcome)
     return Completion(completed, held, gone, not held)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from core.calendar.service import noted
 from core.common.config import RULES
 from core.common.i18n import t
 from core.review.batch import require_operator
@@ -73,8 +74,9 @@ def notice_for(session: Session, actor: Actor, ids: Iterable[int], start: dt.dat
     rows = held_declarations(session, actor, kind, ids)
     unit_name = session.scalar(select(Unit.name).where(Unit.id == actor.unit_id)) or ""
     years = {d.year for d in rows}
-    return default_notice(unit_name, _entries(session, [d.id for d in rows], lang), start, end,
-                          year=years.pop() if len(years) == 1 else None, lang=lang)
+    notice = default_notice(unit_name, _entries(session, [d.id for d in rows], lang), start, end,
+                            year=years.pop() if len(years) == 1 else None, lang=lang)
+    return Notice(notice.title, noted(session, notice.body, start, end, lang))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import secrets
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from core.common.config import demo_mode
+from core.calendar.desk import fill_ahead
+from core.common.config import demo_mode, local_date
 from db.base import utcnow
 from db.migrate import upgrade_to_head
 from db.models import AppSecret
@@ -21,8 +22,10 @@ COOKIE_KEY = "cookie_key"
 
 
 def prepare(engine: Engine) -> None:
-    """Bring the database to the latest migration; in demo mode, build the demo data when absent."""
+    """Bring the database to the latest migration and fill the working-day calendar's missing years
+    (a few hundred rows at first start); in demo mode, build the demo data when absent."""
     upgrade_to_head(engine)
+    fill_ahead(engine, local_date(utcnow()))
     if demo_mode():
         from core.setup.demo import ensure_demo_data
 

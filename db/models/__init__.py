@@ -1,5 +1,6 @@
 """All models, imported together so ``Base.metadata`` is complete."""
 from db.base import Base
+from db.models.calendar import CalendarDay, CalendarYear
 from db.models.declaration import (AppSecret, Attachment, AuditChainHead, AuditEvent, Declaration,
                                    DeclarationRecord, StoredFile)
 from db.models.org import (Committee, Level, ReportPath, Series, Specialty, TitleName, Unit,
@@ -11,7 +12,7 @@ from db.models.people import (Account, AuthSession, Expert, ExpertConflict, Pers
 from db.models.publicity import Objection, PublicityBatch, PublicityItem
 
 __all__ = [
-    "Base", "AppSecret", "Attachment", "AuditChainHead", "AuditEvent", "Declaration",
+    "Base", "CalendarDay", "CalendarYear", "AppSecret", "Attachment", "AuditChainHead", "AuditEvent", "Declaration",
     "DeclarationRecord", "StoredFile", "Committee", "Level", "ReportPath", "Series", "Specialty",
     "TitleName", "Unit", "UnitLinkRequest", "Ballot", "DossierAssignment", "FilingRecord",
     "GroupDeclaration", "PanelMember", "PanelSession", "ReviewGroup", "TallyResult",

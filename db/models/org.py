@@ -28,6 +28,7 @@ class Unit(Base):
     parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("unit.id"), index=True)
     path: Mapped[str] = mapped_column(String(400), default="/", index=True)
     status: Mapped[str] = mapped_column(String(16), default="active")  # pending / active / rejected
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic lock (core.workflow)
     created_at: Mapped[timestamp]
 
 
@@ -39,6 +40,7 @@ class UnitLinkRequest(Base):
     child_unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("unit.id"), index=True)
     parent_unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("unit.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic lock (core.workflow)
     reason: Mapped[str | None] = mapped_column(String(1000))
     requested_at: Mapped[timestamp]
     decided_at: Mapped[dt.datetime | None] = mapped_column(default=None)
@@ -56,6 +58,7 @@ class ReportPath(Base):
     series_code: Mapped[code]
     level_code: Mapped[code]
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending / approved / rejected
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic lock (core.workflow)
     requested_at: Mapped[timestamp]
     decided_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
@@ -108,6 +111,7 @@ class Committee(Base):
     year: Mapped[int]
     self_review: Mapped[bool] = mapped_column(default=False)  # an employer's own committee
     authority_status: Mapped[str] = mapped_column(String(16), default="pending")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic lock (core.workflow)
     open_for_declaration: Mapped[bool] = mapped_column(default=True)
     required_modules: Mapped[json_list]
     term_start: Mapped[dt.date | None] = mapped_column(default=None)

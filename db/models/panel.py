@@ -14,6 +14,9 @@ from db.base import BigId, Base, UtcDateTime, intpk, json_dict, name, timestamp
 
 
 class PanelSession(Base):
+    """A panel session. ``status`` (setup → reviewing → closed) and the ``committee_vote_open`` flag are the
+    next machine to declare in core/machines/ (a version column comes with it); only the demo writes them."""
+
     __tablename__ = "panel_session"
     id: Mapped[intpk]
     committee_id: Mapped[int] = mapped_column(BigId, ForeignKey("committee.id"), index=True)
@@ -110,7 +113,8 @@ class TallyResult(Base):
 
 
 class FilingRecord(Base):
-    """Evaluation filing (评审工作备案) of a committee's results, audited by the HR bureau."""
+    """Evaluation filing (评审工作备案) of a committee's results, audited by the HR bureau. Its ``status``
+    (draft → submitted → approved / rejected) becomes a machine with the filing service (core/machines/)."""
 
     __tablename__ = "filing_record"
     id: Mapped[intpk]

@@ -27,6 +27,7 @@ class UnitBinding(Base):
     person_id: Mapped[int] = mapped_column(BigId, ForeignKey("person.id"), index=True)
     unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("unit.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/accepted/rejected/left
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic lock (core.workflow)
     requested_at: Mapped[timestamp]
     decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
 

@@ -21,6 +21,7 @@ class PublicityBatch(Base):
     starts_on: Mapped[dt.date]
     ends_on: Mapped[dt.date]
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft / published / completed
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic lock (core.workflow)
     is_public: Mapped[bool] = mapped_column(default=True)
     created_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("account.id"))
     created_at: Mapped[timestamp]
@@ -45,6 +46,7 @@ class Objection(Base):
     contact: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(String(4000))
     status: Mapped[str] = mapped_column(String(16), default="open")  # open / dismissed / upheld
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic lock (core.workflow)
     resolution: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[timestamp]
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)

@@ -6,6 +6,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from core.common.i18n import t
+from ui import actions
 
 HOME = Path(__file__).resolve().parents[2] / "Home.py"
 TIMEOUT = 60
@@ -49,3 +50,50 @@ def errors(at: AppTest) -> list[str]:
 
 def infos(at: AppTest) -> list[str]:
     return [e.value for e in at.info]
+
+
+# --- actions: every action button is found one way, by ui.actions' key scheme ---------------------------
+
+def action(at: AppTest, page: str, name: str, row: object = None):
+    """The button of action ``name`` on ``page`` (``<page>.act.<name>[.<row>]``)."""
+    return at.button(key=actions.key(page, name, row))
+
+
+def click(at: AppTest, page: str, name: str, row: object = None) -> AppTest:
+    action(at, page, name, row).click().run()
+    assert_ok(at)
+    return at
+
+
+def submit(at: AppTest, page: str) -> AppTest:
+    """Submit the open action's form."""
+    at.button(key=actions.submit_key(page)).click().run()
+    assert_ok(at)
+    return at
+
+
+def confirm(at: AppTest, page: str, yes: bool = True) -> AppTest:
+    """Answer the open action's confirmation."""
+    at.button(key=actions.confirm_key(page, yes)).click().run()
+    assert_ok(at)
+    return at
+
+
+def asks_to_confirm(at: AppTest, page: str) -> bool:
+    return any(b.key == actions.confirm_key(page) for b in at.button)
+
+
+def has_form(at: AppTest, page: str) -> bool:
+    return any(b.key == actions.submit_key(page) for b in at.button)
+
+
+def row_actions(at: AppTest, page: str, name: str) -> list:
+    """The buttons of action ``name`` on every row of the page (``<page>.act.<name>.<row>``)."""
+    prefix = actions.key(page, name) + "."
+    return [b for b in at.button if (b.key or "").startswith(prefix)]
+
+
+def offers(at: AppTest, page: str) -> list[str]:
+    """The keys of every action button on the page."""
+    prefix = f"{page}.act."
+    return [b.key for b in at.button if (b.key or "").startswith(prefix)]

@@ -8,7 +8,7 @@ from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Declaration
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, errors, sign_in, start
+from tests.app.support import asks_to_confirm, assert_ok, click, confirm, errors, sign_in, start, submit
 
 WS = "unit_verify"
 
@@ -33,10 +33,10 @@ def test_a_unit_operator_approves_a_declaration_after_confirming(app_db):
     declaration_id = _open_first_declaration(at)
     assert _state(app_db, declaration_id) == "unit_verify"
     assert at.subheader[0].value == t("detail.title", id=declaration_id)
-    at.button(key=f"{WS}.act.approve").click().run()
+    click(at, WS, "approve")
     assert_ok(at)
     assert _state(app_db, declaration_id) == "unit_verify"  # nothing happens before the confirmation
-    at.button(key=f"{WS}.confirm_yes").click().run()
+    confirm(at, WS)
     assert_ok(at)
     assert _state(app_db, declaration_id) == "unit_publicity"
     assert [s.value for s in at.success] == [t("act.done", action=t("action.approve"))]
@@ -45,25 +45,25 @@ def test_a_unit_operator_approves_a_declaration_after_confirming(app_db):
 def test_cancelling_the_confirmation_changes_nothing(app_db):
     at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
     declaration_id = _open_first_declaration(at)
-    at.button(key=f"{WS}.act.approve").click().run()
-    at.button(key=f"{WS}.confirm_no").click().run()
+    click(at, WS, "approve")
+    confirm(at, WS, yes=False)
     assert_ok(at)
     assert _state(app_db, declaration_id) == "unit_verify"
-    assert f"{WS}.confirm_yes" not in [b.key for b in at.button]
+    assert not asks_to_confirm(at, WS)
 
 
 def test_a_rejection_needs_a_reason(app_db):
     at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
     declaration_id = _open_first_declaration(at)
-    at.button(key=f"{WS}.act.reject").click().run()
-    at.button(key=f"{WS}.form_submit").click().run()
-    at.button(key=f"{WS}.confirm_yes").click().run()
+    click(at, WS, "reject")
+    submit(at, WS)
+    confirm(at, WS)
     assert_ok(at)
     assert errors(at) == [t("error.reason_required")]
     assert _state(app_db, declaration_id) == "unit_verify"
     at.text_area(key=f"{WS}.reason").input("学历证明不清晰，请重新上传")
-    at.button(key=f"{WS}.form_submit").click().run()
-    at.button(key=f"{WS}.confirm_yes").click().run()
+    submit(at, WS)
+    confirm(at, WS)
     assert_ok(at)
     assert _state(app_db, declaration_id) == "returned"
 
@@ -73,8 +73,8 @@ def test_a_concurrent_change_is_reported_instead_of_applied(app_db):
     declaration_id = _open_first_declaration(at)
     colleague = at.session_state["app.actor"]  # another operator of the same unit is faster
     transitions.execute(make_engine(app_db), colleague, declaration_id, "approve")
-    at.button(key=f"{WS}.act.approve").click().run()
-    at.button(key=f"{WS}.confirm_yes").click().run()
+    click(at, WS, "approve")
+    confirm(at, WS)
     assert_ok(at)
     assert errors(at) == [t("error.concurrent_change")] == ["该申报已被他人处理，请刷新后查看最新状态"]
     assert _state(app_db, declaration_id) == "unit_publicity"

@@ -10,7 +10,7 @@ from core.identity.role_exclusion import has_active_declaration
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Account, Person
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, errors, sign_in, start
+from tests.app.support import action, assert_ok, click, errors, row_actions, sign_in, start
 
 WS = "unit_accounts"
 NUMBER = "52270119900101003"
@@ -42,7 +42,7 @@ def test_create_a_personal_account_grant_revoke_rename_and_remove_it(app_db):
     at.text_input(key=f"{WS}.new_name").input("赵七")
     at.text_input(key=f"{WS}.new_id").input(NUMBER)
     at.text_input(key=f"{WS}.new_phone").input("13912345678")
-    at.button(key=f"{WS}.create").click().run()
+    click(at, WS, "create")
     assert_ok(at)
     prefix = t("accounts.temp_password", password="")
     assert len([w for w in at.warning if w.value.startswith(prefix)]) == 1
@@ -50,17 +50,17 @@ def test_create_a_personal_account_grant_revoke_rename_and_remove_it(app_db):
     assert new.must_change_password
     _pick(at, new.id)
     at.selectbox(key=f"{WS}.grant_pick_{new.id}").select("unit_operator").run()
-    at.button(key=f"{WS}.grant_{new.id}").click().run()
+    click(at, WS, "grant")
     assert_ok(at)
     assert t("accounts.done") in [s.value for s in at.success]
-    at.button(key=f"{WS}.revoke_{new.id}").click().run()
+    click(at, WS, "revoke")
     assert t("accounts.done") in [s.value for s in at.success]
     at.text_input(key=f"{WS}.name_{new.id}").input("赵七七")
-    at.button(key=f"{WS}.save_name_{new.id}").click().run()
+    click(at, WS, "save_name")
     assert _account(app_db, NUMBER.lower()).display_name == "赵七七"
-    assert at.button(key=f"{WS}.leave_{new.id}").disabled  # a confirmation first
+    assert action(at, WS, "leave").disabled  # a confirmation first
     at.checkbox(key=f"{WS}.leave_ok_{new.id}").check().run()
-    at.button(key=f"{WS}.leave_{new.id}").click().run()
+    click(at, WS, "leave")
     assert_ok(at)
     with read_session(make_engine(app_db)) as s:
         assert s.get(Person, new.person_id).unit_id is None
@@ -73,7 +73,7 @@ def test_a_declaring_person_cannot_be_made_operator_and_the_refusal_says_why(app
         assert has_active_declaration(s, applicant.person_id)
     at = _pick(_admin_page(), applicant.id)
     at.selectbox(key=f"{WS}.grant_pick_{applicant.id}").select("unit_operator").run()
-    at.button(key=f"{WS}.grant_{applicant.id}").click().run()
+    click(at, WS, "grant")
     assert_ok(at)
     assert errors(at) == [t("admin.active_declaration")]
 
@@ -81,4 +81,4 @@ def test_a_declaring_person_cannot_be_made_operator_and_the_refusal_says_why(app
 def test_new_accounts_tab_lists_binding_requests(app_db):
     at = _admin_page()
     assert t("uadmin.tab_new") in [tab.label for tab in at.tabs]
-    assert at.info or [b for b in at.button if (b.key or "").startswith(f"{WS}.bind_accept_")]
+    assert at.info or row_actions(at, WS, "bind_accept")

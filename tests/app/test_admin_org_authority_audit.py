@@ -8,7 +8,7 @@ from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Committee, Unit
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, nav, sign_in, start
+from tests.app.support import assert_ok, click, nav, row_actions, sign_in, start
 
 
 def _page(login: str, page: str):
@@ -28,7 +28,7 @@ def test_the_unit_admin_sees_the_tree_edits_the_unit_and_a_parent_link_is_approv
     assert len(tree) >= 1 and tree[t("org.col_accounts")].iloc[0] >= 1
     at.text_input(key="org_admin.unit_rep").input("王院长")
     at.text_input(key="org_admin.unit_phone").input("0854-8221234")
-    at.button(key="org_admin.save_unit").click().run()
+    click(at, "org_admin", "save_unit")
     assert_ok(at) and _ok(at)
     with read_session(make_engine(app_db)) as s:
         prov = s.scalar(select(Unit).where(Unit.kind == "hr_bureau", Unit.region_level == "province"))
@@ -36,10 +36,10 @@ def test_the_unit_admin_sees_the_tree_edits_the_unit_and_a_parent_link_is_approv
     at.text_input(key="org_admin.parent_search").input(prov_name).run()
     at.selectbox(key="org_admin.parent").set_value(prov_id).run()
     at.text_input(key="org_admin.link_reason").input("直接归口省厅")
-    at.button(key="org_admin.link_submit").click().run()
+    click(at, "org_admin", "link_request")
     assert_ok(at) and _ok(at)
     hr = _page("demo_prov_hr", "org_admin")
-    accept = [b for b in hr.button if (b.key or "").startswith("org_admin.link_ok_")]
+    accept = row_actions(hr, "org_admin", "link_accept")
     assert len(accept) == 1
     accept[0].click().run()
     assert_ok(hr) and _ok(hr)
@@ -55,10 +55,10 @@ def test_a_committee_organizer_files_authority_and_the_province_approves(app_db)
     with read_session(make_engine(app_db)) as s:
         prov_id = s.scalar(select(Unit.id).where(Unit.kind == "hr_bureau", Unit.region_level == "province"))
     at.selectbox(key="authority.region").set_value(prov_id).run()
-    at.button(key="authority.submit").click().run()
+    click(at, "authority", "submit")
     assert_ok(at) and _ok(at)
     hr = _page("demo_prov_hr", "authority")
-    accept = [b for b in hr.button if (b.key or "").startswith("authority.ok_")]
+    accept = row_actions(hr, "authority", "accept")
     assert len(accept) == 1
     accept[0].click().run()
     assert_ok(hr) and _ok(hr)

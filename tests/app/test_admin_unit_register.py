@@ -11,7 +11,7 @@ from core.common.i18n import t
 from core.org.unit_registration import region_bureaus
 from core.setup.demo import DEMO_PASSWORD
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, errors, nav, sign_in, start
+from tests.app.support import assert_ok, click, errors, nav, row_actions, sign_in, start
 
 P = "unitreg"
 CODE = "91520100MA6DKX1R2" + uscc.calc_check_digit("91520100MA6DKX1R2")
@@ -50,11 +50,11 @@ def test_a_unit_registers_without_login_and_a_code_is_registered_once(app_db):
     hr = sign_in(start(), "demo_prov_hr", DEMO_PASSWORD)
     hr.switch_page("pages/org_admin.py").run()
     assert_ok(hr)
-    accept = [b for b in hr.button if b.key and b.key.startswith("org_admin.reg_ok_")]
+    accept = row_actions(hr, "org_admin", "reg_accept")
     assert len(accept) == 1
     accept[0].click().run()
     assert_ok(hr)
-    assert not [b for b in hr.button if b.key and b.key.startswith("org_admin.reg_ok_")]
+    assert not row_actions(hr, "org_admin", "reg_accept")
     tree = hr.dataframe[0].value  # the tree tab comes first
     assert any("贵阳新材料有限公司" in name for name in tree[t("org.col_unit")])
 
@@ -80,7 +80,7 @@ def test_the_hr_bureau_creates_a_unit_and_designates_its_admin(app_db):
     hr.text_input(key="org_admin.new_uscc").input(CODE)
     hr.text_input(key="org_admin.new_rep").input("孙九")
     hr.text_input(key="org_admin.new_phone").input("13912345678")
-    hr.button(key="org_admin.create_unit").click().run()
+    click(hr, "org_admin", "create_unit")
     assert_ok(hr)
     assert t("accounts.done") in [s.value for s in hr.success]
     with read_session(engine) as s:
@@ -88,7 +88,7 @@ def test_the_hr_bureau_creates_a_unit_and_designates_its_admin(app_db):
     assert unit_id
     hr.selectbox(key="org_admin.adm_unit").set_value(unit_id).run()
     hr.text_input(key="org_admin.adm_login").input("qian_ba")
-    hr.button(key="org_admin.designate").click().run()
+    click(hr, "org_admin", "designate")
     assert_ok(hr)
     assert t("accounts.done") in [s.value for s in hr.success]
     with read_session(engine) as s:

@@ -10,7 +10,7 @@ from core.setup.demo import DEMO_PASSWORD
 from core.setup.demo.plan import DEMO_RETURN_REASON
 from db.models import Account, Attachment, AuditEvent, Declaration, DeclarationRecord
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, errors, sign_in, start
+from tests.app.support import assert_ok, click, confirm, errors, offers, sign_in, start, submit
 
 P = "my_declarations"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -48,10 +48,10 @@ def _state(url: str, declaration_id: int) -> str:
 
 
 def _submit(at, action: str, pledge: str):
-    at.button(key=f"{P}.act.{action}").click().run()
+    click(at, P, action)
     assert any(PLEDGE_TEXT in m.value for m in at.markdown)  # shown for reference
     at.text_area(key=f"{P}.pledge").input(pledge)
-    at.button(key=f"{P}.form_submit").click().run()
+    submit(at, P)
     assert_ok(at)
     return at
 
@@ -68,9 +68,9 @@ def test_the_list_shows_state_holder_and_since_and_a_printable_form(app_db):
 def test_cancel_asks_for_confirmation_then_a_new_review_draft_is_created_with_cascading_choices(app_db):
     at = _workspace()
     draft = _open(at, "draft")
-    at.button(key=f"{P}.act.cancel").click().run()
+    click(at, P, "cancel")
     assert _state(app_db, draft) == "draft"  # nothing happens before the confirmation
-    at.button(key=f"{P}.confirm_yes").click().run()
+    confirm(at, P)
     assert_ok(at)
     assert _state(app_db, draft) == "cancelled"
     at.button(key=f"{P}.new_review").click().run()
@@ -140,7 +140,7 @@ def test_a_complete_draft_is_submitted_with_the_typed_pledge_and_becomes_read_on
     draft = _open(at, "draft")
     assert t("mine.ready") in [s.value for s in at.success]
     at = _submit(at, "submit", PLEDGE_TEXT)
-    at.button(key=f"{P}.confirm_yes").click().run()
+    confirm(at, P)
     assert_ok(at)
     assert _state(app_db, draft) == "unit_verify"
     assert not [b for b in at.button if b.key == f"{P}.d{draft}.save"]
@@ -162,7 +162,7 @@ def test_the_returned_declaration_shows_the_reason_in_its_timeline_and_is_edited
     with _db(app_db) as s:
         assert s.scalar(select(Declaration.method).where(Declaration.id == returned)) == "exceptional"
     at = _submit(at, "resubmit", PLEDGE_TEXT)
-    at.button(key=f"{P}.confirm_yes").click().run()
+    confirm(at, P)
     assert_ok(at)
     assert _state(app_db, returned) == "unit_verify"
 
@@ -200,8 +200,8 @@ def test_after_a_failed_policy_review_the_applicant_adds_a_sealed_supplement_and
     at.file_uploader(key=f"{P}.r{record}.file0").upload("补充材料（盖章）.png", PNG, "image/png").run()
     at.button(key=f"{P}.r{record}.upload").click().run()
     assert_ok(at)
-    at.button(key=f"{P}.act.resubmit").click().run()
-    at.button(key=f"{P}.confirm_yes").click().run()
+    click(at, P, "resubmit")
+    confirm(at, P)
     assert_ok(at)
     assert _state(app_db, declaration_id) == "supplement_verify"
 
@@ -216,4 +216,4 @@ def test_after_a_failed_re_examination_nothing_can_be_done_but_declaring_anew(ap
     at = _workspace_of(login_name)
     _open(at, "terminated")
     assert t("notice.terminated_recheck") in [i.value for i in at.info]
-    assert not [b for b in at.button if b.key.startswith(f"{P}.act.")]
+    assert not offers(at, P)

@@ -11,7 +11,7 @@ from core.desks.unit import today
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Declaration, Objection, Person, PublicityBatch, PublicityItem
 from db.session import make_engine, unit_of_work
-from tests.app.support import assert_ok, errors, sign_in, start
+from tests.app.support import action, assert_ok, click, confirm, errors, sign_in, start, submit
 
 
 def _running_notice(app_db) -> tuple[int, str, str, str]:
@@ -75,9 +75,9 @@ def test_the_reviewer_records_an_initial_review_and_sees_it(app_db):
     assert choices, "the demo reviewer should have declarations in policy review"
     first = next(int(o.split()[0][1:]) for o in choices if t("state.policy_review") in o)
     picker.set_value(first).run()
-    at.button(key="policy_review.act.initial_review").click().run()
+    click(at, "policy_review", "initial_review")
     at.text_area(key="policy_review.opinion").input("学历、资历符合申报条件")
-    at.button(key="policy_review.form_submit").click().run()
+    submit(at, "policy_review")
     assert_ok(at)
     assert errors(at) == []
     text = _texts(at)
@@ -108,7 +108,7 @@ def test_the_committee_operator_creates_a_reviewer_account_and_opens_the_publici
     at = sign_in(start(), "demo_committee_op", DEMO_PASSWORD)
     at.switch_page("pages/reviewer_accounts.py").run()
     assert_ok(at)
-    at.button(key="reviewer_accounts.create").click().run()
+    click(at, "reviewer_accounts", "create")
     assert errors(at) == []
     created = [s.value for s in at.success]
     assert created and "zc" in created[0]
@@ -116,9 +116,9 @@ def test_the_committee_operator_creates_a_reviewer_account_and_opens_the_publici
     picker = at.selectbox(key="reviewer_accounts.pick")
     new_id = next(i for i in picker.options if login in i)
     picker.select(new_id).run()
-    at.button(key="reviewer_accounts.disable").click().run()
-    at.button(key="reviewer_accounts.disable.yes").click().run()
-    assert errors(at) == [] and at.button(key="reviewer_accounts.enable")
+    click(at, "reviewer_accounts", "disable")
+    confirm(at, "reviewer_accounts")
+    assert errors(at) == [] and action(at, "reviewer_accounts", "enable")
     at.switch_page("pages/committee_publicity.py").run()
     assert_ok(at)
     assert at.title[0].value == t("ws.committee_publicity")
@@ -131,8 +131,8 @@ def test_the_committee_operator_creates_a_reviewer_account_and_opens_the_publici
     chooser.select(chooser.options[0]).run()
     at.button(key="committee_publicity.fill").click().run()
     assert "拟送评人员名单公示" in at.text_input(key="committee_publicity.title").value
-    at.button(key="committee_publicity.create").click().run()
+    click(at, "committee_publicity", "create")
     assert errors(at) == []
-    at.button(key="committee_publicity.publish").click().run()
-    at.button(key="committee_publicity.publish.yes").click().run()
+    click(at, "committee_publicity", "publish")
+    confirm(at, "committee_publicity")
     assert errors(at) == [] and t("publicity.status.published") in _texts(at) + str([s.value for s in at.selectbox])

@@ -7,7 +7,7 @@ from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Account
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, nav, sign_in, start
+from tests.app.support import assert_ok, click, nav, sign_in, start
 
 WS = "unit_accounts"
 
@@ -25,7 +25,7 @@ def test_the_admin_resets_a_password_and_the_person_must_change_it_at_first_logi
     assert "demo_applicant" in list(table[t("accounts.col_login")])
     assert all("**********" in value for value in table[t("accounts.col_id_number")] if value)
     at.selectbox(key=f"{WS}.pick").select(_account_id(app_db, "demo_applicant")).run()
-    at.button(key=f"{WS}.reset").click().run()
+    click(at, WS, "reset")
     assert_ok(at)
     prefix = t("accounts.temp_password", password="")
     shown = [w.value for w in at.warning if w.value.startswith(prefix)]
@@ -45,7 +45,7 @@ def test_disabling_an_account_takes_effect_at_its_next_request(app_db):
     admin = sign_in(start(), "demo_unit_admin", DEMO_PASSWORD)
     admin.switch_page(f"pages/{WS}.py").run()
     admin.selectbox(key=f"{WS}.pick").select(_account_id(app_db, "demo_applicant")).run()
-    admin.button(key=f"{WS}.disable").click().run()
+    click(admin, WS, "disable")
     assert_ok(admin)
     person.run()
     assert_ok(person)

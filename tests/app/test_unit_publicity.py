@@ -2,17 +2,23 @@
 complete only after the end."""
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import select
 
 from core.desks import unit as unit_desk
 from core.common.i18n import t
-from core.calendar.workdays import earliest_end
+from core.calendar import desk as calendar_desk
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Objection, PublicityBatch, PublicityItem
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, errors, sign_in, start
+from tests.app.support import action, assert_ok, click, confirm, errors, sign_in, start
 
 WS = "unit_publicity"
+
+
+def earliest_end(start):
+    return calendar_desk.earliest_end(make_engine(os.environ["TITLES_DATABASE_URL"]), start).day
 
 
 def _open(tab: str | None = None):
@@ -44,7 +50,7 @@ def test_create_from_the_template_then_publish_after_confirmation(app_db):
     at = _open()
     assert at.get("download_button")
     chosen = at.multiselect(key=f"{WS}.chosen")
-    ids = [5, 96]  # waiting for a publicity in the demo unit
+    ids = sorted(int(label.split()[0][1:]) for label in chosen.options)[:2]  # "#<id> <name>": waiting ones
     chosen.set_value(ids).run()
     assert_ok(at)
     title = at.text_input(key=f"{WS}.title").value
@@ -53,16 +59,16 @@ def test_create_from_the_template_then_publish_after_confirmation(app_db):
     begin = at.date_input(key=f"{WS}.start").value
     assert at.date_input(key=f"{WS}.end").value == earliest_end(begin)
     assert t("publicity.earliest_end", date=earliest_end(begin).isoformat()) in [c.value for c in at.caption]
-    at.button(key=f"{WS}.create").click().run()
+    click(at, WS, "create")
     assert_ok(at)
     batch_id = at.selectbox(key=f"{WS}.batch").value
     assert _batch(app_db, batch_id)[0] == "draft" and _batch(app_db, batch_id)[4] == ids
-    at.button(key=f"{WS}.publish").click().run()
+    click(at, WS, "publish")
     assert _batch(app_db, batch_id)[0] == "draft"  # not before "yes"
-    at.button(key=f"{WS}.publish.yes").click().run()
+    confirm(at, WS)
     assert_ok(at)
     assert _batch(app_db, batch_id)[0] == "published"
-    assert any(b.key == f"{WS}.complete" and b.disabled for b in at.button)  # only after the end
+    assert action(at, WS, "complete").disabled  # only after the end
 
 
 def test_a_too_short_period_is_refused_with_the_earliest_end(app_db):
@@ -70,7 +76,7 @@ def test_a_too_short_period_is_refused_with_the_earliest_end(app_db):
     at.multiselect(key=f"{WS}.chosen").set_value([250]).run()
     begin = at.date_input(key=f"{WS}.start").value
     at.date_input(key=f"{WS}.end").set_value(begin).run()
-    at.button(key=f"{WS}.create").click().run()
+    click(at, WS, "create")
     assert_ok(at)
     assert any(earliest_end(begin).isoformat() in e for e in errors(at))
 
@@ -80,7 +86,7 @@ def test_the_notice_can_be_edited_while_running(app_db):
     batch_id, _ = _open_batch_with_objection(app_db)
     at.selectbox(key=f"{WS}.batch").select(batch_id).run()
     at.text_input(key=f"{WS}.edit_title.{batch_id}").input("更正后的公示标题")
-    at.button(key=f"{WS}.edit_save").click().run()
+    click(at, WS, "save_notice")
     assert_ok(at)
     assert _batch(app_db, batch_id)[1] == "更正后的公示标题"
 
@@ -93,8 +99,8 @@ def test_an_objection_is_dismissed_with_a_reason_after_confirmation(app_db):
     at.selectbox(key=f"{WS}.objection").select(objection_id).run()
     at.radio(key=f"{WS}.outcome").set_value("dismiss").run()
     at.text_area(key=f"{WS}.objection_reason").input("经核实举报内容不属实")
-    at.button(key=f"{WS}.resolve").click().run()
-    at.button(key=f"{WS}.resolve.yes").click().run()
+    click(at, WS, "resolve")
+    confirm(at, WS)
     assert_ok(at)
     with read_session(make_engine(app_db)) as s:
         row = s.execute(select(Objection.status, Objection.resolution).where(Objection.id == objection_id)).one()
@@ -108,8 +114,21 @@ def test_an_ended_batch_completes_and_reports_what_had_left(app_db):
             PublicityBatch.owner_unit_id == 25, PublicityBatch.status == "published",
             PublicityBatch.ends_on < unit_desk.today()).order_by(PublicityBatch.id.desc()).limit(1))
     at.selectbox(key=f"{WS}.batch").select(ended).run()
-    at.button(key=f"{WS}.complete").click().run()
-    at.button(key=f"{WS}.complete.yes").click().run()
+    click(at, WS, "complete")
+    confirm(at, WS)
     assert_ok(at)
     assert _batch(app_db, ended)[0] == "completed"
     assert any(t("publicity.gone") in i.value for i in at.info)
+
+
+def test_a_period_ending_in_a_provisional_year_is_allowed_and_says_so(app_db):
+    import datetime as dt
+
+    today = unit_desk.today()
+    year = max(today.year, 2026) + (today > dt.date(today.year, 12, 28))  # 2027 on is provisional (no schedule yet)
+    at = _open()
+    at.date_input(key=f"{WS}.start").set_value(dt.date(year, 12, 28)).run()
+    assert_ok(at)
+    end = at.date_input(key=f"{WS}.end").value
+    assert end.year == year + 1 and end == earliest_end(dt.date(year, 12, 28))
+    assert any(str(year + 1) in w.value and "暂定" in w.value for w in at.warning)

@@ -8,7 +8,7 @@ from core.setup.demo import DEMO_PASSWORD
 from core.setup.demo.files import make_pdf
 from db.models import Attachment, Declaration, ReportPath
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, errors, sign_in, start
+from tests.app.support import assert_ok, click, confirm, errors, sign_in, start
 
 WS = "unit_recommend"
 
@@ -32,16 +32,16 @@ def test_recommend_needs_the_proof_then_reports_all_after_confirmation(app_db):
     at.multiselect(key=f"{WS}.chosen").set_value(ids).run()
     at.text_input(key=f"{WS}.operator_name").input("王经办")
     at.text_input(key=f"{WS}.operator_phone").input("13800000000")
-    at.button(key=f"{WS}.recommend").click().run()
-    at.button(key=f"{WS}.recommend.yes").click().run()
+    click(at, WS, "recommend")
+    confirm(at, WS)
     assert_ok(at)
     assert errors(at)  # no unit proof yet: refused, nothing moved
     assert _states(app_db, ids) == {7: "unit_recommend", 8: "unit_recommend"}
     at.multiselect(key=f"{WS}.chosen").set_value(ids).run()
     at.file_uploader(key=f"{WS}.proof0").set_value(("推荐证明.pdf", make_pdf("推荐证明", ["同意推荐"]), "application/pdf"))
-    at.button(key=f"{WS}.recommend").click().run()
+    click(at, WS, "recommend")
     assert _states(app_db, ids) == {7: "unit_recommend", 8: "unit_recommend"}  # not before "yes"
-    at.button(key=f"{WS}.recommend.yes").click().run()
+    confirm(at, WS)
     assert_ok(at)
     assert not errors(at)
     assert set(_states(app_db, ids).values()) <= {"relay", "dept_review"}
@@ -63,8 +63,8 @@ def test_a_unit_applies_for_a_reporting_path_and_the_target_approves_it(app_db):
     province = 1  # the provincial HR bureau (demo_prov_hr)
     assert target.options  # departments and HR bureaus outside the unit, found by name
     target.select(province).run()
-    at.button(key=f"{WS}.path_apply").click().run()
-    at.button(key=f"{WS}.path_apply.yes").click().run()
+    click(at, WS, "path_apply")
+    confirm(at, WS)
     assert_ok(at)
     with read_session(make_engine(app_db)) as s:
         path_id, status, target_id = s.execute(select(ReportPath.id, ReportPath.status, ReportPath.target_unit_id)).one()
@@ -76,8 +76,8 @@ def test_a_unit_applies_for_a_reporting_path_and_the_target_approves_it(app_db):
     hr.session_state["relay.tab"] = t("tab.paths")
     hr.run()
     hr.selectbox(key="relay.path_pick").select(path_id)
-    hr.button(key="relay.path_approve").click().run()
-    hr.button(key="relay.path_decide.yes").click().run()
+    click(hr, "relay", "path_approve")
+    confirm(hr, "relay")
     assert_ok(hr)
     with read_session(make_engine(app_db)) as s:
         assert s.scalar(select(ReportPath.status).where(ReportPath.id == path_id)) == "approved"

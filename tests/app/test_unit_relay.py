@@ -9,7 +9,7 @@ from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import AuditEvent, Declaration
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, errors, sign_in, start
+from tests.app.support import asks_to_confirm, assert_ok, click, confirm, errors, has_form, sign_in, start, submit
 
 
 def _open(login: str, ws: str):
@@ -52,10 +52,10 @@ def test_the_department_approves_then_withdraws_while_the_next_holder_has_not_ac
     at = _open("demo_dept_op", "relay")
     declaration_id = _first(at, "relay")
     before = _row(app_db, declaration_id)
-    at.button(key="relay.act.approve").click().run()
-    if any(b.key == "relay.form_submit" for b in at.button):
-        at.button(key="relay.form_submit").click().run()
-    at.button(key="relay.confirm_yes").click().run()
+    click(at, "relay", "approve")
+    if has_form(at, "relay"):
+        submit(at, "relay")
+    confirm(at, "relay")
     assert_ok(at)
     after = _row(app_db, declaration_id)
     assert after.holder_unit_id != before.holder_unit_id  # passed up the chain
@@ -63,8 +63,8 @@ def test_the_department_approves_then_withdraws_while_the_next_holder_has_not_ac
     at.run()
     assert any(o.startswith(f"#{declaration_id} ") for o in at.selectbox(key="relay.withdraw_pick").options)
     at.selectbox(key="relay.withdraw_pick").select(declaration_id).run()
-    at.button(key="relay.withdraw").click().run()
-    at.button(key="relay.withdraw.yes").click().run()
+    click(at, "relay", "withdraw")
+    confirm(at, "relay")
     assert_ok(at)
     assert _row(app_db, declaration_id).holder_unit_id == before.holder_unit_id
 
@@ -72,11 +72,11 @@ def test_the_department_approves_then_withdraws_while_the_next_holder_has_not_ac
 def test_the_city_bureau_rejects_one_step_back_with_a_reason(app_db):
     at = _open("demo_city_hr", "relay")
     declaration_id = _first(at, "relay")
-    at.button(key="relay.act.reject").click().run()
+    click(at, "relay", "reject")
     at.text_area(key="relay.reason").input("推荐材料缺少单位盖章")
-    at.button(key="relay.form_submit").click().run()
-    if any(b.key == "relay.confirm_yes" for b in at.button):
-        at.button(key="relay.confirm_yes").click().run()
+    submit(at, "relay")
+    if asks_to_confirm(at, "relay"):
+        confirm(at, "relay")
     assert_ok(at)
     assert not errors(at)
     with read_session(make_engine(app_db)) as s:
@@ -88,9 +88,9 @@ def test_the_city_bureau_rejects_one_step_back_with_a_reason(app_db):
 def test_the_committee_organizer_accepts_into_policy_review(app_db):
     at = _open("demo_committee_op", "material_receipt")
     declaration_id = _first(at, "material_receipt")
-    at.button(key="material_receipt.act.accept").click().run()
-    if any(b.key == "material_receipt.form_submit" for b in at.button):
-        at.button(key="material_receipt.form_submit").click().run()
-    at.button(key="material_receipt.confirm_yes").click().run()
+    click(at, "material_receipt", "accept")
+    if has_form(at, "material_receipt"):
+        submit(at, "material_receipt")
+    confirm(at, "material_receipt")
     assert_ok(at)
     assert _row(app_db, declaration_id).state == "policy_review"

@@ -7,7 +7,7 @@ from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import AuditEvent, Declaration
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, errors, sign_in, start
+from tests.app.support import asks_to_confirm, assert_ok, click, confirm, errors, sign_in, start, submit
 
 WS = "unit_verify"
 
@@ -64,9 +64,9 @@ def test_batch_approve_asks_for_confirmation_then_moves_all(app_db):
     chosen = at.multiselect(key=f"{WS}.chosen")
     ids = [i for i in _ids(chosen.options) if i in (3, 23)]  # one first verification, one supplement
     chosen.set_value(ids).run()
-    at.button(key=f"{WS}.batch_approve").click().run()
+    click(at, WS, "batch_approve")
     assert _states(app_db, ids) == {3: "unit_verify", 23: "supplement_verify"}  # nothing before "yes"
-    at.button(key=f"{WS}.batch.yes").click().run()
+    confirm(at, WS)
     assert_ok(at)
     assert _states(app_db, ids) == {3: "unit_publicity", 23: "policy_recheck"}  # supplements: re-examination
     assert t("verify.batch_done", count=2) in [s.value for s in at.success]
@@ -76,11 +76,11 @@ def test_reject_one_with_a_reason_via_the_dossier(app_db):
     at = _open(app_db)
     declaration_id = 3
     at.selectbox(key=f"{WS}.pick").select(declaration_id).run()
-    at.button(key=f"{WS}.act.reject").click().run()
+    click(at, WS, "reject")
     at.text_area(key=f"{WS}.reason").input("学历证书不清晰")
-    at.button(key=f"{WS}.form_submit").click().run()
-    if any(b.key == f"{WS}.confirm_yes" for b in at.button):
-        at.button(key=f"{WS}.confirm_yes").click().run()
+    submit(at, WS)
+    if asks_to_confirm(at, WS):
+        confirm(at, WS)
     assert_ok(at)
     assert not errors(at)
     assert _states(app_db, [declaration_id])[declaration_id] in ("returned", "supplement")
@@ -105,15 +105,15 @@ def test_the_returned_and_withdraw_tabs_render(app_db):
 def test_an_approved_declaration_can_be_withdrawn_from_the_withdraw_tab(app_db):
     at = _open(app_db)
     at.selectbox(key=f"{WS}.pick").select(3).run()
-    at.button(key=f"{WS}.act.approve").click().run()
-    at.button(key=f"{WS}.confirm_yes").click().run()
+    click(at, WS, "approve")
+    confirm(at, WS)
     assert _states(app_db, [3]) == {3: "unit_publicity"}
     at.session_state[f"{WS}.tab"] = t("tab.withdraw")
     at.run()
     at.selectbox(key=f"{WS}.withdraw_pick").select(3).run()
-    at.button(key=f"{WS}.withdraw").click().run()
+    click(at, WS, "withdraw")
     assert _states(app_db, [3]) == {3: "unit_publicity"}  # not before "yes"
-    at.button(key=f"{WS}.withdraw.yes").click().run()
+    confirm(at, WS)
     assert_ok(at)
     assert _states(app_db, [3]) == {3: "unit_verify"}
 

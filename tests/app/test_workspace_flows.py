@@ -8,7 +8,7 @@ from core.declaring.pledge import PLEDGE_TEXT
 from core.setup.demo import DEMO_PASSWORD
 from db.models import AuditEvent, Declaration
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, errors, sign_in, start
+from tests.app.support import action, assert_ok, click, confirm, errors, sign_in, start, submit
 from ui import workspace as workspace_ui
 
 
@@ -36,16 +36,16 @@ def test_the_applicant_submits_a_draft_only_with_the_pledge_typed_exactly(app_db
     declaration_id = _open(at, ws, "draft")
     id_line = next(m.value for m in at.markdown if m.value.startswith(f"**{t('detail.id_number')}**"))
     assert "**********" in id_line  # masked
-    at.button(key=f"{ws}.act.submit").click().run()
+    click(at, ws, "submit")
     assert any(PLEDGE_TEXT in m.value for m in at.markdown)  # shown for reference
     at.text_area(key=f"{ws}.pledge").input("本人承诺所提交的材料真实有效。")
-    at.button(key=f"{ws}.form_submit").click().run()  # refused before any confirmation
+    submit(at, ws)  # refused before any confirmation
     assert_ok(at)
     assert t("guard.pledge_mismatch") in errors(at)[0]
     assert _row(app_db, declaration_id).state == "draft"
     at.text_area(key=f"{ws}.pledge").input(PLEDGE_TEXT)
-    at.button(key=f"{ws}.form_submit").click().run()
-    at.button(key=f"{ws}.confirm_yes").click().run()
+    submit(at, ws)
+    confirm(at, ws)
     assert_ok(at)
     assert _row(app_db, declaration_id).state == "unit_verify"
 
@@ -53,14 +53,14 @@ def test_the_applicant_submits_a_draft_only_with_the_pledge_typed_exactly(app_db
 def test_the_provincial_hr_bureau_assigns_an_authorised_committee(app_db):
     at = sign_in(start(), "demo_prov_hr", DEMO_PASSWORD)
     declaration_id = _open(at, "relay", "relay")
-    assert at.button(key="relay.act.approve").disabled  # the top of the route must assign instead
+    assert action(at, "relay", "approve").disabled  # the top of the route must assign instead
     assert any(t("guard.top_must_assign") in w.value for w in at.warning)
-    at.button(key="relay.act.assign_committee").click().run()
+    click(at, "relay", "assign_committee")
     committee = at.selectbox(key="relay.committee")
     assert committee.options  # only committees with approved authority are offered
     chosen = committee.value
-    at.button(key="relay.form_submit").click().run()
-    at.button(key="relay.confirm_yes").click().run()
+    submit(at, "relay")
+    confirm(at, "relay")
     assert_ok(at)
     row = _row(app_db, declaration_id)
     assert row.state == "material_receipt" and row.committee_id == chosen
@@ -69,10 +69,10 @@ def test_the_provincial_hr_bureau_assigns_an_authorised_committee(app_db):
 def test_a_policy_reviewer_records_an_initial_review_without_a_confirmation_step(app_db):
     at = sign_in(start(), "demo_reviewer", DEMO_PASSWORD)
     declaration_id = _open(at, "policy_review", "policy_review")
-    at.button(key="policy_review.act.initial_review").click().run()
+    click(at, "policy_review", "initial_review")
     at.radio(key="policy_review.result").set_value("fail")
     at.text_area(key="policy_review.opinion").input("任职年限不足")
-    at.button(key="policy_review.form_submit").click().run()
+    submit(at, "policy_review")
     assert_ok(at)
     with read_session(make_engine(app_db)) as s:
         event = s.execute(select(AuditEvent.action, AuditEvent.comment, AuditEvent.detail)

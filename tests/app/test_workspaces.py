@@ -10,7 +10,8 @@ from tests.app.support import assert_ok, nav, registered_url_paths, sign_in, sta
 
 EXPECTED = {
     "demo_applicant": ["my_declarations"],
-    "demo_unit_admin": ["unit_accounts", "org_admin", "audit_log"],
+    "demo_unit_admin": ["unit_accounts", "org_admin", "audit_log", "calendar"],
+    "demo_prov_admin": ["unit_accounts", "org_admin", "audit_log", "calendar"],
     "demo_unit_op": ["unit_verify", "unit_publicity", "unit_recommend"],
     "demo_dept_op": ["relay", "org_admin"],
     "demo_county_hr": ["relay", "filing", "org_admin", "authority", "audit_log"],

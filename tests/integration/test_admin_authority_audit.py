@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from core.audit import trail as audit
 
-from core.audit import view as audit_view
+from core.reporting import audit_log as audit_view
 
 from core.org import authority
 from core.org import unit_admin as ua

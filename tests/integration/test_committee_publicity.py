@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from core.review.committee_publicity import committee_notice
-from core.review.dossier import dossier
+from core.declaring.dossier import dossier
 from core.common.errors import NotFound
 from core.declaring.pledge import PLEDGE_TEXT
 from core.review.publicity import complete_batch, create_batch, edit_notice, publish

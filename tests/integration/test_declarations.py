@@ -8,7 +8,7 @@ from core.declaring import declarations as decl
 from core.declaring.choices import (choices_levels, choices_series, choices_specialties, open_committees,
                                       self_review_available)
 from core.declaring.records import add_record, list_records, remove_record, update_record
-from core.review.dossier import dossier
+from core.declaring.dossier import dossier
 from core.common.errors import GuardFailed, InvalidAction, NotFound, ValidationError
 from core.common.i18n import t
 from core.declaring.pledge import PLEDGE_TEXT

@@ -1,7 +1,7 @@
 """The dossier a workspace shows: masked personal data, the timeline with unit names, scope checks."""
 import pytest
 
-from core.review.dossier import access_declaration, authorised_committees, dossier
+from core.declaring.dossier import access_declaration, authorised_committees, dossier
 from core.common.errors import NotFound
 from db.session import unit_of_work
 from tests.world import World

@@ -3,7 +3,7 @@ import pytest
 
 from core.desks import generic as desk
 from core.common.errors import ConcurrentChange, NotFound
-from core.reporting.home import home_numbers
+from core.desks.home import home_numbers
 from core.workflow import Actor
 from db.session import unit_of_work
 from tests.world import World

@@ -1,7 +1,7 @@
 """The shell's login services: gate, session start, resolution, logout, password change, contexts."""
 import pytest
 
-from core.identity import login
+from core.desks import login
 from core.identity.accounts import create_account, grant_role
 from core.common.errors import ValidationError
 from db.session import unit_of_work

@@ -9,7 +9,7 @@ from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.review.objections import list_objections, raise_objection, resolution_outcomes, resolve_objection
 from core.declaring.pledge import PLEDGE_TEXT
 from core.review.publicity import complete_batch, create_unit_publicity
-from core.calendar.workdays import earliest_end
+from core.calendar.service import earliest_end
 from core.desks.worklists import returned_list
 from db.models import AuditEvent, Declaration, Objection, PublicityBatch
 from db.session import unit_of_work
@@ -115,7 +115,7 @@ def test_a_returned_declaration_that_comes_back_needs_a_new_publicity_not_the_ol
 
     run(engine, w, come_back)
     again = run(engine, w, lambda w: create_unit_publicity(w.session, op, ids[:1], "重新公示", "", DURING,
-                                                           earliest_end(DURING), now=at(DURING), today=DURING))
+                                                           earliest_end(w.session, DURING), now=at(DURING), today=DURING))
     done = run(engine, w, lambda w: complete_batch(w.session, op, batch, at(AFTER), today=AFTER))
     assert (done.completed, done.gone, done.batch_completed) == ([ids[1]], [ids[0]], True)
     with unit_of_work(engine) as s:

@@ -1,7 +1,7 @@
 """The unit admin's accounts workspace: its scope, masked ID numbers, and the admin actions."""
 import pytest
 
-from core.identity import login
+from core.desks import login
 
 from core.org import unit_accounts
 from core.common.errors import NotFound

@@ -37,8 +37,13 @@ REVIEW_TABLE = [
     ("material_receipt", "return_to_applicant", "returned", {"committee_operator"}, True),
     ("relay", "terminate", "terminated", RELAY_OPS, True),
     ("material_receipt", "terminate", "terminated", {"committee_operator"}, True),
+    # "the unit running the publicity": an objection upheld during the publicity (reason required)
+    ("unit_publicity", "terminate", "terminated", {"unit_operator"}, True),
+    ("candidate_publicity result_publicity", "terminate", "terminated", {"committee_operator"}, True),
     ("material_receipt", "accept", "policy_review", {"committee_operator"}, None),
     ("material_receipt", "refuse", "relay", {"committee_operator"}, True),
+    # self-review, no relay route: refused back to the unit's recommendation
+    ("material_receipt", "refuse", "unit_recommend", {"committee_operator"}, True),
     ("policy_review", "initial_review", "policy_review", {"policy_reviewer"}, None),
     ("policy_review", "recheck_pass", "candidate_publicity", {"policy_reviewer"}, None),
     ("policy_review", "recheck_fail", "failed_publicity", {"policy_reviewer"}, True),
@@ -51,17 +56,9 @@ REVIEW_TABLE = [
     ("candidate_publicity", "complete_publicity", "panel_review", COMMITTEE_UNIT, None),
     ("panel_review", "tally", "result_publicity not_approved", {"chair", "committee_operator"}, None),
     ("result_publicity", "complete_publicity", "filing", {"committee_operator"}, None),
-    ("filing", "filing_approved", "approved", {"hr_operator"}, None),
-]
-# Documented outside the table: evaluation filing (§6.2.11, "committee unit submits -> HR bureau approves or
-# rejects"); a self-reviewed declaration has no relay route, so refusing it goes back to unit_recommend; an
-# objection upheld during a publicity terminates the declaration (core/objections.py; not yet in workflow.md).
-REVIEW_EXTRA = [
     ("filing", "submit_filing", "filing", {"committee_operator"}, None),
-    ("filing", "filing_rejected", "filing", {"hr_operator"}, None),
-    ("material_receipt", "refuse", "unit_recommend", {"committee_operator"}, True),
-    ("unit_publicity", "terminate", "terminated", {"unit_operator"}, True),
-    ("candidate_publicity result_publicity", "terminate", "terminated", {"committee_operator"}, True),
+    ("filing", "filing_approved", "approved", {"hr_operator"}, None),
+    ("filing", "filing_rejected", "filing", {"hr_operator"}, True),
 ]
 # "Initial title determination: draft -> unit_verify -> competent department review -> HR approval -> approved"
 INITIAL_TABLE = [
@@ -89,7 +86,7 @@ def _expand(flow: str, table: list) -> list[tuple[str, str, str, str, frozenset,
             for src in sources.split() for dst in targets.split()]
 
 
-EXPECTED = _expand(REVIEW, REVIEW_TABLE + REVIEW_EXTRA) + _expand(INITIAL, INITIAL_TABLE)
+EXPECTED = _expand(REVIEW, REVIEW_TABLE) + _expand(INITIAL, INITIAL_TABLE)
 ENGINE_ROWS = [t for t in TRANSITIONS if t.action != "withdraw"]
 
 

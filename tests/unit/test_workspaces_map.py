@@ -6,7 +6,7 @@ from core.desks.workspaces import WORKSPACES, may_use, shown_actions, workspaces
 
 EXPECTED = {
     "applicant": ["my_declarations"],
-    "unit_admin": ["unit_accounts", "org_admin", "audit_log"],
+    "unit_admin": ["unit_accounts", "org_admin", "audit_log", "calendar"],
     "unit_operator": ["unit_verify", "unit_publicity", "unit_recommend"],
     "dept_operator": ["relay", "org_admin"],
     "hr_operator": ["relay", "filing", "org_admin", "authority", "audit_log"],

@@ -17,6 +17,7 @@ DEMO_PASSWORD = "Demo#2026"
 DEMO_LOGINS: dict[str, str] = {
     "demo_applicant": "applicant",
     "demo_unit_admin": "unit_admin",
+    "demo_prov_admin": "unit_admin",
     "demo_unit_op": "unit_operator",
     "demo_dept_op": "dept_operator",
     "demo_county_hr": "hr_operator",
@@ -34,6 +35,7 @@ DEMO_LOGINS: dict[str, str] = {
 # (unit slug, role) → demo login, for the staff accounts the province builds anyway
 DEMO_STAFF = {
     ("zn_yy1", "unit_admin"): "demo_unit_admin",
+    ("prov_hr", "unit_admin"): "demo_prov_admin",
     ("zn_yy1", "unit_operator"): "demo_unit_op",
     ("zn_health", "dept_operator"): "demo_dept_op",
     ("qp_hr", "hr_operator"): "demo_county_hr",

@@ -1,0 +1,161 @@
+"""The provincial HR bureau's admin keeps the calendar: enters the State Council's schedule of a year
+(holidays and make-up working days, added or removed one date at a time) and confirms it as official.
+
+Only the admin (``unit_admin``) of the active provincial HR bureau may change it; anyone else gets
+the not-found error, like every other refused admin action. Each change is one ``do_*`` call that
+writes one audit event in the same transaction. Changing a date of an official year makes the year
+provisional again: a confirmation vouches for exactly the dates it saw.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.audit import trail as audit
+from core.calendar import store
+from core.common.errors import NotFound, ValidationError
+from core.workflow import Actor
+from db.base import utcnow
+from db.models import Account, CalendarDay, CalendarYear, Unit
+from db.models.calendar import DAY_KINDS
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_NAME, MAX_SOURCE = 100, 200
+
+
+def may_edit(session: Session, actor: Actor | None) -> bool:
+    """Whether the actor is the admin of the active provincial HR bureau."""
+    if actor is None or actor.role != "unit_admin" or actor.unit_id is None:
+        return False
+    unit = session.get(Unit, actor.unit_id)
+    return unit is not None and unit.kind == "hr_bureau" and unit.region_level == "province" \
+        and unit.status == "active"
+
+
+def _require_editor(session: Session, actor: Actor) -> None:
+    if not may_edit(session, actor):
+        raise NotFound()
+
+
+def _check_year(year: int) -> int:
+    if not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError("calendar.year_invalid", first=FIRST_YEAR, last=LAST_YEAR)
+    return year
+
+
+def _audit(session: Session, actor: Actor, action: str, year: int, now: dt.datetime, **detail) -> None:
+    audit.append(session, kind="admin", action=action, at=now, account_id=actor.account_id, role=actor.role,
+                 unit_id=actor.unit_id, target=f"calendar:{year}", detail=detail)
+
+
+def _year_row(session: Session, year: int, now: dt.datetime) -> CalendarYear:
+    store.ensure_years(session, [year], now)
+    return session.get(CalendarYear, year, with_for_update=True)
+
+
+def _unconfirm(row: CalendarYear, now: dt.datetime) -> None:
+    row.status, row.confirmed_by, row.confirmed_at, row.updated_at = "provisional", None, None, now
+
+
+def do_add_year(session: Session, actor: Actor, year: int, now: dt.datetime | None = None) -> bool:
+    """Store a year (from its source) so its dates can be entered; False if it was there already."""
+    now = now or utcnow()
+    _require_editor(session, actor)
+    added = bool(store.ensure_years(session, [_check_year(year)], now))
+    row = session.get(CalendarYear, year)
+    _audit(session, actor, "calendar_add_year", year, now, added=added, status=row.status, source=row.source)
+    return added
+
+
+def do_set_day(session: Session, actor: Actor, day: dt.date, kind: str, name: str = "",
+               now: dt.datetime | None = None) -> None:
+    """List ``day`` as a holiday or a make-up working day (replacing what it was)."""
+    now = now or utcnow()
+    _require_editor(session, actor)
+    name = (name or "").strip()
+    if kind not in DAY_KINDS:
+        raise ValidationError("calendar.kind_invalid")
+    if len(name) > MAX_NAME:
+        raise ValidationError("calendar.name_too_long", max=MAX_NAME)
+    row = _year_row(session, _check_year(day.year), now)
+    listed = session.get(CalendarDay, day)
+    before = None if listed is None else listed.kind
+    if listed is None:
+        session.add(CalendarDay(day=day, year=day.year, kind=kind, name=name))
+    else:
+        listed.kind, listed.name = kind, name
+    _unconfirm(row, now)
+    session.flush()
+    _audit(session, actor, "calendar_set_day", day.year, now, day=day.isoformat(), kind=kind, name=name,
+           before=before)
+
+
+def do_remove_day(session: Session, actor: Actor, day: dt.date, now: dt.datetime | None = None) -> None:
+    """Make ``day`` an ordinary day again (a working day Monday to Friday)."""
+    now = now or utcnow()
+    _require_editor(session, actor)
+    row = _year_row(session, _check_year(day.year), now)
+    listed = session.get(CalendarDay, day)
+    if listed is None:
+        raise ValidationError("calendar.day_not_listed", day=day.isoformat())
+    before = listed.kind
+    session.delete(listed)
+    _unconfirm(row, now)
+    session.flush()
+    _audit(session, actor, "calendar_remove_day", day.year, now, day=day.isoformat(), before=before)
+
+
+def do_confirm_year(session: Session, actor: Actor, year: int, source: str, now: dt.datetime | None = None) -> None:
+    """Confirm the year's listed dates as the State Council's official schedule (``source``: the notice)."""
+    now = now or utcnow()
+    _require_editor(session, actor)
+    source = (source or "").strip()
+    if not 2 <= len(source) <= MAX_SOURCE:
+        raise ValidationError("calendar.source_invalid", max=MAX_SOURCE)
+    row = _year_row(session, _check_year(year), now)
+    row.status, row.source, row.confirmed_by, row.confirmed_at, row.updated_at = \
+        "official", source, actor.account_id, now, now
+    session.flush()
+    days = session.scalar(select(func.count()).select_from(CalendarDay).where(CalendarDay.year == year))
+    _audit(session, actor, "calendar_confirm", year, now, source=source, days=int(days or 0))
+
+
+# --- read side -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class YearRow:
+    year: int
+    status: str
+    source: str
+    confirmed_by: str | None
+    confirmed_at: dt.datetime | None
+    holidays: int
+    workdays: int
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: dt.date
+    kind: str
+    name: str
+
+
+def list_years(session: Session) -> list[YearRow]:
+    """Every stored year, newest first, with who confirmed it and how many dates of each kind it lists."""
+    count = lambda kind: func.count(CalendarDay.day).filter(CalendarDay.kind == kind)  # noqa: E731
+    query = (select(CalendarYear.year, CalendarYear.status, CalendarYear.source, Account.display_name,
+                    CalendarYear.confirmed_at, count("holiday"), count("workday"))
+             .outerjoin(Account, Account.id == CalendarYear.confirmed_by)
+             .outerjoin(CalendarDay, CalendarDay.year == CalendarYear.year)
+             .group_by(CalendarYear.year, CalendarYear.status, CalendarYear.source, Account.display_name,
+                       CalendarYear.confirmed_at)
+             .order_by(CalendarYear.year.desc()))
+    return [YearRow(*r) for r in session.execute(query)]
+
+
+def list_days(session: Session, year: int) -> list[DayRow]:
+    return [DayRow(*r) for r in session.execute(select(CalendarDay.day, CalendarDay.kind, CalendarDay.name)
+                                                .where(CalendarDay.year == year).order_by(CalendarDay.day))]

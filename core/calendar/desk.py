@@ -1,0 +1,81 @@
+"""What the pages ask of the calendar, one session each: the earliest end of a publicity and whether a
+period is provisional (reads), the admin page's lists and changes (one transaction per click), and the
+start-up fill of the years ahead."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from core.calendar import admin, service, store
+from core.workflow import Actor
+from db.session import read_session, unit_of_work
+
+
+@dataclass(frozen=True)
+class End:
+    """The earliest valid end of a publicity, and the provisional years it was counted on."""
+
+    day: dt.date
+    provisional: tuple[int, ...]
+
+
+def earliest_end(engine: Engine, start: dt.date) -> End:
+    with read_session(engine) as session:
+        end = service.earliest_end(session, start)
+        return End(end, service.provisional_years(session, start, end))
+
+
+def provisional_years(engine: Engine, start: dt.date, end: dt.date) -> tuple[int, ...]:
+    with read_session(engine) as session:
+        return service.provisional_years(session, start, end)
+
+
+def provisional_between(engine: Engine, first_year: int, last_year: int) -> frozenset[int]:
+    """The provisional years from ``first_year`` to ``last_year`` (for marking a list of batches)."""
+    with read_session(engine) as session:
+        return store.provisional_years(session, first_year, last_year)
+
+
+def fill_ahead(engine: Engine, today: dt.date) -> list[int]:
+    """At start: store every year not yet stored, up to ``store.YEARS_AHEAD`` years after today."""
+    with unit_of_work(engine) as session:
+        return store.ensure_years(session, store.seed_range(today))
+
+
+# --- the admin page ------------------------------------------------------------------------------
+
+def may_edit(engine: Engine, actor: Actor) -> bool:
+    with read_session(engine) as session:
+        return admin.may_edit(session, actor)
+
+
+def years(engine: Engine) -> list[admin.YearRow]:
+    with read_session(engine) as session:
+        return admin.list_years(session)
+
+
+def days(engine: Engine, year: int) -> list[admin.DayRow]:
+    with read_session(engine) as session:
+        return admin.list_days(session, year)
+
+
+def add_year(engine: Engine, actor: Actor, year: int) -> bool:
+    with unit_of_work(engine) as session:
+        return admin.do_add_year(session, actor, year)
+
+
+def set_day(engine: Engine, actor: Actor, day: dt.date, kind: str, name: str) -> None:
+    with unit_of_work(engine) as session:
+        admin.do_set_day(session, actor, day, kind, name)
+
+
+def remove_day(engine: Engine, actor: Actor, day: dt.date) -> None:
+    with unit_of_work(engine) as session:
+        admin.do_remove_day(session, actor, day)
+
+
+def confirm_year(engine: Engine, actor: Actor, year: int, source: str) -> None:
+    with unit_of_work(engine) as session:
+        admin.do_confirm_year(session, actor, year, source)
