@@ -325,11 +325,23 @@ class PageFacts(SqlFacts):
         return self._kept(("initial_route", d.unit_id), lambda: super(PageFacts, self).initial_route(d))
 
     def own_committee(self, d: Snapshot) -> int | None:
-        key = ("own_committee", d.unit_id, d.series_code, d.level_code, d.year)
-        return self._kept(key, lambda: super(PageFacts, self).own_committee(d))
+        """As SqlFacts, over the unit's self-review committees read once for the page."""
+        committees = self._kept(("self_review", d.unit_id), lambda: list(self.s.scalars(select(Committee).where(
+            Committee.organizer_unit_id == d.unit_id, Committee.self_review.is_(True)))))
+        return next((c.id for c in committees if self._authorized(c, d)), None)
 
     def unit_kind(self, unit_id: int) -> str | None:
         return self._kept(("unit_kind", unit_id), lambda: super(PageFacts, self).unit_kind(unit_id))
+
+    def _ancestors(self, unit_id: int) -> list[Unit]:
+        return self._kept(("ancestors", unit_id), lambda: super(PageFacts, self)._ancestors(unit_id))
+
+    def committee_region(self, committee_id: int | None) -> int | None:
+        return self._kept(("region", committee_id), lambda: super(PageFacts, self).committee_region(committee_id))
+
+    def committee_organizer(self, committee_id: int | None) -> int | None:
+        return self._kept(("organizer", committee_id),
+                          lambda: super(PageFacts, self).committee_organizer(committee_id))
 
 
 def _last_step(e) -> LastStep:
