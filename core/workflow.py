@@ -143,7 +143,7 @@ def available_actions_for_page(store: Store, actor: Actor, snapshots: list[Any],
 
     The table and the role are read once per (machine, state); scope is checked only for rows with
     an action besides the wildcard one; branches and guards run only for the actions a row may take.
-    The store's facts may answer a page's questions in bulk (core.workflow_store.PageFacts).
+    The store's facts may answer a page's questions in bulk (core.workflow_page.PageFacts).
     """
     groups: dict[tuple[str, str], list[tuple[str, list[Transition], bool]]] = {}
     result: dict[int, list[Option]] = {}
