@@ -11,6 +11,8 @@ from typing import Annotated, Any
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
+from db import clock
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -21,7 +23,8 @@ NAMING = {
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    """The app's clock (``db.clock``): tests and demonstrations can set it."""
+    return clock.now()
 
 
 class UtcDateTime(TypeDecorator):

@@ -4,9 +4,15 @@ PostgreSQL is 127.0.0.1:5432 (user postgres, trust auth) unless TITLES_TEST_PG_U
 otherwise; the suite creates its own scratch database and drops it at the end. Without a
 reachable server those tests skip with a visible notice, except under CI=true, where an
 unreachable PostgreSQL fails the run.
+
+Tests never depend on the day they run: the app's clock (``core.common.config.now``) is set for the whole run
+to a fixed moment, ``TEST_NOW`` (a Wednesday morning far from year ends and holidays; another fixed
+moment with ``TITLES_TEST_CLOCK=<ISO moment>``), and runs on from there; a test that needs another
+moment uses the ``clock`` fixture.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -17,12 +23,15 @@ from sqlalchemy import create_engine, text
 
 os.environ.setdefault("TITLES_BCRYPT_ROUNDS", "4")  # production cost is 12; tests need speed, not strength
 
+from core.common import config
+from db import clock as db_clock
 from db.migrate import upgrade_to_head
 from db.models import Base
 from db.session import make_engine
 
 PG_ADMIN_URL = os.environ.get("TITLES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_NOW = dt.datetime.fromisoformat(os.environ.get("TITLES_TEST_CLOCK", "2026-09-09T10:00:00+08:00"))
 _pg_state: dict = {}
 
 
@@ -47,6 +56,21 @@ def _pg_available() -> str | None:
     _pg_state["name"] = name
     _pg_state["url"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     return _pg_state["url"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_clock():
+    """The whole run starts at ``TEST_NOW``, whatever the machine's date."""
+    config.set_clock(TEST_NOW)
+    yield TEST_NOW
+    config.set_clock(None)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock(moment)`` sets the app's clock for one test; afterwards it is the run's clock again."""
+    monkeypatch.setattr(db_clock, "_offset", db_clock.offset())
+    return db_clock.set_clock
 
 
 def pytest_sessionfinish(session, exitstatus):  # noqa: ARG001

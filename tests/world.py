@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from core.declaring.catalogue import seed_catalogue
+from core.common.config import today as clock_today
 from core.declaring.modules import DEFAULT_REQUIRED
 from core.declaring.pledge import PLEDGE_TEXT
 from core.transitions import act
 from core.org.units import add_unit
 from core.workflow import Actor
-from db.base import utcnow
 from db.models import (Account, Attachment, Committee, Declaration, DeclarationRecord, Person, PublicityBatch,
                        PublicityItem, RoleGrant, StoredFile, TallyResult)
 
@@ -126,7 +126,7 @@ class World:
 
     def publicize(self, declaration_id: int, kind: str, *, ended: bool = True, owner: str = "employer") -> int:
         """A published publicity batch with this declaration; ended unless told otherwise."""
-        today = utcnow().date()
+        today = clock_today()
         batch = PublicityBatch(kind=kind, owner_unit_id=self.units[owner], title=f"{kind} publicity",
                                starts_on=PAST if ended else today, ends_on=PAST if ended else today + dt.timedelta(days=9),
                                status="published")

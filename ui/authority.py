@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.desks import admin as admin_desk
+from core.common import config
 from core.desks.admin import authority
 from core.org.authority import AuthorityForm
 from core.declaring.choices import choices_levels, choices_series
@@ -56,7 +57,7 @@ def _apply(actor: Actor) -> None:
     series = {c[0]: c[name_col] for c in admin_desk.read(engine, choices_series)}
     levels = {c[0]: c[name_col] for c in admin_desk.read(engine, choices_levels)}
     bureaus = dict(admin_desk.read(engine, region_bureaus))
-    year = dt.date.today().year
+    year = config.today().year
     with st.expander(tr("authority.apply_title"), expanded=True):
         name = st.text_input(tr("authority.col_name"), key=f"{WS}.name", max_chars=100)
         series_code = st.selectbox(tr("authority.col_series"), list(series), format_func=series.get, key=f"{WS}.series")

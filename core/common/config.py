@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from db.clock import now, set_clock  # noqa: F401 - the app's clock, re-exported for core
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -60,3 +62,10 @@ def bcrypt_rounds() -> int:
 def local_date(now: dt.datetime) -> dt.date:
     """The calendar date where the users are (publicity periods are counted in China's days)."""
     return now.astimezone(ZoneInfo(os.environ.get("TITLES_TIMEZONE", "Asia/Shanghai"))).date()
+
+
+# --- the one clock (db.clock): tests and demonstrations can set it ------------------------------------
+
+def today() -> dt.date:
+    """Today where the users are, by the app's clock."""
+    return local_date(now())

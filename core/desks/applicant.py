@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from core.declaring import choices
 from core.declaring import records
 from core import transitions
+from core.common import config
 from core.declaring import declarations
 from core.declaring import evidence
 from core.identity import people
@@ -25,7 +26,6 @@ from core.declaring.dossier import Dossier, access_declaration, dossier
 from core.common.errors import InvalidAction, ValidationError
 from core.declaring.record_schema import SCHEMAS
 from core.workflow import Actor, Option
-from db.base import utcnow
 from db.session import read_session, unit_of_work
 
 ACTIONS = ("submit", "resubmit", "cancel")  # what the applicant's page offers as buttons
@@ -63,7 +63,7 @@ class FormChoices:
 
 
 def this_year() -> int:
-    return utcnow().year
+    return config.today().year
 
 
 def register(engine: Engine, **fields: str) -> str:

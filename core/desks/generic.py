@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Engine
 
 from core import transitions
-
 from core.declaring import catalogue
+from core.common import config
 from core.declaring.dossier import Dossier, authorised_committees, dossier
 from core.desks.inbox import Cursor, InboxPage
 from core.workflow import Actor, Option
@@ -37,7 +37,7 @@ class Detail:
 
 
 def filter_choices(engine: Engine, today: dt.date | None = None) -> Choices:
-    year = (today or dt.date.today()).year
+    year = (today or config.today()).year
     with read_session(engine) as session:
         levels = [(x.code, x.name_zh, x.name_en) for x in catalogue.list_levels(session)]
         series = [(x.code, x.name_zh, x.name_en) for x in catalogue.list_series(session)]

@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from core.common import config
 from core.workflow import INITIAL, MACHINES, REVIEW
 from db.models import Declaration, Unit
 
@@ -90,7 +91,7 @@ def funnel(session: Session, scope: Scope = None, *, flow: str = REVIEW,
 
 def week_starts(weeks: int = 12, today: dt.date | None = None) -> list[dt.date]:
     """The Mondays starting the last ``weeks`` weeks, oldest first; the last is this week's."""
-    today = today or dt.datetime.now(CHINA_TZ).date()
+    today = today or config.today()
     monday = today - dt.timedelta(days=today.weekday())
     return [monday - dt.timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
 

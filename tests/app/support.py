@@ -1,11 +1,15 @@
-"""Driving the app in AppTest: start it, sign in through the real login form, read the navigation."""
+"""Driving the app in AppTest: start it, sign in through the real login form, read the navigation; find
+the demo data a test needs by query (its ids depend on the day the demo was built for)."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from core.common.i18n import t
+from db.models import Account, Declaration, RoleGrant
+from db.session import make_engine, read_session
 from ui import actions
 
 HOME = Path(__file__).resolve().parents[2] / "Home.py"
@@ -97,3 +101,21 @@ def offers(at: AppTest, page: str) -> list[str]:
     """The keys of every action button on the page."""
     prefix = f"{page}.act."
     return [b.key for b in at.button if (b.key or "").startswith(prefix)]
+
+
+# --- finding demo data by query: the demo is built relative to "today", so its ids are never fixed ----------
+
+def unit_of(url: str, login_name: str) -> int:
+    """The unit where a demo account holds its role (demo_unit_op: the demo hospital)."""
+    with read_session(make_engine(url)) as s:
+        return s.scalar(select(RoleGrant.unit_id).join(Account, Account.id == RoleGrant.account_id)
+                        .where(Account.login_name == login_name, RoleGrant.active.is_(True)).limit(1))
+
+
+def held(url: str, unit_id: int, *states: str, **equal) -> list[int]:
+    """Ids of the declarations the unit holds in these states (and with these column values), by id."""
+    query = select(Declaration.id).where(Declaration.holder_unit_id == unit_id, Declaration.state.in_(states))
+    for column, value in equal.items():
+        query = query.where(getattr(Declaration, column) == value)
+    with read_session(make_engine(url)) as s:
+        return list(s.scalars(query.order_by(Declaration.id)))

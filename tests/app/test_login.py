@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import select, update
 
 from core.identity import accounts
+from core.common import config
 from core.common.config import RULES
 from core.common.i18n import t
 from core.setup.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -54,7 +55,7 @@ def test_five_failures_lock_the_account_so_even_the_right_password_fails(app_db)
     assert errors(at) == [t("auth.failed")] and nav(at) == []
     with read_session(_engine(app_db)) as s:
         locked = s.scalar(select(Account.locked_until).where(Account.login_name == "demo_unit_op"))
-    assert locked is not None and locked > dt.datetime.now(dt.timezone.utc)
+    assert locked is not None and locked > config.now()
 
 
 def test_a_one_time_password_must_be_changed_before_anything_else(app_db):
@@ -90,7 +91,7 @@ def test_the_password_page_lists_policy_problems(app_db):
 def test_an_expired_session_returns_to_the_login_page_with_a_notice(app_db):
     at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
     assert "unit_verify" in nav(at)
-    idle = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=RULES.session_idle_minutes + 1)
+    idle = config.now() - dt.timedelta(minutes=RULES.session_idle_minutes + 1)
     with unit_of_work(_engine(app_db)) as s:
         s.execute(update(AuthSession).values(last_seen_at=idle))
     at.run()

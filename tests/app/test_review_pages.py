@@ -73,7 +73,11 @@ def test_the_reviewer_records_an_initial_review_and_sees_it(app_db):
     picker = at.selectbox(key="policy_review.pick")
     choices = [o for o in picker.options if o != t("ws.select_none")]
     assert choices, "the demo reviewer should have declarations in policy review"
-    first = next(int(o.split()[0][1:]) for o in choices if t("state.policy_review") in o)
+    offered = [int(o.split()[0][1:]) for o in choices]
+    with unit_of_work(make_engine(app_db)) as s:  # by state, not by label: 政策性审查 is part of 政策性审查复审
+        first = s.scalar(select(Declaration.id).where(Declaration.id.in_(offered), Declaration.state == "policy_review")
+                         .order_by(Declaration.id).limit(1))
+    assert first, "the demo reviewer should have a declaration waiting for its initial review"
     picker.set_value(first).run()
     click(at, "policy_review", "initial_review")
     at.text_area(key="policy_review.opinion").input("学历、资历符合申报条件")

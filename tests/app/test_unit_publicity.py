@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from core.desks import unit as unit_desk
+from core.common import config
 from core.common.i18n import t
 from core.calendar import desk as calendar_desk
+from core.desks import unit as unit_desk
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Objection, PublicityBatch, PublicityItem
 from db.session import make_engine, read_session
-from tests.app.support import action, assert_ok, click, confirm, errors, sign_in, start
+from tests.app.support import action, assert_ok, click, confirm, errors, held, sign_in, start, unit_of
 
 WS = "unit_publicity"
 
@@ -41,20 +42,37 @@ def _batch(url: str, batch_id: int):
 
 def _open_batch_with_objection(url: str) -> tuple[int, int]:
     with read_session(make_engine(url)) as s:
-        return s.execute(select(Objection.batch_id, Objection.id).join(
+        found = s.execute(select(Objection.batch_id, Objection.id).join(
             PublicityBatch, PublicityBatch.id == Objection.batch_id).where(
-            Objection.status == "open", PublicityBatch.owner_unit_id == 25)).first()
+            Objection.status == "open", PublicityBatch.owner_unit_id == unit_of(url, "demo_unit_op"))).first()
+    assert found, "the demo unit has a running publicity with an open objection"
+    return found
+
+
+def _waiting(url: str) -> list[int]:
+    """The demo unit's declarations waiting for a publicity and in none of its draft or running batches."""
+    unit = unit_of(url, "demo_unit_op")
+    with read_session(make_engine(url)) as s:
+        busy = set(s.scalars(select(PublicityItem.declaration_id).join(
+            PublicityBatch, PublicityBatch.id == PublicityItem.batch_id).where(
+            PublicityBatch.owner_unit_id == unit, or_(PublicityBatch.status == "draft", (
+                PublicityBatch.status == "published") & (PublicityBatch.ends_on >= config.today())))))
+    waiting = [i for i in held(url, unit, "unit_publicity") if i not in busy]
+    assert waiting, "the demo unit has declarations waiting for a publicity"
+    return waiting
 
 
 def test_create_from_the_template_then_publish_after_confirmation(app_db):
     at = _open()
     assert at.get("download_button")
     chosen = at.multiselect(key=f"{WS}.chosen")
-    ids = sorted(int(label.split()[0][1:]) for label in chosen.options)[:2]  # "#<id> <name>": waiting ones
+    waiting = _waiting(app_db)
+    assert sorted(int(o.split()[0].lstrip("#")) for o in chosen.options) == waiting
+    ids = waiting[:2]
     chosen.set_value(ids).run()
     assert_ok(at)
     title = at.text_input(key=f"{WS}.title").value
-    assert title and "2026" in title  # from the template
+    assert title and str(config.today().year) in title  # from the template
     assert "公示时间" in at.text_area(key=f"{WS}.body").value
     begin = at.date_input(key=f"{WS}.start").value
     assert at.date_input(key=f"{WS}.end").value == earliest_end(begin)
@@ -73,7 +91,7 @@ def test_create_from_the_template_then_publish_after_confirmation(app_db):
 
 def test_a_too_short_period_is_refused_with_the_earliest_end(app_db):
     at = _open()
-    at.multiselect(key=f"{WS}.chosen").set_value([250]).run()
+    at.multiselect(key=f"{WS}.chosen").set_value(_waiting(app_db)[-1:]).run()
     begin = at.date_input(key=f"{WS}.start").value
     at.date_input(key=f"{WS}.end").set_value(begin).run()
     click(at, WS, "create")
@@ -111,8 +129,9 @@ def test_an_ended_batch_completes_and_reports_what_had_left(app_db):
     at = _open("publicity.tab.batches")
     with read_session(make_engine(app_db)) as s:
         ended = s.scalar(select(PublicityBatch.id).where(
-            PublicityBatch.owner_unit_id == 25, PublicityBatch.status == "published",
+            PublicityBatch.owner_unit_id == unit_of(app_db, "demo_unit_op"), PublicityBatch.status == "published",
             PublicityBatch.ends_on < unit_desk.today()).order_by(PublicityBatch.id.desc()).limit(1))
+    assert ended, "the demo unit has a publicity that ended but is not completed"
     at.selectbox(key=f"{WS}.batch").select(ended).run()
     click(at, WS, "complete")
     confirm(at, WS)

@@ -8,7 +8,7 @@ from core.setup.demo import DEMO_PASSWORD
 from core.setup.demo.files import make_pdf
 from db.models import Attachment, Declaration, ReportPath
 from db.session import make_engine, read_session
-from tests.app.support import assert_ok, click, confirm, errors, sign_in, start
+from tests.app.support import assert_ok, click, confirm, errors, held, sign_in, start, unit_of
 
 WS = "unit_recommend"
 
@@ -28,7 +28,9 @@ def _states(url: str, ids) -> dict[int, str]:
 def test_recommend_needs_the_proof_then_reports_all_after_confirmation(app_db):
     at = _open()
     assert at.get("download_button")
-    ids = [7, 8]
+    ids = held(app_db, unit_of(app_db, "demo_unit_op"), "unit_recommend")[:2]
+    assert len(ids) == 2, "the demo unit has two declarations to recommend"
+    waiting = dict.fromkeys(ids, "unit_recommend")
     at.multiselect(key=f"{WS}.chosen").set_value(ids).run()
     at.text_input(key=f"{WS}.operator_name").input("王经办")
     at.text_input(key=f"{WS}.operator_phone").input("13800000000")
@@ -36,11 +38,11 @@ def test_recommend_needs_the_proof_then_reports_all_after_confirmation(app_db):
     confirm(at, WS)
     assert_ok(at)
     assert errors(at)  # no unit proof yet: refused, nothing moved
-    assert _states(app_db, ids) == {7: "unit_recommend", 8: "unit_recommend"}
+    assert _states(app_db, ids) == waiting
     at.multiselect(key=f"{WS}.chosen").set_value(ids).run()
     at.file_uploader(key=f"{WS}.proof0").set_value(("推荐证明.pdf", make_pdf("推荐证明", ["同意推荐"]), "application/pdf"))
     click(at, WS, "recommend")
-    assert _states(app_db, ids) == {7: "unit_recommend", 8: "unit_recommend"}  # not before "yes"
+    assert _states(app_db, ids) == waiting  # not before "yes"
     confirm(at, WS)
     assert_ok(at)
     assert not errors(at)
@@ -60,7 +62,7 @@ def test_a_unit_applies_for_a_reporting_path_and_the_target_approves_it(app_db):
     at.selectbox(key=f"{WS}.path_level").select("intermediate").run()
     at.text_input(key=f"{WS}.path_search").input("省人力资源").run()
     target = at.selectbox(key=f"{WS}.path_target")
-    province = 1  # the provincial HR bureau (demo_prov_hr)
+    province = unit_of(app_db, "demo_prov_hr")  # the provincial HR bureau
     assert target.options  # departments and HR bureaus outside the unit, found by name
     target.select(province).run()
     click(at, WS, "path_apply")

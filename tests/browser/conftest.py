@@ -1,7 +1,10 @@
 """A live app server on a free local port with a fresh demo database, and headless Chromium.
 
 Browser tests skip with a visible notice when Debian's chromium is missing, except under CI=true,
-where that is a failure (test.sh installs it).
+where that is a failure (test.sh installs it). The server and the demo it shows run on the test run's
+clock (``TITLES_CLOCK``), not the machine's date. Nothing waits a fixed time: the server is ready when
+its health endpoint answers, a page when Streamlit says its script has finished (``stApp``'s
+``data-test-script-state``), with generous timeouts for a busy machine.
 """
 from __future__ import annotations
 
@@ -16,11 +19,29 @@ from pathlib import Path
 
 import pytest
 
+from core.common import config
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DEMO_PASSWORD = "Demo#2026"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SERVER_START_SECONDS = 180
+PAGE_TIMEOUT_MS = 90_000
+_skipped: list[str] = []
+# Counts finished script runs of the page (Streamlit marks the app root "running" / "notRunning").
+RUN_COUNTER = """
+window.__stRuns = 0;
+new MutationObserver(() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app ? app.getAttribute('data-test-script-state') : null;
+  if (state !== window.__stState) {
+    window.__stState = state;
+    if (state === 'notRunning') window.__stRuns += 1;
+  }
+}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
 
 
 def _free_port() -> int:
@@ -29,42 +50,65 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
+def _log_tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-2000:] if log.exists() else ""
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, seconds: float = SERVER_START_SECONDS) -> None:
+    """Poll the health endpoint until the server answers "ok" (it exits or times out: fail with its log)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"app server exited with {proc.returncode}")
+            raise RuntimeError(f"app server exited with {proc.returncode}:\n{_log_tail(log)}")
         try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=5).read() == b"ok":
                 return
         except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("app server did not become healthy")
+            time.sleep(0.25)  # the interval between two polls, not a wait for readiness
+    raise RuntimeError(f"app server not healthy after {seconds:.0f} s:\n{_log_tail(log)}")
+
+
+def _require_chromium() -> None:
+    """Missing chromium: a failure under CI=true, otherwise a skip with a notice in the summary."""
+    if Path(CHROMIUM).exists():
+        return
+    message = f"chromium not found (looked for {CHROMIUM})"
+    if IN_CI:
+        pytest.fail(f"{message}: CI=true requires the browser tests to run; test.sh installs Debian's chromium "
+                    "(apt-get install chromium)", pytrace=False)
+    _skipped.append(message)
+    pytest.skip(f"{message}: browser tests SKIPPED")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped:
+        terminalreporter.write_line(f"NOTICE: {_skipped[0]}: browser tests were SKIPPED (install chromium, "
+                                    "or run ./test.sh as root)", yellow=True)
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        message = "chromium not installed: browser tests SKIPPED"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + " (CI=true)")
-        pytest.skip(message)
+    _require_chromium()
     work = tmp_path_factory.mktemp("live")
     env = {**os.environ, "TITLES_DATABASE_URL": f"sqlite:///{work / 'app.db'}",
-           "TITLES_FILE_STORE": str(work / "files"), "TITLES_DEMO": "1", "TITLES_BCRYPT_ROUNDS": "4"}
-    subprocess.run([sys.executable, "-m", "core.setup.demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+           "TITLES_FILE_STORE": str(work / "files"), "TITLES_DEMO": "1", "TITLES_BCRYPT_ROUNDS": "4",
+           "TITLES_CLOCK": config.now().isoformat()}
+    built = subprocess.run([sys.executable, "-m", "core.setup.demo"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert built.returncode == 0, f"python -m core.setup.demo failed:\n{built.stderr[-2000:]}"
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "ui.launch", "--server.headless", "true",
-                             "--server.address", "127.0.0.1", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = work / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ui.launch", "--server.headless", "true",
+                                 "--server.address", "127.0.0.1", "--server.port", str(port),
+                                 "--browser.gatherUsageStats", "false"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc)
+        _wait_healthy(url, proc, log)
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
@@ -80,17 +124,26 @@ def browser(live_server):
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    context.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
     tab = context.new_page()
-    tab.set_default_timeout(45_000)
+    tab.add_init_script(RUN_COUNTER)
     yield tab
     context.close()
 
 
+def wait_idle(page, runs: int = 1) -> None:
+    """Wait until the page's script has finished at least ``runs`` runs and is not running now."""
+    page.wait_for_function(
+        "runs => window.__stRuns >= runs && window.__stState === 'notRunning'", arg=runs)
+
+
 def login(page, base_url: str, login_name: str, password: str = DEMO_PASSWORD) -> None:
-    """Log in through the real form (the cookie component reruns once after load: wait for it)."""
+    """Log in through the real form, once the cookie component has reported: it reruns the script once
+    after load, so the form is ready after the second finished run."""
     page.goto(base_url)
     page.get_by_role("button", name="登录").wait_for()
-    page.wait_for_timeout(2500)  # the cookie component reruns the script once after load
+    wait_idle(page, runs=2)
     page.locator('input[type="text"]').first.fill(login_name)
     page.locator('input[type="password"]').first.fill(password)
     page.get_by_role("button", name="登录").click()

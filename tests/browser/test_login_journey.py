@@ -1,7 +1,7 @@
 """Key journeys of the foundation in a real headless Chromium: login, role menu, an action, logout."""
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +16,7 @@ def test_a_unit_operator_logs_in_sees_only_unit_workspaces_and_approves_with_con
         assert foreign not in nav
     page.locator('[data-testid="stSidebarNav"]').get_by_text("单位内部核验").click()
     page.get_by_text("选择申报查看详情").first.wait_for()
+    wait_idle(page)
     page.locator('[data-testid="stSelectbox"]').last.click()
     option = page.get_by_role("option").filter(has_text="单位内部核验").first
     chosen = option.inner_text()
@@ -40,7 +41,7 @@ def test_logout_returns_to_the_login_form_and_a_reload_stays_logged_out(page, li
     assert "流转" in page.locator('[data-testid="stSidebarNav"]').inner_text()
     page.get_by_role("button", name="退出登录").click()
     page.get_by_role("button", name="登录").wait_for()
-    page.wait_for_timeout(1500)
+    wait_idle(page)  # the logout run has finished (session ended, cookie deleted)
     page.reload()
     page.get_by_role("button", name="登录").wait_for()
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0

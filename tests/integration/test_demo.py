@@ -25,13 +25,15 @@ from db.models import (Account, Attachment, AuditEvent, Declaration, DossierAssi
 from db.session import make_engine, read_session, unit_of_work
 
 NOW = dt.datetime(2026, 11, 20, 3, 30, tzinfo=dt.timezone.utc)
+CHINA = dt.timezone(dt.timedelta(hours=8))
 SMALL = 60
 
 
 @pytest.fixture(autouse=True)
-def _file_store(tmp_path, monkeypatch):
+def _file_store(tmp_path, monkeypatch, clock):
     monkeypatch.setenv("TITLES_FILE_STORE", str(tmp_path / "files"))
     monkeypatch.setenv("TITLES_DEMO", "1")
+    clock(NOW)  # the services the checks below call see the day the demo was built for
 
 
 def _build(engine, applicants: int = SMALL):
@@ -206,6 +208,40 @@ def test_the_same_seed_builds_the_same_province(tmp_path):
             people.append(session.execute(select(Person.name, Person.id_number, Person.phone).order_by(Person.id)).all())
         engine.dispose()
     assert people[0] == people[1]
+
+
+def _states_and_times(engine) -> list[tuple]:
+    with read_session(engine) as session:
+        return session.execute(select(Declaration.id, Declaration.state, Declaration.state_since)
+                               .order_by(Declaration.id)).all()
+
+
+def test_a_demo_for_a_given_day_is_the_same_whatever_day_the_clock_shows(tmp_path, clock):
+    day = dt.date(2026, 5, 20)
+    built = []
+    for name, moment in (("early", dt.datetime(2026, 6, 1, 9, tzinfo=dt.timezone.utc)),
+                         ("late", dt.datetime(2027, 10, 8, 9, tzinfo=dt.timezone.utc))):
+        clock(moment)
+        engine = make_engine(f"sqlite:///{tmp_path / name}.db")
+        upgrade_to_head(engine)
+        assert ensure_demo_data(engine, today=day, applicants=SMALL)
+        built.append(_states_and_times(engine))
+        engine.dispose()
+    assert built[0] == built[1]
+    states = {state for _, state, _ in built[0]}
+    assert len(states) > 5
+    assert max(since for _, _, since in built[0]).astimezone(CHINA).date() == day
+
+
+def test_the_demo_follows_the_clock_when_no_day_is_given(tmp_path, clock):
+    moment = dt.datetime(2026, 4, 15, 2, 30, tzinfo=dt.timezone.utc)
+    clock(moment)
+    engine = make_engine(f"sqlite:///{tmp_path / 'clock'}.db")
+    upgrade_to_head(engine)
+    assert ensure_demo_data(engine, applicants=SMALL)
+    latest = max(since for _, _, since in _states_and_times(engine))
+    engine.dispose()
+    assert moment - dt.timedelta(days=3) < latest <= moment
 
 
 def test_cli_builds_a_fresh_sqlite_file_and_leaves_a_built_one_alone(tmp_path, monkeypatch, capsys):

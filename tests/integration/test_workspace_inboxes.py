@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from core.common import config
 from core.common.errors import NotFound
 from core.desks.workspaces import inbox, todo_counts
 from db.models import Account, Declaration
@@ -67,6 +68,6 @@ def test_the_unit_admin_to_do_is_the_number_of_locked_accounts(engine):
     with unit_of_work(engine) as s:
         w = World.build(s)
         applicant = s.get(Account, w.actor("applicant").account_id)
-        applicant.locked_until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=10)
+        applicant.locked_until = config.now() + dt.timedelta(minutes=10)
         s.flush()
         assert todo_counts(s, w.actor("unit_admin")) == {"unit_accounts": 1}

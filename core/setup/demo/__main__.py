@@ -1,10 +1,12 @@
-"""``python -m core.setup.demo [--reset] [--applicants N] [--seed S]``: migrate the configured database and
-build the demo province if it has no units. ``--reset`` starts a SQLite file afresh (it refuses on
-other databases: drop a PostgreSQL database by hand, deliberately).
+"""``python -m core.setup.demo [--reset] [--applicants N] [--seed S] [--today YYYY-MM-DD]``: migrate the configured
+database and build the demo province (as it stands on ``--today``, default today) if it has no units.
+``--reset`` starts a SQLite file afresh (it refuses on other databases: drop a PostgreSQL database by
+hand, deliberately).
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -40,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reset", action="store_true", help="delete the SQLite database file first")
     parser.add_argument("--applicants", type=int, default=320)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                        help="build the province as it stands on this day (default: today)")
     args = parser.parse_args(argv)
     url = database_url()
     if args.reset and not _reset(url):
@@ -49,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
     upgrade_to_head(engine)
-    summary = build_if_empty(engine, seed=args.seed, applicants=args.applicants)
+    summary = build_if_empty(engine, seed=args.seed, applicants=args.applicants, today=args.today)
     if summary is None:
         print("the database already has units: nothing built (use --reset to start a SQLite file afresh)")
         return 0

@@ -16,13 +16,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
+from core.common import config
 from core.declaring.catalogue import seed_catalogue
 from core.common.config import demo_mode
 from core.identity.passwords import hash_password
 from db.base import utcnow
 from core.setup.demo import org
 from core.setup.demo.accounts import DEMO_PASSWORD
-from core.setup.demo.clock import local_date
+from core.setup.demo.clock import at, local_date
 from core.setup.demo.context import Ctx
 from core.setup.demo.execute import finish, insert_declaration, run_all, settle_filings
 from core.setup.demo.identity import Identities
@@ -57,11 +58,20 @@ class DemoSummary:
         return out
 
 
+def as_of(today: dt.date | None) -> dt.datetime:
+    """The moment a demo for ``today`` is built as of: now on the clock's today (and by default),
+    18:00 China time on any other day (histories are planned backwards from it)."""
+    if today is None or today == config.today():
+        return utcnow()
+    return at(today, 18)
+
+
 def build_demo_province(session: Session, *, seed: int = 2026, applicants: int = 320,
-                        now: dt.datetime | None = None) -> DemoSummary:
-    """Build the province in the caller's transaction; deterministic for a given seed and ``now``."""
+                        today: dt.date | None = None, now: dt.datetime | None = None) -> DemoSummary:
+    """Build the province in the caller's transaction, as it stands on ``today`` (default: the clock's
+    today) or at the moment ``now``; deterministic for a given seed and day (or moment)."""
     started = time.perf_counter()
-    now = now or utcnow()
+    now = now or as_of(today)
     rng = random.Random(seed)
     ctx = Ctx(session, rng, now, local_date(now).year, hash_password(DEMO_PASSWORD), Identities(rng),
               start=now - dt.timedelta(days=180))
@@ -125,11 +135,12 @@ def build_if_empty(engine: Engine, **options) -> DemoSummary | None:
         raise
 
 
-def ensure_demo_data(engine: Engine, **options) -> bool:
+def ensure_demo_data(engine: Engine, today: dt.date | None = None, **options) -> bool:
     """In demo mode, build the province on a database without units (True); otherwise do nothing (False).
 
-    ``options`` go to :func:`build_demo_province` (``seed``, ``applicants``, ``now``).
+    The demo stands as on ``today`` (default: the clock's today, ``core.common.config.today()``); ``options``
+    go to :func:`build_demo_province` (``seed``, ``applicants``, ``now``).
     """
     if not demo_mode():
         return False
-    return build_if_empty(engine, **options) is not None
+    return build_if_empty(engine, today=today, **options) is not None
