@@ -8,6 +8,7 @@ import random
 import pytest
 from sqlalchemy import event
 
+from core.common.config import today as clock_today
 from core.desks.listing import Filters, Scope, page, page_actions
 from core.desks.workspaces import inbox
 from core.org.scope import visible_declarations
@@ -18,7 +19,6 @@ from tests.integration.test_inbox_stats import LEVELS, SERIES, T0, _declarations
 from tests.integration.unit_support import declarations
 from tests.world import World
 
-TODAY = dt.date(2026, 11, 27)
 STATES = ("unit_verify", "unit_publicity", "relay", "policy_review", "draft")
 
 
@@ -141,16 +141,16 @@ def test_a_pages_actions_equal_each_rows_options_for_every_actor(engine, tmp_pat
     ids = _many_states(engine, w)
     with read_session(engine) as s:
         for name, actor in w.actors.items():
-            expected = {i: options(s, actor, i, TODAY) for i in ids}
-            assert page_actions(s, actor, ids, TODAY) == expected, name
-        offered = page_actions(s, w.actor("unit_op"), ids, TODAY)
+            expected = {i: options(s, actor, i, clock_today()) for i in ids}
+            assert page_actions(s, actor, ids, clock_today()) == expected, name
+        offered = page_actions(s, w.actor("unit_op"), ids, clock_today())
         assert {o.action for i in ids for o in offered[i]} >= {"approve", "withdraw", "recommend",
                                                                "complete_publicity"}
         publicity = {i: next(o.blocked for o in offered[i] if o.action == "complete_publicity") for i in ids[3:6]}
         assert publicity == {ids[3]: (), ids[4]: ("guard.open_objection",), ids[5]: ("guard.publicity_running",)}
-        got = inbox(s, w.actor("unit_op"), "unit_verify", actions=True, today=TODAY)
-        assert got.actions == {r.id: options(s, w.actor("unit_op"), r.id, TODAY) for r in got.rows}
-        assert page_actions(s, w.actor("unit_op"), [], TODAY) == {} == page_actions(s, w.actor("unit_op"), [10**9])
+        got = inbox(s, w.actor("unit_op"), "unit_verify", actions=True, today=clock_today())
+        assert got.actions == {r.id: options(s, w.actor("unit_op"), r.id, clock_today()) for r in got.rows}
+        assert page_actions(s, w.actor("unit_op"), []) == {} == page_actions(s, w.actor("unit_op"), [10**9])
 
 
 @pytest.mark.parametrize("state, queries", [("unit_verify", 2), ("unit_publicity", 5)])
@@ -172,7 +172,7 @@ def test_a_pages_actions_take_the_same_number_of_queries_for_three_rows_as_for_t
             counts = []
             for some in (ids[:3], ids):
                 statements.clear()
-                assert len(page_actions(s, w.actor("unit_op"), some, TODAY)) == len(some)
+                assert len(page_actions(s, w.actor("unit_op"), some, clock_today())) == len(some)
                 counts.append(len(statements))
         finally:
             event.remove(engine, "before_cursor_execute", count)
