@@ -4,7 +4,8 @@
     declarations, one transaction each, as a click does) against hand-written DBAPI SQL doing the
     same read + guarded update + event insert, one transaction each; rounds are interleaved so
     load from other processes hits both sides alike;
-(b) inbox page latency (``core.desks.inbox.inbox_page``) over many random workspaces and pages;
+(b) inbox page latency (``core.desks.inbox.inbox_page``) over many random workspaces and pages, and
+    the actions of a page for all its rows at once against one engine call per row;
 (c) the full province dashboard aggregate (``core.reporting.stats.dashboard``), uncached;
 (d) a home page rerun with the dashboard behind a TTL memo that behaves like ``st.cache_data``.
 
@@ -275,6 +276,41 @@ def bench_inbox(uow: UnitOfWork, queries: int, seed: int, log) -> dict:
     return result
 
 
+def bench_page_actions(uow: UnitOfWork, pages: int, seed: int, log) -> dict:
+    """(b') The actions of a full inbox's first page (50 rows) for the holder's operator: for the whole page at
+    once (``core.desks.listing.page_actions``) against one engine call per row (``core.transitions.options``,
+    what per-row lists did before), on the same pages, results checked equal."""
+    from core.desks.listing import page_actions
+    from core.transitions import options
+
+    spaces = [w for w in workspaces(uow) if w[2] >= 50]  # full pages
+    rng, today = random.Random(seed), utcnow().date()
+    batch, per_row, rows = [], [], 0
+    with uow.read() as s:
+        kinds = dict(s.execute(select(Unit.id, Unit.kind)).all())
+        for i in range(pages + 1):
+            unit, states, _size = rng.choice(spaces)
+            actor = Actor(account_id=0, role=OPERATOR_OF[kinds[unit]], unit_id=unit)
+            ids = [r.id for r in inbox_page(s, unit, states, limit=50).rows]
+            t0 = time.perf_counter()
+            together = page_actions(s, actor, ids, today)
+            t1 = time.perf_counter()
+            one_by_one = {d: options(s, actor, d, today) for d in ids}
+            t2 = time.perf_counter()
+            assert together == one_by_one, (unit, states)
+            if i:  # the first is a warm-up
+                batch.append(1000 * (t1 - t0))
+                per_row.append(1000 * (t2 - t1))
+                rows += len(ids)
+    result = dict(pages=len(batch), rows=rows, batch_p50_ms=pct(batch, 0.5), batch_p95_ms=pct(batch, 0.95),
+                  per_row_p50_ms=pct(per_row, 0.5), per_row_p95_ms=pct(per_row, 0.95))
+    log(f"  page actions: {len(batch)} first pages ({rows:,} rows): whole page at once "
+        f"p50 {result['batch_p50_ms']:.2f} ms, "
+        f"p95 {result['batch_p95_ms']:.2f} ms; one engine call per row p50 {result['per_row_p50_ms']:.2f} ms, "
+        f"p95 {result['per_row_p95_ms']:.2f} ms (same options)")
+    return result
+
+
 # --- (c) dashboard, (d) home page rerun ----------------------------------------------------------
 
 class TtlMemo:
@@ -406,6 +442,7 @@ def run_backend(target: Target, args, log) -> dict:
             with uow.engine.connect() as conn:
                 result["journal_mode"] = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
         result["inbox"] = bench_inbox(uow, args.inbox_queries, args.seed, log)
+        result["page_actions"] = bench_page_actions(uow, args.action_pages, args.seed, log)
         result["dashboard"] = bench_dashboard(uow, args.dashboard_runs, args.home_reruns, log)
         result["transitions"] = bench_transitions(uow, args.transitions, args.rounds, args.seed, log)
     finally:
@@ -454,6 +491,11 @@ def report(results: list[dict], args) -> str:
                      + f"Inbox: {i['queries']} pages of 50 over {i['workspaces']} workspaces (largest "
                        f"{i['biggest_inbox']:,} rows), pages ≥ 5 deep p95 {i['deep_p95_ms']:.2f} ms, max "
                        f"{i['max_ms']:.1f} ms. "
+                     + (f"Page actions ({r['page_actions']['pages']} first pages, {r['page_actions']['rows']:,} rows): "
+                        f"whole page at once p50 / p95 {r['page_actions']['batch_p50_ms']:.2f} / "
+                        f"{r['page_actions']['batch_p95_ms']:.2f} ms, one engine call per row "
+                        f"{r['page_actions']['per_row_p50_ms']:.2f} / {r['page_actions']['per_row_p95_ms']:.2f} ms. "
+                        if r.get("page_actions") else "")
                      + f"Dashboard over {d['total']:,} declarations: "
                      + ", ".join(f"{k} {v:.0f} ms" for k, v in d["parts_ms"].items())
                      + f"; home rerun first (cache miss) {d['home_first_ms']:.0f} ms over {d['reruns']} reruns.")
@@ -467,6 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--transitions", type=int, default=2000, help="transitions per side (engine, raw, raw+chain)")
     ap.add_argument("--rounds", type=int, default=10, help="interleaved rounds the transitions are split into")
     ap.add_argument("--inbox-queries", type=int, default=3000)
+    ap.add_argument("--action-pages", type=int, default=200, help="inbox pages whose actions are computed")
     ap.add_argument("--dashboard-runs", type=int, default=5)
     ap.add_argument("--home-reruns", type=int, default=300)
     ap.add_argument("--seed", type=int, default=20261123)

@@ -126,6 +126,46 @@ def available_actions(store: Store, actor: Actor, record_id: int, today: dt.date
     return options
 
 
+def _candidates(m: Machine, role: str, state: str) -> list[tuple[str, list[Transition], bool]]:
+    """The actions of a state whose rows admit this role, with those rows and whether they are the
+    wildcard (withdraw, whose guard says who may): the table, read once per state."""
+    found = []
+    for action in m.actions_from(state):
+        rows = [t for t in m.rows_for(state, action) if role in t.roles]
+        if rows:
+            found.append((action, rows, rows[0].source == ANY))
+    return found
+
+
+def available_actions_for_page(store: Store, actor: Actor, snapshots: list[Any],
+                               today: dt.date) -> dict[int, list[Option]]:
+    """:func:`available_actions` for a whole page of snapshots at once, by id, with the same options.
+
+    The table and the role are read once per (machine, state); scope is checked only for rows with
+    an action besides the wildcard one; branches and guards run only for the actions a row may take.
+    The store's facts may answer a page's questions in bulk (core.workflow_page.PageFacts).
+    """
+    groups: dict[tuple[str, str], list[tuple[str, list[Transition], bool]]] = {}
+    result: dict[int, list[Option]] = {}
+    for s in snapshots:
+        m = MACHINES[s.flow]
+        candidates = groups.get((s.flow, s.state))
+        if candidates is None:
+            candidates = groups[(s.flow, s.state)] = _candidates(m, actor.role, s.state)
+        scoped = any(not wildcard for _, _, wildcard in candidates) and _admitted(m, actor, s, store.facts)
+        options = []
+        for action, rows, wildcard in candidates:
+            if not wildcard and not scoped:
+                continue
+            row = _pick_branch(m, rows, s, store.facts)
+            problems = _guard_problems(m, row, s, store.facts, actor, {}, today, listing=True)
+            if wildcard and problems:
+                continue
+            options.append(Option(action, row.target, row.needs_reason, row.inputs, row.confirm, tuple(problems)))
+        result[s.id] = options
+    return result
+
+
 def _pick_branch(m: Machine, rows: list[Transition], s: Any, facts: Any) -> Transition:
     for row in rows:
         if row.when is None or m.rules.when[row.when](s, facts):

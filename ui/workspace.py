@@ -1,9 +1,10 @@
 """The one workspace renderer every thin ``pages/<workspace>.py`` uses.
 
-Inbox (keyset pages, "下一页", filters year/level/series) → one declaration's dossier → the actions
-the engine offers (``core.transitions.options``; blocked ones disabled with their reasons), each one
-step of the one action path (ui.actions: its inputs, a confirmation when irreversible). The click
-records the version shown and ``core.transitions.execute`` refuses if someone acted in between.
+Inbox (keyset pages, "下一页", filters year/level/series; each row's actions that can be taken now,
+computed for the whole page at once) → one declaration's dossier → the actions the engine offers
+(``core.transitions.options``; blocked ones disabled with their reasons), each one step of the one
+action path (ui.actions: its inputs, a confirmation when irreversible). The click records the version
+shown and ``core.transitions.execute`` refuses if someone acted in between.
 
 Session-state keys are namespaced by the workspace id: ``<ws>.year``, ``<ws>.pick``, ``<ws>.pending``...
 """
@@ -87,7 +88,7 @@ def _next_page(ws: str, cursor: Any) -> None:
 def _inbox(ws: str, actor: Actor, filters: dict[str, Any]) -> InboxPage:
     cursors = st.session_state.setdefault(f"{ws}.cursors", [])
     page = desk.load_inbox(db.uow(), actor, ws, after=cursors[-1] if cursors else None, limit=PAGE_SIZE,
-                           year=filters["year"], level=filters["level"], series=filters["series"])
+                           year=filters["year"], level=filters["level"], series=filters["series"], actions=True)
     names = filters["names"]
     if not page.rows:
         st.info(tr("ws.empty"))
@@ -96,6 +97,8 @@ def _inbox(ws: str, actor: Actor, filters: dict[str, Any]) -> InboxPage:
             tr("col.id"): r.id, tr("col.applicant"): r.applicant_name, tr("col.unit"): r.unit_name,
             tr("col.series"): names.get(r.series_code, r.series_code), tr("col.level"): names.get(r.level_code, r.level_code),
             tr("col.state"): tr(f"state.{r.state}"), tr("col.since"): dossier_view.when(r.state_since),
+            tr("col.ready"): ("、" if lang() == "zh" else ", ").join(
+                tr(f"action.{o.action}") for o in page.actions.get(r.id, []) if not o.blocked),
         } for r in page.rows]), hide_index=True, key=f"{ws}.table")
     cols = st.columns([1, 1, 4])
     cols[0].caption(tr("ws.page", n=len(cursors) + 1))

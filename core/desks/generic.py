@@ -6,7 +6,7 @@ A page hands the actor of the chosen context; every function checks the actor's 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core import transitions
 from core.declaring import catalogue
@@ -44,9 +44,14 @@ def filter_choices(uow: UnitOfWork, today: dt.date | None = None) -> Choices:
 
 
 def load_inbox(uow: UnitOfWork, actor: Actor, workspace_id: str, *, after: Cursor | None = None, limit: int = 50,
-               year: int | None = None, level: str | None = None, series: str | None = None) -> InboxPage:
+               year: int | None = None, level: str | None = None, series: str | None = None,
+               actions: bool = False) -> InboxPage:
+    """One inbox page; with ``actions``, each row's options offered as buttons (``page.actions``), computed
+    for the page at once."""
     with uow.read() as session:
-        return inbox(session, actor, workspace_id, after=after, limit=limit, year=year, level=level, series=series)
+        page = inbox(session, actor, workspace_id, after=after, limit=limit, year=year, level=level, series=series,
+                     actions=actions)
+    return replace(page, actions={i: shown_actions(o) for i, o in page.actions.items()})
 
 
 def load_detail(uow: UnitOfWork, actor: Actor, workspace_id: str, declaration_id: int) -> Detail:

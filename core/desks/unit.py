@@ -21,6 +21,7 @@ from core.review import recommendation
 from core.org import report_paths
 
 from core.desks import worklists
+from core.desks.listing import page_actions
 from core.review.batch import batch_act
 from core.common.config import local_date
 from core.workflow import Actor
@@ -146,7 +147,9 @@ def resolve(uow: UnitOfWork, actor: Actor, objection_id: int, outcome: str, reas
 def own_committee_ids(uow: UnitOfWork, actor: Actor, ids: list[int]) -> set[int]:
     """Of these declarations, those the unit may give to its own self-review committee now."""
     with uow.read() as session:
-        return {i for i in ids if recommendation.can_assign_own_committee(session, actor, i, today())}
+        offered = page_actions(session, actor, ids, today())  # the engine's options, for the page at once
+    return {i for i, options in offered.items()
+            if any(o.action == "assign_own_committee" and not o.blocked for o in options)}
 
 
 def proof_ids(uow: UnitOfWork, ids: list[int]) -> set[int]:

@@ -9,6 +9,9 @@
   that belong to it, with the reason of the return as the applicant sees it.
 * ``withdrawable_list``: 撤回材料 — declarations whose last step this unit took and the next holder has
   not acted on yet; the engine's ``withdraw`` option decides, this only finds candidates.
+
+Scope, filters, numbered pages and the engine's options for a whole page come from the one read path
+(core.desks.listing); these lists add the audit-trail joins and the sorts the verification screen offers.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.review.batch import require_operator
 from core.common.errors import ValidationError
-from core.transitions import options
+from core.desks.listing import Filters, Scope, numbered, page_actions
 from core.workflow import OPERATORS, TERMINAL, Actor
 from db.models import AuditEvent, Declaration, Person, Unit
 
@@ -68,23 +71,16 @@ def _base(*extra) -> Select:
 
 
 def _filtered(query: Select, year: int | None, level: str | None, series: str | None) -> Select:
-    for column, value in ((Declaration.year, year), (Declaration.level_code, level),
-                          (Declaration.series_code, series)):
-        if value is not None:
-            query = query.where(column == value)
-    return query
+    return query.where(*Filters(year, level, series).clauses())  # the listing layer's filters
 
 
 def _page(session: Session, query: Select, sort: str, descending: bool, page: int, page_size: int) -> WorkPage:
     if sort not in SORTS:
         raise ValidationError("worklist.bad_sort")
-    size = max(1, min(int(page_size), MAX_PAGE))
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     column = SORTS[sort]
-    ordered = query.order_by(column.desc() if descending else column.asc(),
-                             Declaration.id.desc() if descending else Declaration.id.asc())
-    rows = session.execute(ordered.offset(max(0, int(page)) * size).limit(size)).all()
-    return WorkPage([WorkRow(*r) for r in rows], int(total))
+    order = (column.desc(), Declaration.id.desc()) if descending else (column.asc(), Declaration.id.asc())
+    rows, total = numbered(session, query, order, page, min(int(page_size), MAX_PAGE))
+    return WorkPage([WorkRow(*r) for r in rows], total)
 
 
 def _last_events(unit_id: int, **conditions):
@@ -120,7 +116,7 @@ def verification_list(session: Session, actor: Actor, status: str = "pending", *
     if status not in STATUSES:
         raise ValidationError("worklist.bad_status")
     if status == "pending":
-        query = _base().where(Declaration.holder_unit_id == unit_id, Declaration.state.in_(VERIFY_STATES))
+        query = _base().where(Scope.held(unit_id, VERIFY_STATES).clause())
     else:
         last = _last_events(unit_id, from_state=VERIFY_STATES, action=("approve", "reject"))
         wanted = "approve" if status == "passed" else "reject"
@@ -148,4 +144,5 @@ def withdrawable_list(session: Session, actor: Actor, *, limit: int = 50,
     query = (query.where(mine.c.event_id == _latest_event_id(), Declaration.state.not_in(TERMINAL))
              .order_by(mine.c.event_id.desc()).limit(max(1, min(limit, MAX_PAGE))))
     rows = [WorkRow(*r) for r in session.execute(query)]
-    return [r for r in rows if any(o.action == "withdraw" for o in options(session, actor, r.id, today))]
+    offered = page_actions(session, actor, [r.id for r in rows], today)  # the engine decides, for the page at once
+    return [r for r in rows if any(o.action == "withdraw" for o in offered.get(r.id, []))]

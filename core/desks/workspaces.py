@@ -16,16 +16,18 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.reporting import stats
 from core.common.errors import NotFound
-from core.desks.inbox import MAX_LIMIT, Cursor, InboxPage, InboxRow, inbox_page
+from core.desks import listing
+from core.desks.inbox import Cursor, InboxPage
+from core.desks.listing import Filters, Scope
 from core.org.scope import visible_declarations
 from core.org.unit_accounts import locked_count
 from core.workflow import APPLICANT_HELD, Actor, Option
-from db.models import Declaration, Person, Unit
+from db.models import Declaration, Unit
 
 HOLDER, OWN, SCOPE, ACCOUNTS = "holder", "own", "scope", "accounts"
 HIDDEN_ACTIONS = frozenset({"save"})  # editing a draft belongs to the declaration form, not to a button
@@ -96,48 +98,28 @@ def shown_actions(options: Iterable[Option]) -> list[Option]:
 
 # --- inboxes -------------------------------------------------------------------------------------
 
-def _scoped_clause(session: Session, actor: Actor, ws: Workspace):
+def scope_of(session: Session, actor: Actor, ws: Workspace) -> Scope | None:
+    """What the workspace lists for this actor (core.desks.listing); None when it lists no declarations."""
+    if ws.source == HOLDER:
+        return Scope.held(actor.unit_id, ws.states) if actor.unit_id is not None else None
     if ws.source == OWN:
-        return Declaration.applicant_person_id == (actor.person_id or -1)
-    return and_(visible_declarations(session, actor), Declaration.state.in_(ws.states))
-
-
-def _scoped_page(session: Session, clause, *, after: Cursor | None, limit: int, year: int | None,
-                 level: str | None, series: str | None) -> InboxPage:
-    """Keyset paging over any scope clause, ordered like core.desks.inbox: (state_since, id), oldest first."""
-    conditions = [clause]
-    for column, value in ((Declaration.year, year), (Declaration.level_code, level),
-                          (Declaration.series_code, series)):
-        if value is not None:
-            conditions.append(column == value)
-    if after is not None:
-        since, last_id = after
-        conditions.append(or_(Declaration.state_since > since,
-                              and_(Declaration.state_since == since, Declaration.id > last_id)))
-    query = (select(Declaration.id, Person.name, Unit.name, Declaration.series_code, Declaration.level_code,
-                    Declaration.state, Declaration.state_since, Declaration.version)
-             .join(Person, Person.id == Declaration.applicant_person_id).join(Unit, Unit.id == Declaration.unit_id)
-             .where(*conditions).order_by(Declaration.state_since, Declaration.id).limit(limit + 1))
-    rows = [InboxRow(*r) for r in session.execute(query)]
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return InboxPage(rows, (rows[-1].state_since, rows[-1].id))
-    return InboxPage(rows, None)
+        return Scope.of(Declaration.applicant_person_id == (actor.person_id or -1))  # every state: all their own
+    if ws.source == SCOPE:
+        return Scope.of(visible_declarations(session, actor), ws.states)
+    return None
 
 
 def inbox(session: Session, actor: Actor, workspace_id: str, *, after: Cursor | None = None, limit: int = 50,
-          year: int | None = None, level: str | None = None, series: str | None = None) -> InboxPage:
-    """One page of the workspace's declarations for this actor (keyset paging, see core.desks.inbox)."""
+          year: int | None = None, level: str | None = None, series: str | None = None,
+          actions: bool = False, today: dt.date | None = None) -> InboxPage:
+    """One page of the workspace's declarations for this actor (keyset paging, see core.desks.listing);
+    with ``actions``, the engine's options for each row of the page, computed for the page at once."""
     ws = require(actor, workspace_id)
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    filters = dict(year=year, level=level, series=series)
-    if ws.source == HOLDER:
-        if actor.unit_id is None:
-            return InboxPage([], None)
-        return inbox_page(session, actor.unit_id, ws.states, after=after, limit=limit, **filters)
-    if ws.source in (OWN, SCOPE):
-        return _scoped_page(session, _scoped_clause(session, actor, ws), after=after, limit=limit, **filters)
-    return InboxPage([], None)
+    scope = scope_of(session, actor, ws)
+    if scope is None:
+        return InboxPage([], None)
+    return listing.page(session, scope, Filters(year, level, series), after=after, limit=limit,
+                        actor=actor if actions else None, today=today)
 
 
 # --- to-do counts ----------------------------------------------------------------------------------
@@ -151,12 +133,8 @@ def todo_counts(session: Session, actor: Actor, now: dt.datetime | None = None) 
         numbers = stats.todo_counts(session, [(actor.unit_id, w.states) for w in held])
         counts.update({w.id: n for w, n in zip(held, numbers)})
     for w in spaces:
-        if w.source == OWN:
-            clause = and_(_scoped_clause(session, actor, w), Declaration.state.in_(w.states))
-            counts[w.id] = int(session.scalar(select(func.count()).select_from(Declaration).where(clause)) or 0)
-        elif w.source == SCOPE:
-            counts[w.id] = int(session.scalar(select(func.count()).select_from(Declaration)
-                                              .where(_scoped_clause(session, actor, w))) or 0)
+        if w.source in (OWN, SCOPE):  # the listed scope in the workspace's states (the applicant's: those they hold)
+            counts[w.id] = listing.count(session, Scope.of(scope_of(session, actor, w).where, w.states))
         elif w.source == ACCOUNTS:
             counts[w.id] = locked_count(session, actor, now)
     return {w.id: counts.get(w.id, 0) for w in spaces if w.source != "admin"}  # admin pages keep no to-do count

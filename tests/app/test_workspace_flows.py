@@ -110,3 +110,13 @@ def test_the_inbox_pages_forward_with_the_next_page_button(app_db, monkeypatch):
     assert t("ws.page", n=2) in [c.value for c in at.caption]
     at.button(key="relay.first").click().run()
     assert at.selectbox(key="relay.pick").options[1:] == first
+
+
+def test_the_inbox_lists_each_rows_ready_actions_and_leaves_out_blocked_ones(app_db):
+    at = sign_in(start(), "demo_prov_hr", DEMO_PASSWORD)
+    at.switch_page("pages/relay.py").run()
+    assert_ok(at)
+    table = next(d.value for d in at.dataframe if t("col.ready") in d.value.columns)
+    first = table[t("col.ready")].iloc[0].split("、")
+    assert t("action.assign_committee") in first and t("action.reject") in first
+    assert t("action.approve") not in first  # blocked at the top of the route, as the dossier's button is
