@@ -2,8 +2,8 @@
 
 A machine (core.machines.spec) declares states, transitions, named guards, holder rules and effects
 for one kind of record: the declaration (its review and initial-determination flows), the publicity
-batch, the review-authority filing, the reporting path, the person-to-unit binding and the unit
-registration (core.machines). Every change of any of them goes through :func:`perform`: it checks
+batch, the review-authority filing, the reporting path, the person-to-unit binding, the unit
+registration and the working-day calendar's year (core.machines). Every change of any of them goes through :func:`perform`: it checks
 the actor's scope and role, picks the branch, runs the guards, computes state, holder and effects,
 and hands one :class:`Change` to the store, which writes it with optimistic locking and exactly one
 audit event in the caller's transaction. :func:`available_actions` lists what a user may do, for
