@@ -2,13 +2,14 @@
 
 A machine (core.machines.spec) declares states, transitions, named guards, holder rules and effects
 for one kind of record: the declaration (its review and initial-determination flows), the publicity
-batch, the review-authority filing, the reporting path, the person-to-unit binding and the unit
-registration (core.machines). Every change of any of them goes through :func:`perform`: it checks
-the actor's scope and role, picks the branch, runs the guards, computes state, holder and effects,
-and hands one :class:`Change` to the store, which writes it with optimistic locking and exactly one
-audit event in the caller's transaction. :func:`available_actions` lists what a user may do, for
-buttons. Adding a machine: declare it in core/machines/<name>.py, list it in ``core.machines.ALL``,
-and give the store an adapter (core.workflow_store.ADAPTERS).
+batch, the review-authority filing, the reporting path, the person-to-unit binding, the unit
+registration and the working-day calendar's year (core.machines). Every change of any of them goes
+through :func:`perform`: it checks the actor's scope and role, picks the branch, runs the guards,
+computes state, holder and effects, and hands one :class:`Change` to the store, which writes it with
+optimistic locking and exactly one audit event in the caller's transaction.
+:func:`available_actions` lists what a user may do, for buttons. Adding a machine: declare it in
+core/machines/<name>.py, list it in ``core.machines.ALL``, and give the store an adapter
+(core.workflow_store.ADAPTERS; ``key_column`` for a table not keyed by ``id``).
 
 This module imports neither streamlit nor sqlalchemy: data lives behind the :class:`Store` port
 (core.workflow_store implements it), so the tables and their rules are testable on their own.

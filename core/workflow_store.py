@@ -21,7 +21,7 @@ from core.machines.publicity import OWNER_ROLES
 from core.org.units import ancestors
 from core.workflow import MACHINES, TERMINAL, Actor, Change, LastStep, Record, Snapshot
 from core.common.errors import ConcurrentChange
-from db.models import (Attachment, AuditEvent, Committee, Declaration, DeclarationRecord, Expert,
+from db.models import (Attachment, AuditEvent, CalendarYear, Committee, Declaration, DeclarationRecord, Expert,
                        GroupDeclaration, Objection, PanelMember, Person, PublicityBatch, PublicityItem,
                        ReportPath, ReviewGroup, TallyResult, Unit, UnitBinding, UnitLinkRequest)
 
@@ -237,6 +237,12 @@ class OrgFacts:
         path = self.s.scalar(select(Unit.path).where(Unit.id == unit_id)) or ""
         return f"/{ancestor_id}/" in path
 
+    def is_provincial_hr_bureau(self, unit_id: int) -> bool:
+        """Whether the unit is the active provincial HR bureau (the keeper of the working-day calendar)."""
+        unit = self.s.get(Unit, unit_id)
+        return unit is not None and unit.kind == "hr_bureau" and unit.region_level == "province" \
+            and unit.status == "active"
+
     def handles_objection(self, actor: Actor, objection: Record) -> bool:
         """The unit that runs the objection's publicity with a role that runs that kind, or, for an
         objection outside any batch, the unit that holds the declaration (core.review.objections)."""
@@ -253,19 +259,22 @@ class OrgFacts:
 
 @dataclass(frozen=True)
 class Adapter:
-    """Where a machine's records live: the model, its state column, and the fields its rules read."""
+    """Where a machine's records live: the model, its state column, the fields its rules read, and the
+    column that identifies a record (``id``, or the primary key of a table keyed otherwise, e.g. ``year``)."""
 
     machine: str
     model: type
     state_column: str = "status"
     fields: tuple[str, ...] = ()
+    key_column: str = "id"
 
     def __post_init__(self) -> None:
         table = self.model.__table__
-        columns = [table.c.id, table.c[self.state_column], table.c.version, *(table.c[f] for f in self.fields)]
-        object.__setattr__(self, "load_statement", select(*columns).where(table.c.id == bindparam("id")))
+        key = table.c[self.key_column]
+        columns = [key, table.c[self.state_column], table.c.version, *(table.c[f] for f in self.fields)]
+        object.__setattr__(self, "load_statement", select(*columns).where(key == bindparam("id")))
         object.__setattr__(self, "guarded_update", update(table).where(
-            table.c.id == bindparam("id_"), table.c.version == bindparam("expected_version_")))
+            key == bindparam("id_"), table.c.version == bindparam("expected_version_")))
 
 
 ADAPTERS: dict[str, Adapter] = {a.machine: a for a in (
@@ -277,6 +286,7 @@ ADAPTERS: dict[str, Adapter] = {a.machine: a for a in (
     Adapter("unit_registration", Unit, fields=("path", "uscc")),
     Adapter("unit_link", UnitLinkRequest, fields=("child_unit_id", "parent_unit_id")),
     Adapter("objection", Objection, fields=("declaration_id", "batch_id")),
+    Adapter("calendar_year", CalendarYear, key_column="year"),
 )}
 
 

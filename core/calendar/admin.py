@@ -3,8 +3,10 @@
 
 Only the admin (``unit_admin``) of the active provincial HR bureau may change it; anyone else gets
 the not-found error, like every other refused admin action. Each change is one ``do_*`` call that
-writes one audit event in the same transaction. Changing a date of an official year makes the year
-provisional again: a confirmation vouches for exactly the dates it saw.
+writes its audit event in the same transaction. The year's status is a machine of the one engine
+(core.machines.calendar_year): confirming is its ``confirm``, and changing a date of an official year
+also performs its ``reopen`` (the year is provisional again, with its own event): a confirmation
+vouches for exactly the dates it saw.
 """
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from sqlalchemy.orm import Session
 from core.audit import trail as audit
 from core.calendar import store
 from core.common.errors import NotFound, ValidationError
-from core.workflow import Actor
+from core.machines.calendar_year import NAME as MACHINE, keeps_calendar
+from core.workflow import Actor, perform
+from core.workflow_store import OrgFacts, RecordStore
 from db.base import utcnow
-from db.models import Account, CalendarDay, CalendarYear, Unit
+from db.models import Account, CalendarDay, CalendarYear
 from db.models.calendar import DAY_KINDS
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -27,12 +31,8 @@ MAX_NAME, MAX_SOURCE = 100, 200
 
 
 def may_edit(session: Session, actor: Actor | None) -> bool:
-    """Whether the actor is the admin of the active provincial HR bureau."""
-    if actor is None or actor.role != "unit_admin" or actor.unit_id is None:
-        return False
-    unit = session.get(Unit, actor.unit_id)
-    return unit is not None and unit.kind == "hr_bureau" and unit.region_level == "province" \
-        and unit.status == "active"
+    """Whether the actor is the admin of the active provincial HR bureau (the calendar machine's rule)."""
+    return keeps_calendar(actor, OrgFacts(session))
 
 
 def _require_editor(session: Session, actor: Actor) -> None:
@@ -56,8 +56,13 @@ def _year_row(session: Session, year: int, now: dt.datetime) -> CalendarYear:
     return session.get(CalendarYear, year, with_for_update=True)
 
 
-def _unconfirm(row: CalendarYear, now: dt.datetime) -> None:
-    row.status, row.confirmed_by, row.confirmed_at, row.updated_at = "provisional", None, None, now
+def _changed(session: Session, actor: Actor, row: CalendarYear, day: dt.date, now: dt.datetime) -> None:
+    """After a date of the year changed: an official year is reopened (the engine writes its status and
+    its event); a provisional one only records when it changed."""
+    if row.status == "official":
+        perform(RecordStore(session, MACHINE), actor, row.year, "reopen", now=now, note={"day": day.isoformat()})
+    else:
+        row.updated_at = now
 
 
 def do_add_year(session: Session, actor: Actor, year: int, now: dt.datetime | None = None) -> bool:
@@ -87,10 +92,10 @@ def do_set_day(session: Session, actor: Actor, day: dt.date, kind: str, name: st
         session.add(CalendarDay(day=day, year=day.year, kind=kind, name=name))
     else:
         listed.kind, listed.name = kind, name
-    _unconfirm(row, now)
     session.flush()
     _audit(session, actor, "calendar_set_day", day.year, now, day=day.isoformat(), kind=kind, name=name,
            before=before)
+    _changed(session, actor, row, day, now)
 
 
 def do_remove_day(session: Session, actor: Actor, day: dt.date, now: dt.datetime | None = None) -> None:
@@ -103,9 +108,9 @@ def do_remove_day(session: Session, actor: Actor, day: dt.date, now: dt.datetime
         raise ValidationError("calendar.day_not_listed", day=day.isoformat())
     before = listed.kind
     session.delete(listed)
-    _unconfirm(row, now)
     session.flush()
     _audit(session, actor, "calendar_remove_day", day.year, now, day=day.isoformat(), before=before)
+    _changed(session, actor, row, day, now)
 
 
 def do_confirm_year(session: Session, actor: Actor, year: int, source: str, now: dt.datetime | None = None) -> None:
@@ -115,12 +120,10 @@ def do_confirm_year(session: Session, actor: Actor, year: int, source: str, now:
     source = (source or "").strip()
     if not 2 <= len(source) <= MAX_SOURCE:
         raise ValidationError("calendar.source_invalid", max=MAX_SOURCE)
-    row = _year_row(session, _check_year(year), now)
-    row.status, row.source, row.confirmed_by, row.confirmed_at, row.updated_at = \
-        "official", source, actor.account_id, now, now
-    session.flush()
+    _year_row(session, _check_year(year), now)
     days = session.scalar(select(func.count()).select_from(CalendarDay).where(CalendarDay.year == year))
-    _audit(session, actor, "calendar_confirm", year, now, source=source, days=int(days or 0))
+    perform(RecordStore(session, MACHINE), actor, year, "confirm", {"source": source, "confirmed_by": actor.account_id},
+            now=now, note={"days": int(days or 0)})
 
 
 # --- read side -----------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ rejected), the certificate request and the expert-library filing.
 """
 from __future__ import annotations
 
-from core.machines import (authority, binding, declaration, objection, publicity, report_path, unit_link,
-                           unit_registration)
+from core.machines import (authority, binding, calendar_year, declaration, objection, publicity, report_path,
+                           unit_link, unit_registration)
 from core.machines.spec import Machine
 
 ALL: tuple[Machine, ...] = (
     *declaration.MACHINES, publicity.MACHINE, authority.MACHINE, report_path.MACHINE, binding.MACHINE,
-    unit_registration.MACHINE, unit_link.MACHINE, objection.MACHINE,
+    unit_registration.MACHINE, unit_link.MACHINE, objection.MACHINE, calendar_year.MACHINE,
 )

@@ -28,6 +28,7 @@ class CalendarYear(Base):
     confirmed_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("account.id"), default=None)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
     updated_at: Mapped[timestamp]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic lock (core.workflow)
 
     def __repr__(self) -> str:
         return f"<CalendarYear {self.year} {self.status}>"

@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import event, func, select
 
+from core.audit.trail import verify
 from core.calendar import admin, service, sources, store
 from core.calendar.desk import fill_ahead
 from core.common.errors import NotFound, ValidationError
@@ -136,6 +137,27 @@ def test_changing_a_date_of_an_official_year_makes_it_provisional_again(uow, wor
         assert (year.status, year.confirmed_by, year.confirmed_at) == ("provisional", None, None)
         assert s.get(CalendarDay, D(2027, 2, 10)) is None
         assert service.earliest_end(s, D(2027, 2, 4)) == D(2027, 2, 16)  # Wed 10 Feb is a working day now
+        # The date's own event, then the engine's one for the status (calendar_year machine), version 1 → 2 → 3.
+        events = s.execute(select(AuditEvent.action, AuditEvent.from_state, AuditEvent.to_state, AuditEvent.version)
+                           .where(AuditEvent.target == "calendar:2027").order_by(AuditEvent.id)).all()
+        assert events == [("calendar_confirm", "provisional", "official", 2), ("calendar_remove_day", None, None, None),
+                          ("calendar_reopen", "official", "provisional", 3)]
+        assert year.version == 3 and verify(s) is None
+
+
+def test_an_official_year_is_not_confirmed_again_until_a_date_changes(engine, world):
+    w, _ = world
+    boss = w.actor("prov_admin")
+    with unit_of_work(engine) as s:
+        admin.do_confirm_year(s, boss, 2027, "国办发明电〔2026〕8号")
+    with unit_of_work(engine) as s:
+        with pytest.raises(ValidationError) as again:
+            admin.do_confirm_year(s, boss, 2027, "国办发明电〔2026〕9号")
+        assert again.value.key == "calendar.already_official"
+        admin.do_set_day(s, boss, D(2027, 2, 14), "workday", "春节调休")
+        admin.do_confirm_year(s, boss, 2027, "国办发明电〔2026〕9号")
+    with read_session(engine) as s:
+        assert (s.get(CalendarYear, 2027).status, s.get(CalendarYear, 2027).source) == ("official", "国办发明电〔2026〕9号")
 
 
 @pytest.mark.parametrize("who", ["unit_admin", "city_admin", "prov_hr", "unit_op"])

@@ -108,7 +108,8 @@ def test_approving_a_new_path_supersedes_the_one_in_force_through_the_machine(uo
         assert s.get(ReportPath, old).version == 3
 
 
-STATUS_WRITE = re.compile(r"(status\s*=\s*[\"'(]|\.status,.*=)")  # .status = "x", status="x", a.status, b = ...
+# .status = "x", status="x", and a statement starting a.status, b = ... (not a keyword argument reading a status)
+STATUS_WRITE = re.compile(r"(status\s*=\s*[\"'(]|^\s*[\w.]+\.status\s*,.*=)")
 # Creating a record in its first state is not a change of state; these are written at creation only.
 CREATION = re.compile(r"status=\"(pending|draft|open|active)\"")
 
@@ -130,6 +131,8 @@ def test_no_service_writes_a_status_column_itself_any_more():
     ('    committee.authority_status = "approved" if approve else "rejected"', True),
     ('    if row.status != "pending":', False), ('.where(Unit.status == "active")', False),
     ('    list_objections(session, actor, status=None)', False), ('Objection(status="open")', False),
+    ('    _audit(session, actor, "x", year, now, added=added, status=row.status, source=row.source)', False),
+    ('        .values(year=found.year, status=found.status, source=found.source,', False),
 ])
 def test_the_scan_tells_a_status_write_from_a_read(line, write):
     assert bool(STATUS_WRITE.search(line) and not CREATION.search(line) and "==" not in line) == write

@@ -24,6 +24,9 @@ class FakeFacts:
     def is_within(self, unit_id: int, ancestor_id: int) -> bool:
         return f"/{ancestor_id}/" in PATHS[unit_id]
 
+    def is_provincial_hr_bureau(self, unit_id: int) -> bool:
+        return unit_id == PROVINCE
+
     def handles_objection(self, actor: Actor, objection: Record) -> bool:
         return actor.unit_id == EMPLOYER and actor.role == "unit_operator"  # the unit running the publicity
 
@@ -309,3 +312,64 @@ def test_an_objection_needs_a_reason_its_handling_unit_and_to_be_open():
     refused(objection(), op("unit_operator", OTHER_UNIT), "dismiss", NotFound, {"reason": "x"})
     assert refused(objection("dismissed"), op("unit_operator", EMPLOYER), "return", InvalidAction,
                    {"reason": "x"}).key == "objection.already_resolved"
+
+
+# --- calendar year ---------------------------------------------------------------------------------
+
+def calendar(state: str = "provisional") -> FakeStore:
+    return FakeStore({2027: Record("calendar_year", 2027, state, 3, {})})
+
+
+KEEPER = op("unit_admin", PROVINCE)
+CONFIRM = {"source": "国办发明电〔2026〕8号", "confirmed_by": KEEPER.account_id}
+
+
+def test_the_provincial_bureaus_admin_confirms_a_provisional_year_with_its_source_stamped():
+    store = calendar()
+    assert perform(store, KEEPER, 2027, "confirm", CONFIRM, now=NOW, note={"days": 9}) == 4
+    year = store.records[2027]
+    assert (year.state, year.data) == ("official", {"source": "国办发明电〔2026〕8号", "confirmed_by": KEEPER.account_id,
+                                                    "confirmed_at": NOW, "updated_at": NOW})
+    (actor, change), = store.events
+    assert (change.action, change.from_state, change.to_state, change.detail) == \
+        ("confirm", "provisional", "official", {"source": "国办发明电〔2026〕8号", "days": 9})
+
+
+def test_reopening_an_official_year_clears_its_confirmation():
+    store = calendar("official")
+    perform(store, KEEPER, 2027, "reopen", now=NOW, note={"day": "2027-02-10"})
+    year = store.records[2027]
+    assert (year.state, year.version) == ("provisional", 4)
+    assert (year.data["confirmed_by"], year.data["confirmed_at"], year.data["updated_at"]) == (None, None, NOW)
+    assert [(c.action, c.detail) for _, c in store.events] == [("reopen", {"day": "2027-02-10"})]
+
+
+@pytest.mark.parametrize("actor", [op("unit_admin", CITY), op("hr_operator", PROVINCE), op("unit_operator", PROVINCE),
+                                   op("unit_admin", None)],
+                         ids=["city-admin", "bureau-operator", "unit-operator", "no-unit"])
+def test_anyone_but_the_provincial_bureaus_admin_is_told_the_year_does_not_exist(actor):
+    for state, action, payload in (("provisional", "confirm", CONFIRM), ("official", "reopen", None)):
+        store = calendar(state)
+        with pytest.raises(NotFound):
+            perform(store, actor, 2027, action, payload, now=NOW)
+        assert store.events == [] and store.records[2027].version == 3
+    assert available_actions(calendar(), op("unit_admin", CITY), 2027, TODAY) == []
+
+
+def test_a_year_is_confirmed_only_when_provisional_reopened_only_when_official_and_needs_a_source():
+    for state, action, key in (("official", "confirm", "calendar.already_official"),
+                               ("provisional", "reopen", "calendar.not_official")):
+        with pytest.raises(ValidationError) as raised:
+            perform(calendar(state), KEEPER, 2027, action, CONFIRM, now=NOW)
+        assert raised.value.key == key
+    with pytest.raises(ValidationError) as raised:
+        perform(calendar(), KEEPER, 2027, "confirm", {**CONFIRM, "source": " "}, now=NOW)
+    assert raised.value.key == "error.inputs_missing"
+    assert [o.action for o in available_actions(calendar(), KEEPER, 2027, TODAY)] == ["confirm"]
+
+
+def test_a_stale_calendar_page_is_told_the_year_moved():
+    store = calendar()
+    with pytest.raises(ConcurrentChange):
+        perform(store, KEEPER, 2027, "confirm", CONFIRM, now=NOW, expected_version=2)
+    assert store.events == []

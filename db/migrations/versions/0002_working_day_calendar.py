@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('confirmed_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('confirmed_at', db.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('updated_at', db.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.CheckConstraint("status IN ('official', 'provisional')", name=op.f('ck_calendar_year_status')),
     sa.ForeignKeyConstraint(['confirmed_by'], ['account.id'], name=op.f('fk_calendar_year_confirmed_by_account')),
     sa.PrimaryKeyConstraint('year', name=op.f('pk_calendar_year'))
