@@ -145,18 +145,18 @@ def test_changing_a_date_of_an_official_year_makes_it_provisional_again(uow, wor
         assert year.version == 3 and verify(s) is None
 
 
-def test_an_official_year_is_not_confirmed_again_until_a_date_changes(engine, world):
+def test_an_official_year_is_not_confirmed_again_until_a_date_changes(uow, world):
     w, _ = world
     boss = w.actor("prov_admin")
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         admin.do_confirm_year(s, boss, 2027, "国办发明电〔2026〕8号")
-    with unit_of_work(engine) as s:
+    with uow.write() as s:
         with pytest.raises(ValidationError) as again:
             admin.do_confirm_year(s, boss, 2027, "国办发明电〔2026〕9号")
         assert again.value.key == "calendar.already_official"
         admin.do_set_day(s, boss, D(2027, 2, 14), "workday", "春节调休")
         admin.do_confirm_year(s, boss, 2027, "国办发明电〔2026〕9号")
-    with read_session(engine) as s:
+    with uow.read() as s:
         assert (s.get(CalendarYear, 2027).status, s.get(CalendarYear, 2027).source) == ("official", "国办发明电〔2026〕9号")
 
 
