@@ -167,7 +167,7 @@ def test_a_pages_actions_take_the_same_number_of_queries_for_three_rows_as_for_t
             statements.append(statement)
 
     with uow.read() as s:
-        event.listen(uow, "before_cursor_execute", count)
+        event.listen(uow.engine, "before_cursor_execute", count)
         try:
             counts = []
             for some in (ids[:3], ids):
@@ -175,7 +175,7 @@ def test_a_pages_actions_take_the_same_number_of_queries_for_three_rows_as_for_t
                 assert len(page_actions(s, w.actor("unit_op"), some, clock_today())) == len(some)
                 counts.append(len(statements))
         finally:
-            event.remove(uow, "before_cursor_execute", count)
+            event.remove(uow.engine, "before_cursor_execute", count)
     # the snapshots and the last steps (for withdraw); in publicity, the rounds' entry versions, the
     # publicities and the open objections: one query each, however many rows
     assert counts == [queries, queries], counts
