@@ -1,6 +1,6 @@
 """The benchmark: build N declarations, then measure, in one run and on each backend asked for,
 
-(a) engine transitions/s (``core.transitions.execute``: unit operator ``approve`` on unit_verify
+(a) engine transitions/s (``core.declaring.transitions.execute``: unit operator ``approve`` on unit_verify
     declarations, one transaction each, as a click does) against hand-written DBAPI SQL doing the
     same read + guarded update + event insert, one transaction each; rounds are interleaved so
     load from other processes hits both sides alike;
@@ -36,7 +36,7 @@ from bench.build import build
 from core.audit.trail import GENESIS, row_hash
 from core.desks.inbox import inbox_page
 from core.reporting.stats import dashboard, todo_counts
-from core.transitions import execute
+from core.declaring.transitions import execute
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Declaration, RoleGrant, Unit
@@ -278,10 +278,10 @@ def bench_inbox(uow: UnitOfWork, queries: int, seed: int, log) -> dict:
 
 def bench_page_actions(uow: UnitOfWork, pages: int, seed: int, log) -> dict:
     """(b') The actions of a full inbox's first page (50 rows) for the holder's operator: for the whole page at
-    once (``core.desks.listing.page_actions``) against one engine call per row (``core.transitions.options``,
+    once (``core.desks.listing.page_actions``) against one engine call per row (``core.declaring.transitions.options``,
     what per-row lists did before), on the same pages, results checked equal."""
     from core.desks.listing import page_actions
-    from core.transitions import options
+    from core.declaring.transitions import options
 
     spaces = [w for w in workspaces(uow) if w[2] >= 50]  # full pages
     rng, today = random.Random(seed), utcnow().date()

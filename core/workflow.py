@@ -112,19 +112,7 @@ def available_actions(store: Store, actor: Actor, record_id: int, today: dt.date
     if s is None:
         return []
     m = MACHINES[s.flow]
-    scoped = _admitted(m, actor, s, store.facts)
-    options = []
-    for action in m.actions_from(s.state):
-        rows = [t for t in m.rows_for(s.state, action) if actor.role in t.roles]
-        wildcard = bool(rows) and rows[0].source == ANY  # withdraw: its guard says who may
-        if not rows or (not wildcard and not scoped):
-            continue
-        row = _pick_branch(m, rows, s, store.facts)
-        problems = _guard_problems(m, row, s, store.facts, actor, {}, today, listing=True)
-        if wildcard and problems:
-            continue
-        options.append(Option(action, row.target, row.needs_reason, row.inputs, row.confirm, tuple(problems)))
-    return options
+    return _options(m, _candidates(m, actor.role, s.state), s, store, actor, today)
 
 
 def _candidates(m: Machine, role: str, state: str) -> list[tuple[str, list[Transition], bool]]:
@@ -138,13 +126,29 @@ def _candidates(m: Machine, role: str, state: str) -> list[tuple[str, list[Trans
     return found
 
 
+def _options(m: Machine, candidates: list[tuple[str, list[Transition], bool]], s: Any, store: Store,
+             actor: Actor, today: dt.date) -> list[Option]:
+    """The options of one record among its state's candidate actions: scope is asked only when an
+    action besides the wildcard one could be offered; branches and guards only for what may be taken."""
+    scoped = any(not wildcard for _, _, wildcard in candidates) and _admitted(m, actor, s, store.facts)
+    options = []
+    for action, rows, wildcard in candidates:
+        if not wildcard and not scoped:
+            continue
+        row = _pick_branch(m, rows, s, store.facts)
+        problems = _guard_problems(m, row, s, store.facts, actor, {}, today, listing=True)
+        if wildcard and problems:
+            continue
+        options.append(Option(action, row.target, row.needs_reason, row.inputs, row.confirm, tuple(problems)))
+    return options
+
+
 def available_actions_for_page(store: Store, actor: Actor, snapshots: list[Any],
                                today: dt.date) -> dict[int, list[Option]]:
     """:func:`available_actions` for a whole page of snapshots at once, by id, with the same options.
 
-    The table and the role are read once per (machine, state); scope is checked only for rows with
-    an action besides the wildcard one; branches and guards run only for the actions a row may take.
-    The store's facts may answer a page's questions in bulk (core.workflow_page.PageFacts).
+    The table and the role are read once per (machine, state); the store's facts may answer a page's
+    questions in bulk (core.declaring.page_facts.PageFacts).
     """
     groups: dict[tuple[str, str], list[tuple[str, list[Transition], bool]]] = {}
     result: dict[int, list[Option]] = {}
@@ -153,17 +157,7 @@ def available_actions_for_page(store: Store, actor: Actor, snapshots: list[Any],
         candidates = groups.get((s.flow, s.state))
         if candidates is None:
             candidates = groups[(s.flow, s.state)] = _candidates(m, actor.role, s.state)
-        scoped = any(not wildcard for _, _, wildcard in candidates) and _admitted(m, actor, s, store.facts)
-        options = []
-        for action, rows, wildcard in candidates:
-            if not wildcard and not scoped:
-                continue
-            row = _pick_branch(m, rows, s, store.facts)
-            problems = _guard_problems(m, row, s, store.facts, actor, {}, today, listing=True)
-            if wildcard and problems:
-                continue
-            options.append(Option(action, row.target, row.needs_reason, row.inputs, row.confirm, tuple(problems)))
-        result[s.id] = options
+        result[s.id] = _options(m, candidates, s, store, actor, today)
     return result
 
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from core.declaring.catalogue import seed_catalogue
 from core.common.config import today as clock_today
 from core.declaring.modules import DEFAULT_REQUIRED
-from core.declaring.pledge import PLEDGE_TEXT
-from core.transitions import act
+from core.machines.pledge import PLEDGE_TEXT
+from core.declaring.transitions import act
 from core.org.units import add_unit
 from core.workflow import Actor
 from db.models import (Account, Attachment, Committee, Declaration, DeclarationRecord, Person, PublicityBatch,

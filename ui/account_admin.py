@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.desks import admin as admin_desk
 from core.desks.admin import people, personal_accounts, unit_admin
-from core.org.unit_accounts import AccountRow
+from core.identity.unit_accounts import AccountRow
 from core.workflow import Actor
 from ui import actions, db
 from ui.i18n import tr

@@ -2,7 +2,7 @@
 names, leaving, handover, new accounts and personal accounts (ui.account_admin).
 
 A reset shows the generated one-time password once (it is kept only until the next click) and the
-account must change it at first login. Every action is core.org.unit_accounts' (scope-checked, audited).
+account must change it at first login. Every action is core.identity.unit_accounts' (scope-checked, audited).
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core.org import unit_accounts
-from core.org.unit_accounts import AccountRow
+from core.identity import unit_accounts
+from core.identity.unit_accounts import AccountRow
 from core.workflow import Actor
 from core.desks.workspaces import may_use
 from ui import account_admin, actions, db, state

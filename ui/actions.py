@@ -22,7 +22,7 @@ from typing import Any
 import streamlit as st
 
 from core.common.errors import ConcurrentChange, DomainError, InvalidAction, NotFound
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from core.review.batch import BatchFailed
 from ui import state
 from ui.i18n import lang, plain, show_error, tr

@@ -15,7 +15,7 @@ import streamlit as st
 from core.desks import applicant as desk
 from core.common.errors import DomainError
 from core.common.i18n import t
-from core.declaring.pledge import pledge_matches
+from core.machines.pledge import pledge_matches
 from core.workflow import Actor, Option
 from ui import actions, db
 from ui.i18n import lang, tr

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.desks import login
+from core.setup.demo import accounts as demo_accounts
 from core.identity.sessions import Principal
 from core.workflow import Actor
 from core.desks.workspaces import WORKSPACES, workspaces_for
@@ -117,7 +118,7 @@ def _login_page(shell: AuthShell) -> Principal | None:
 
 
 def _demo_accounts() -> None:
-    rows, password = login.demo_accounts(db.uow())
+    rows, password = demo_accounts.login_page_accounts(db.uow())
     if not rows:
         return
     st.subheader(tr("login.demo_title"))

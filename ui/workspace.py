@@ -2,9 +2,9 @@
 
 Inbox (keyset pages, "下一页", filters year/level/series; each row's actions that can be taken now,
 computed for the whole page at once) → one declaration's dossier → the actions the engine offers
-(``core.transitions.options``; blocked ones disabled with their reasons), each one step of the one
+(``core.declaring.transitions.options``; blocked ones disabled with their reasons), each one step of the one
 action path (ui.actions: its inputs, a confirmation when irreversible). The click records the version
-shown and ``core.transitions.execute`` refuses if someone acted in between.
+shown and ``core.declaring.transitions.execute`` refuses if someone acted in between.
 
 Session-state keys are namespaced by the workspace id: ``<ws>.year``, ``<ws>.pick``, ``<ws>.pending``...
 """

@@ -3,7 +3,7 @@
 Editing is allowed only while the applicant holds the declaration — draft, returned, or supplement
 (where only the supplementary module and the category may change, 000 §5.2) — and only by its
 owner; submitted declarations are read-only (002 §1.2). These services never touch ``state``,
-``holder_unit_id`` or ``version``: every state change goes through the engine (core.transitions).
+``holder_unit_id`` or ``version``: every state change goes through the engine (core.declaring.transitions).
 Each service takes the acting user and writes its audit row in the caller's transaction.
 """
 from __future__ import annotations

@@ -21,7 +21,7 @@ from core.common.errors import Forbidden, NotFound, ValidationError
 from core.files.store import MAX_NAME, clean_display_name, read_blob, store_bytes
 from core.declaring.record_schema import accepts_evidence
 from core.org.scope import visible_declarations
-from core.transitions import record_denial
+from core.declaring.transitions import record_denial
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Attachment, Declaration, StoredFile

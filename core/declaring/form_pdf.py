@@ -26,7 +26,7 @@ from core.declaring.records import RecordView, list_records
 from core.declaring.dossier import access_declaration
 from core.common.i18n import t
 from core.common.masking import mask_id_number, mask_phone
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from core.declaring.record_schema import FLAG, SCHEMAS, Field
 from core.workflow import Actor
 from db.base import utcnow

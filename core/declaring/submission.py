@@ -1,6 +1,6 @@
 """Everything a declaration lacks before it can be submitted, found in one pass and listed together.
 
-The engine's ``complete`` guard (core.workflow_store.SqlFacts.missing_items) calls
+The engine's ``complete`` guard (core.declaring.store.SqlFacts.missing_items) calls
 ``missing_item_keys``, so submit and resubmit refuse with every missing field, missing module,
 invalid row and missing evidence at once, beside the other guards' reasons (pledge, committee,
 one active declaration). Pages use ``problems_before_submit`` for the same list with row numbers.

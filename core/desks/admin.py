@@ -19,7 +19,7 @@ from core.identity import people
 
 from core.identity import personal_accounts
 
-from core.org import unit_admin
+from core.identity import unit_admin
 
 from core.org import unit_registration
 from core.workflow import Actor

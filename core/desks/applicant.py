@@ -12,7 +12,7 @@ from typing import Any
 
 from core.declaring import choices
 from core.declaring import records
-from core import transitions
+from core.declaring import transitions
 from core.common import config
 from core.declaring import declarations
 from core.declaring import evidence

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from core import transitions
+from core.declaring import transitions
 from core.declaring import catalogue
 from core.common import config
 from core.declaring.dossier import Dossier, authorised_committees, dossier
@@ -67,7 +67,7 @@ def load_detail(uow: UnitOfWork, actor: Actor, workspace_id: str, declaration_id
 
 def act(uow: UnitOfWork, actor: Actor, workspace_id: str, declaration_id: int, action: str, payload: dict,
         expected_version: int) -> int:
-    """One click, one transaction (core.transitions.execute); a stale version raises ConcurrentChange
+    """One click, one transaction (core.declaring.transitions.execute); a stale version raises ConcurrentChange
     (the engine reports it even when the declaration has since left the actor's unit)."""
     require(actor, workspace_id)
     return transitions.execute(uow, actor, declaration_id, action, payload, expected_version=expected_version)

@@ -14,7 +14,7 @@ numbers); :func:`numbered` gives numbered pages with a total to the work lists t
 column and show "page n of m" (core.desks.worklists).
 
 :func:`page_actions` gives the engine's options for every row of a page at once
-(``core.workflow.available_actions_for_page`` over ``core.workflow_page.PageFacts``): one query
+(``core.workflow.available_actions_for_page`` over ``core.declaring.page_facts.PageFacts``): one query
 for the snapshots, one for the rows' last steps, and guards only where a row may take the action.
 """
 from __future__ import annotations
@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from core.common.config import local_date
 from core.workflow import Actor, Option, available_actions_for_page
-from core.workflow_page import PageFacts, load_snapshots
-from core.workflow_store import SqlStore
+from core.declaring.page_facts import PageFacts, load_snapshots
+from core.declaring.store import SqlStore
 from db.base import utcnow
 from db.models import Declaration, Person, Unit
 
@@ -169,7 +169,7 @@ def numbered(session: Session, query: Select, order: Iterable, page_no: int, siz
 def page_actions(session: Session, actor: Actor, ids: Iterable[int],
                  today: dt.date | None = None) -> dict[int, list[Option]]:
     """The engine's options for each of these declarations, computed for them all at once; equal to
-    ``core.transitions.options`` row by row (a missing id gets no entry)."""
+    ``core.declaring.transitions.options`` row by row (a missing id gets no entry)."""
     snapshots = load_snapshots(session, list(ids))
     if not snapshots:
         return {}

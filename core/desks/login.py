@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from core.identity import accounts
 
 from core.identity import sessions
-from core.common.config import demo_mode
 from core.common.errors import ValidationError
 from core.identity.sessions import Principal
 from core.workflow import Actor
 from core.desks.workspaces import unit_names
-from core.setup.demo import DEMO_PASSWORD, list_demo_accounts
 from db.uow import UnitOfWork
 
 
@@ -72,24 +70,3 @@ def context_choices(uow: UnitOfWork, contexts: tuple[Actor, ...]) -> list[Contex
     with uow.read() as session:
         names = unit_names(session, (c.unit_id for c in contexts))
     return [ContextChoice(i, c.role, names.get(c.unit_id)) for i, c in enumerate(contexts)]
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    login_name: str
-    role: str
-    unit_name: str | None
-
-
-def demo_accounts(uow: UnitOfWork) -> tuple[list[DemoAccount], str | None]:
-    """The demo accounts (login, role, unit) and the demo password; nothing outside demo mode."""
-    if not demo_mode():
-        return [], None
-    with uow.read() as session:
-        rows = list_demo_accounts(session)
-    return [_demo_row(r) for r in rows], DEMO_PASSWORD
-
-
-def _demo_row(row: object) -> DemoAccount:
-    get = row.get if isinstance(row, dict) else (lambda k, d=None: getattr(row, k, d))
-    return DemoAccount(str(get("login_name")), str(get("role")), get("unit_name"))

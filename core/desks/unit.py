@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.reporting import export
+from core.desks import export
 
 from core.review import objections
 

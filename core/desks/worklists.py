@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from core.review.batch import require_operator
+from core.org.scope import require_operator
 from core.common.errors import ValidationError
 from core.desks.listing import Filters, Scope, numbered, page_actions
 from core.workflow import OPERATORS, TERMINAL, Actor

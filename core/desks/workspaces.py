@@ -25,7 +25,7 @@ from core.desks import listing
 from core.desks.inbox import Cursor, InboxPage
 from core.desks.listing import Filters, Scope
 from core.org.scope import visible_declarations
-from core.org.unit_accounts import locked_count
+from core.identity.unit_accounts import locked_count
 from core.workflow import APPLICANT_HELD, Actor, Option
 from db.models import Declaration, Unit
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from core.common.errors import ConcurrentChange, NotFound
-from core.declaring.pledge import pledge_matches
+from core.machines.pledge import pledge_matches
 from core.machines.spec import ANY, PREVIOUS, Actor, Machine, Rules, State, Transition, state, transition
 
 REVIEW = "review"

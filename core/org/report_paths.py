@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from core.audit import trail as audit
-from core.review.batch import require_operator
+from core.org.scope import require_operator
 from core.common.errors import ValidationError
 from core.org.scope import subtree
 from core.workflow import Actor, perform

@@ -1,9 +1,12 @@
 """Unit scope: what a user may see. Every read-side query filters through these clauses."""
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
+from core.common.errors import NotFound
 from core.workflow import Actor
 from db.models import Account, Committee, Declaration, Person, Unit
 
@@ -45,3 +48,9 @@ def account_in_admin_scope(session: Session, admin: Actor, account: Account) -> 
     unit_id = session.scalar(select(Person.unit_id).where(Person.id == account.person_id))
     return unit_id is not None and session.scalar(
         select(Unit.id).where(Unit.id == unit_id, Unit.id.in_(subtree(session, admin.unit_id)))) is not None
+
+def require_operator(actor: Actor, roles: Collection[str]) -> int:
+    """The actor's unit id if its role is one of ``roles``; NotFound otherwise (same as out of scope)."""
+    if actor.role not in roles or actor.unit_id is None:
+        raise NotFound()
+    return actor.unit_id

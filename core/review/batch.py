@@ -1,34 +1,27 @@
 """Acting on several declarations at once (batch approve, recommend, ...): all or nothing.
 
-A batch runs every action through the engine (``core.transitions.act``) inside one savepoint of the
+A batch runs every action through the engine (``core.declaring.transitions.act``) inside one savepoint of the
 caller's transaction. If any declaration fails, the savepoint is rolled back — nothing moves, no
 audit event stays — and :class:`BatchFailed` names every failing declaration with its reason, so
 the page can say "#12: the publicity has not ended" instead of "something failed".
 
-Also here: the role-and-unit check the unit services share (``require_operator``).
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from core.common.errors import DomainError, NotFound, ValidationError
 from core.common.i18n import t
-from core.transitions import act
+from core.declaring.transitions import act
 from core.workflow import Actor
 from db.base import utcnow
 
 MAX_BATCH = 500
 
-
-def require_operator(actor: Actor, roles: Collection[str]) -> int:
-    """The actor's unit id if its role is one of ``roles``; NotFound otherwise (same as out of scope)."""
-    if actor.role not in roles or actor.unit_id is None:
-        raise NotFound()
-    return actor.unit_id
 
 
 def unique_ids(ids: Iterable[int], limit: int = MAX_BATCH) -> list[int]:

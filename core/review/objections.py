@@ -21,7 +21,7 @@ from core.common.config import local_date
 from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.common.masking import mask_phone
 from core.review.publicity import KINDS, running_batch_of
-from core.transitions import act, options
+from core.declaring.transitions import act, options
 from core.workflow import MAX_REASON, OPERATORS, Actor, perform
 from core.workflow_store import RecordStore
 from db.base import utcnow

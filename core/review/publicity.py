@@ -20,10 +20,11 @@ from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
-from core.review.batch import require_operator, unique_ids
+from core.org.scope import require_operator
+from core.review.batch import unique_ids
 from core.common.config import local_date
 from core.common.errors import InvalidAction, NotFound, ValidationError
-from core.transitions import act
+from core.declaring.transitions import act
 from core.org.scope import visible_declarations
 from core.calendar.service import check_period, provisional_note
 from core.machines.publicity import NAME as MACHINE, OWNER_ROLES

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.calendar.service import noted
 from core.common.config import RULES
 from core.common.i18n import t
-from core.review.batch import require_operator
+from core.org.scope import require_operator
 from core.review.publicity import KINDS, access_batch, held_declarations
 from core.workflow import Actor
 from db.models import Declaration, Level, Objection, Person, PublicityBatch, PublicityItem, Series, Specialty, Unit

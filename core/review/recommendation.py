@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
-from core.review.batch import batch_act, require_operator, unique_ids
+from core.org.scope import require_operator
+from core.review.batch import batch_act, unique_ids
 from core.common.errors import NotFound
 from core.files.store import clean_display_name, store_bytes
-from core.transitions import options
+from core.declaring.transitions import options
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Attachment, Declaration

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import transitions
+from core.declaring import transitions
 from core.common.i18n import t
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Declaration

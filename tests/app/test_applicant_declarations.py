@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from core.common.i18n import t
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from core.setup.demo import DEMO_PASSWORD
 from core.setup.demo.plan import DEMO_RETURN_REASON
 from db.models import Account, Attachment, AuditEvent, Declaration, DeclarationRecord

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.common.i18n import t
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from core.setup.demo import DEMO_PASSWORD
 from db.models import AuditEvent, Declaration
 from db.uow import UnitOfWork

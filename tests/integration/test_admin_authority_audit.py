@@ -12,7 +12,7 @@ from core.audit import trail as audit
 from core.reporting import audit_log as audit_view
 
 from core.org import authority
-from core.org import unit_admin as ua
+from core.identity import unit_admin as ua
 from core.declaring.choices import open_committees
 from core.common.errors import NotFound, ValidationError
 from db.base import utcnow

@@ -13,7 +13,7 @@ from core.identity import personal_accounts
 
 from core.identity import sessions
 from core.declaring import declarations as decl
-from core.org import unit_admin as ua
+from core.identity import unit_admin as ua
 from core.common.errors import GuardFailed, NotFound, ValidationError
 from core.identity.people import validate_id_number
 from db.models import Account, AuditEvent, Person, RoleGrant, Unit, UnitBinding

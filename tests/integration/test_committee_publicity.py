@@ -10,7 +10,7 @@ import pytest
 from core.review.committee_publicity import committee_notice
 from core.declaring.dossier import dossier
 from core.common.errors import NotFound
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from core.review.publicity import complete_batch, create_batch, edit_notice, publish
 from db.models import Declaration, PublicityBatch
 from tests.integration.transition_support import add_supplement

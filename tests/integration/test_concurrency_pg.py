@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from core.common.errors import ConcurrentChange, NotFound
-from core.transitions import execute
-from core.workflow_store import SqlStore
+from core.declaring.transitions import execute
+from core.declaring.store import SqlStore
 from db.models import AuditEvent
 from tests.integration.transition_support import PLEDGE, REASON, chain_intact, events_since, look
 from tests.world import World

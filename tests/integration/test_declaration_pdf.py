@@ -15,7 +15,7 @@ from core.declaring.declarations import create_draft
 from core.common.errors import NotFound
 from core.declaring.evidence import attach_evidence
 from core.files.store import minimal_pdf, sniff_media_type
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World
 
 _LITERAL = re.compile(rb"\((?:[^()\\]|\\.)*\)\s*Tj", re.S)

@@ -11,9 +11,9 @@ from core.declaring.records import add_record, list_records, remove_record, upda
 from core.declaring.dossier import dossier
 from core.common.errors import GuardFailed, InvalidAction, NotFound, ValidationError
 from core.common.i18n import t
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from core.declaring.submission import problems_before_submit
-from core.transitions import act, options
+from core.declaring.transitions import act, options
 from db.models import AuditEvent, Committee, Declaration, Person
 from tests.integration.transition_support import add_supplement, place
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World

@@ -15,7 +15,7 @@ from core.audit.trail import verify
 from core.common.errors import AuthError
 from core.files.store import read_blob, sniff_media_type
 from core.identity.passwords import check_password
-from core.transitions import options
+from core.declaring.transitions import options
 from core.workflow import FLOWS, ROLES, STATES, replay
 from core.setup.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo_province, ensure_demo_data, list_demo_accounts
 from core.setup.demo.__main__ import main as demo_cli

@@ -12,9 +12,9 @@ from core.declaring.records import add_record, list_records, remove_record
 from core.declaring.declarations import create_draft
 from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.files.store import blob_path, minimal_pdf
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from core.declaring.submission import problems_before_submit
-from core.transitions import act
+from core.declaring.transitions import act
 from db.models import Attachment, AuditEvent, StoredFile
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.common.errors import NotFound
-from core.reporting.export import declarations_excel, inbox_excel
+from core.desks.export import declarations_excel, inbox_excel
 from db.models import AuditEvent
 from tests.integration.unit_support import declarations, run
 from tests.world import World

@@ -12,7 +12,7 @@ from core.common.config import today as clock_today
 from core.desks.listing import Filters, Scope, page, page_actions
 from core.desks.workspaces import inbox
 from core.org.scope import visible_declarations
-from core.transitions import options
+from core.declaring.transitions import options
 from db.models import Objection
 
 from tests.integration.test_inbox_stats import LEVELS, SERIES, T0, _declarations

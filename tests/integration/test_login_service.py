@@ -2,6 +2,7 @@
 import pytest
 
 from core.desks import login
+from core.setup.demo import accounts as demo_accounts
 from core.identity.accounts import create_account, grant_role
 from core.common.errors import ValidationError
 from tests.world import World
@@ -46,4 +47,4 @@ def test_context_choices_name_the_unit_of_each_role(uow):
 
 def test_no_demo_accounts_are_listed_outside_demo_mode(uow, monkeypatch):
     monkeypatch.setenv("TITLES_DEMO", "0")
-    assert login.demo_accounts(uow) == ([], None)
+    assert demo_accounts.login_page_accounts(uow) == ([], None)

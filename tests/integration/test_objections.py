@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.review.objections import list_objections, raise_objection, resolution_outcomes, resolve_objection
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from core.review.publicity import complete_batch, create_unit_publicity
 from core.calendar.service import earliest_end
 from core.desks.worklists import returned_list

@@ -7,7 +7,7 @@ from core.identity import people
 from core.identity.account_rules import contexts
 from core.identity.accounts import authenticate
 from core.common.errors import NotFound, ValidationError
-from core.transitions import act
+from core.declaring.transitions import act
 from db.models import Person
 from tests.world import World
 

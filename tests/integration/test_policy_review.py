@@ -6,7 +6,7 @@ import pytest
 
 from core.common.errors import NotFound, ValidationError
 from core.review.policy_review import initial_reviews
-from core.transitions import act, options
+from core.declaring.transitions import act, options
 from core.desks.workspaces import inbox
 from db.models import Declaration
 from tests.integration.unit_support import declarations, run

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.review import reviewer_accounts as ra
 from core.identity.account_rules import contexts
 from core.common.errors import Forbidden, InvalidAction, NotFound, ValidationError
-from core.transitions import act
+from core.declaring.transitions import act
 from core.desks.workspaces import inbox
 from db.models import Account, AuditEvent, RoleGrant
 from tests.integration.unit_support import declarations, run

@@ -17,7 +17,7 @@ from core.common.errors import GuardFailed, InvalidAction, NotFound, ValidationE
 from core.review.objections import raise_objection
 from core.review.portal import public_notice, public_notices
 from core.review.publicity import complete_batch, create_batch, edit_notice
-from core.transitions import act
+from core.declaring.transitions import act
 from db.models import Declaration, Objection, PublicityBatch, PublicityItem
 
 from tests.integration.transition_support import setup, world_in

@@ -1,7 +1,7 @@
 """Every transition of the review and initial-determination flows, done by the actor allowed to do it.
 
 Each case starts from a named position (tests/integration/transition_support.py), acts through
-``core.transitions.execute`` (one transaction, as a page does) and checks state, holder, version
+``core.declaring.transitions.execute`` (one transaction, as a page does) and checks state, holder, version
 and the one audit event it wrote. Refusals are in test_transitions_refused.py, routes and
 withdrawals in test_transitions_paths.py.
 """
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from core.common.errors import ConcurrentChange, Forbidden, GuardFailed, NotFound
-from core.transitions import execute
+from core.declaring.transitions import execute
 from db.models import AuditEvent, Declaration
 from tests.integration.transition_support import (PLEDGE, REASON, RECOMMEND, actor_of, add_supplement, chain_intact,
                                                   chair_of_this, committee, events_since, look, payload_of, proof,
@@ -189,7 +189,7 @@ def test_a_stale_page_is_told_the_declaration_moved_even_after_it_left_the_unit_
     from sqlalchemy import func, select
 
     from core.common.errors import ConcurrentChange
-    from core.transitions import execute
+    from core.declaring.transitions import execute
     from db.models import AuditEvent, Declaration
     from tests.world import World
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from core.common.errors import GuardFailed, NotFound
-from core.transitions import execute, options
+from core.declaring.transitions import execute, options
 from core.workflow import TRANSITIONS
 from core.org.units import add_unit
 from db.models import Person, ReportPath, Unit

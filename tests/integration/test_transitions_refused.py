@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from core.common.errors import DomainError, Forbidden, GuardFailed, InvalidAction, NotFound, ValidationError
-from core.transitions import execute
+from core.declaring.transitions import execute
 from tests.integration.transition_support import (PLEDGE, REASON, RECOMMEND, actor_of, authority_revoked, both,
                                                   chain_intact, chair_of_another, committee, committee_closed,
                                                   events_since, incomplete, look, objection, other_active,

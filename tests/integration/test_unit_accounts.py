@@ -3,7 +3,7 @@ import pytest
 
 from core.desks import login
 
-from core.org import unit_accounts
+from core.identity import unit_accounts
 from core.common.errors import NotFound
 from core.identity.passwords import check_password
 from db.models import Account

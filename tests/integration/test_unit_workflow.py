@@ -14,7 +14,7 @@ from core.common.errors import NotFound
 from core.files.store import minimal_pdf
 from core.review.publicity import complete_batch
 from core.review.recommendation import assign_own_committee, attach_unit_proof, can_assign_own_committee, recommend
-from core.transitions import act
+from core.declaring.transitions import act
 from core.desks.worklists import returned_list, verification_list, withdrawable_list
 from db.models import Attachment, AuditEvent, Declaration
 from tests.integration.transition_support import add_supplement

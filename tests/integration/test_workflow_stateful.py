@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from core.audit.trail import verify
 from core.common.errors import DomainError, Forbidden, NotFound
-from core.declaring.pledge import PLEDGE_TEXT
-from core.transitions import execute, options
+from core.machines.pledge import PLEDGE_TEXT
+from core.declaring.transitions import execute, options
 from core.workflow import (APPLICANT_HELD, OPERATORS, STATES, TERMINAL, TRANSITIONS, Actor, actions_from, replay,
                            rows_for)
 from db.models import AuditEvent, Declaration, Objection

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from core.audit.trail import verify
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from core.workflow import Actor
 from db.models import (AuditEvent, Committee, Declaration, DeclarationRecord, Expert, GroupDeclaration, Objection,
                        PanelMember, PanelSession, Person, ReviewGroup)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from core.declaring.pledge import PLEDGE_TEXT
+from core.machines.pledge import PLEDGE_TEXT
 from core.review.publicity import create_unit_publicity, publish
 from core.review.publicity_view import notice_for
 from db.models import Declaration, Person

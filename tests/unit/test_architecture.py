@@ -4,6 +4,7 @@
 - ``core/`` and ``db/`` import at module top only (``if TYPE_CHECKING:`` blocks are module top too),
   so no import hides a cycle or a layer break inside a function;
 - ``db/`` never imports ``core/``;
+- a package of ``core/`` imports only from the packages below it (``LAYERS``, as in ARCHITECTURE.md);
 - sessions, engines and connections are made in ``db/`` only (``db.uow.UnitOfWork`` opens every
   session); services in ``core/`` and the shell in ``ui/``/``pages/`` receive the unit of work.
 
@@ -145,7 +146,7 @@ def test_the_cycle_finder_reports_a_cycle_as_a_closed_path():
 
 def test_the_modules_of_core_import_each_other_without_a_cycle():
     graph = _import_graph("core")
-    assert len(graph) > 50 and graph["core.transitions"] >= {"core.workflow", "core.workflow_store"}
+    assert len(graph) > 50 and graph["core.declaring.transitions"] >= {"core.workflow", "core.declaring.store"}
     cycle = _find_cycle(graph)
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
@@ -178,3 +179,40 @@ def test_the_checks_see_what_they_are_meant_to_catch(tmp_path):
     assert list(_nested_imports(probe)) == ["probe.py:3 from db.session import make_engine"]
     assert [m.split(" ", 1)[1] for m in _session_or_engine_makers(probe)] == [
         "imports Engine (take a db.uow.UnitOfWork instead)", "Session(...)", "engine.begin()", "make_engine(...)"]
+
+
+# --- the package layers of ARCHITECTURE.md ---------------------------------------------------------------
+
+LAYERS = ("common", "audit", "files", "machines", "workflow", "workflow_store", "calendar", "org", "identity",
+          "declaring", "review", "reporting", "desks", "setup")  # bottom to top: a package imports only below
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "core" and parts[1] in LAYERS else None
+
+
+def _layer_breaks(graph: dict[str, set[str]]) -> list[str]:
+    breaks = []
+    for source, targets in sorted(graph.items()):
+        here = _layer(source)
+        for target in sorted(targets):
+            there = _layer(target)
+            if here and there and here != there and LAYERS.index(there) > LAYERS.index(here):
+                breaks.append(f"{source} -> {target}")
+    return breaks
+
+
+def test_every_package_of_core_has_its_place_in_the_layers():
+    packages = {p.name for p in (ROOT / "core").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    modules = {p.stem for p in (ROOT / "core").glob("*.py") if p.stem != "__init__"}
+    assert packages | modules == set(LAYERS), "add the new package to LAYERS and to ARCHITECTURE.md"
+
+
+def test_a_package_of_core_imports_only_from_the_layers_below_it():
+    assert _layer_breaks(_import_graph("core")) == [], "an upward import: move the code or the package"
+
+
+def test_the_layer_check_names_an_upward_import():
+    graph = {"core.org.units": {"core.review.publicity"}, "core.review.publicity": {"core.org.units"}}
+    assert _layer_breaks(graph) == ["core.org.units -> core.review.publicity"]

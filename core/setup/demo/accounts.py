@@ -6,10 +6,14 @@ opens nothing in production. The login page calls :func:`list_demo_accounts` onl
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.common.config import demo_mode
 from db.models import Account, Person, RoleGrant, Unit
+from db.uow import UnitOfWork
 
 DEMO_PASSWORD = "Demo#2026"
 
@@ -64,3 +68,26 @@ def list_demo_accounts(session: Session) -> list[dict]:
             found[login] = {"login_name": login, "display_name": display, "role": role,
                             "unit_name": names.get(grant_unit or person_unit, "")}
     return [found[login] for login in DEMO_LOGINS if login in found]
+
+
+# --- for the login page: one read, nothing outside demo mode ---------------------------------------
+
+@dataclass(frozen=True)
+class DemoAccount:
+    login_name: str
+    role: str
+    unit_name: str | None
+
+
+def login_page_accounts(uow: UnitOfWork) -> tuple[list[DemoAccount], str | None]:
+    """The demo accounts (login, role, unit) and the demo password; nothing outside demo mode."""
+    if not demo_mode():
+        return [], None
+    with uow.read() as session:
+        rows = list_demo_accounts(session)
+    return [_demo_row(r) for r in rows], DEMO_PASSWORD
+
+
+def _demo_row(row: object) -> DemoAccount:
+    get = row.get if isinstance(row, dict) else (lambda k, d=None: getattr(row, k, d))
+    return DemoAccount(str(get("login_name")), str(get("role")), get("unit_name"))

@@ -1,5 +1,5 @@
 """Performs one planned step of a demo declaration: prepares what the guard needs (a publicity batch,
-a unit proof, a supplement, a tally), then calls ``core.transitions.act`` as the right actor at the
+a unit proof, a supplement, a tally), then calls ``core.declaring.transitions.act`` as the right actor at the
 planned moment. Nothing here writes a declaration's state: only the engine does.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from core.declaring.pledge import PLEDGE_TEXT
-from core.transitions import act
+from core.machines.pledge import PLEDGE_TEXT
+from core.declaring.transitions import act
 from core.workflow import Actor
 from core.setup.demo import evidence, panel
 from core.setup.demo.clock import local_date

@@ -1,5 +1,5 @@
 """The engine's facts for a page of declarations (core.desks.listing.page_actions): the snapshots of
-the page in one query, and :class:`PageFacts`, the SQL answers of core.workflow_store.SqlFacts given
+the page in one query, and :class:`PageFacts`, the SQL answers of core.declaring.store.SqlFacts given
 for the whole page at once where every row asks the same question.
 
 Kept apart from core.workflow_store, whose SqlFacts answers one declaration at a time for
@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core.workflow import LastStep, Snapshot
-from core.workflow_store import _LOAD, SqlFacts
+from core.declaring.store import _LOAD, SqlFacts
 from db.models import Attachment, AuditEvent, Committee, Declaration, Objection, PublicityBatch, PublicityItem, Unit
 
 _D = Declaration.__table__

@@ -14,7 +14,7 @@ from core.audit import trail as audit
 from core.common.config import local_date
 from core.common.errors import Forbidden, NotFound
 from core.workflow import Actor, Option, available_actions, perform
-from core.workflow_store import SqlStore
+from core.declaring.store import SqlStore
 from db.base import utcnow
 from db.uow import UnitOfWork
 
