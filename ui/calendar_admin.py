@@ -85,7 +85,10 @@ def _year(actor: Actor, row: YearRow, days: list[DayRow], editor: bool) -> None:
     if editor:
         _edit_day(actor, row.year)
         _remove_day(actor, row.year, days)
-        _confirm(actor, row, len(days))
+        if desk.may_confirm(db.uow(), actor, row.year):  # the engine offers it: a provisional year
+            _confirm(actor, row, len(days))
+        else:
+            st.caption(tr("calendar.official_hint"))
 
 
 def _edit_day(actor: Actor, year: int) -> None:
@@ -121,7 +124,7 @@ def _remove_day(actor: Actor, year: int, days: list[DayRow]) -> None:
 
 def _confirm(actor: Actor, row: YearRow, count: int) -> None:
     st.markdown(f"**{tr('calendar.confirm')}**")
-    source = st.text_input(tr("calendar.source"), key=f"{WS}.source", max_chars=MAX_SOURCE)
+    st.text_input(tr("calendar.source"), key=f"{WS}.source", max_chars=MAX_SOURCE)
     step = actions.Action("confirm_year", tr("calendar.confirm_button", year=row.year),
                           lambda c: desk.confirm_year(db.uow(), actor, c.data["year"], c.data["source"]),
                           done=lambda c, _: tr("calendar.confirmed", year=c.data["year"]),

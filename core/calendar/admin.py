@@ -20,7 +20,7 @@ from core.audit import trail as audit
 from core.calendar import store
 from core.common.errors import NotFound, ValidationError
 from core.machines.calendar_year import NAME as MACHINE, keeps_calendar
-from core.workflow import Actor, perform
+from core.workflow import Actor, available_actions, perform
 from core.workflow_store import OrgFacts, RecordStore
 from db.base import utcnow
 from db.models import Account, CalendarDay, CalendarYear
@@ -33,6 +33,14 @@ MAX_NAME, MAX_SOURCE = 100, 200
 def may_edit(session: Session, actor: Actor | None) -> bool:
     """Whether the actor is the admin of the active provincial HR bureau (the calendar machine's rule)."""
     return keeps_calendar(actor, OrgFacts(session))
+
+
+def may_confirm(session: Session, actor: Actor | None, year: int, today: dt.date) -> bool:
+    """Whether the engine offers this actor to confirm the year now (a provisional year, its keeper)."""
+    if actor is None or session.get(CalendarYear, year) is None:
+        return False
+    options = available_actions(RecordStore(session, MACHINE), actor, year, today)
+    return any(o.action == "confirm" and not o.blocked for o in options)
 
 
 def _require_editor(session: Session, actor: Actor) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.calendar import admin, service, store
+from core.common import config
 from core.workflow import Actor
 from db.uow import UnitOfWork
 
@@ -48,6 +49,11 @@ def fill_ahead(uow: UnitOfWork, today: dt.date) -> list[int]:
 def may_edit(uow: UnitOfWork, actor: Actor) -> bool:
     with uow.read() as session:
         return admin.may_edit(session, actor)
+
+
+def may_confirm(uow: UnitOfWork, actor: Actor, year: int) -> bool:
+    with uow.read() as session:
+        return admin.may_confirm(session, actor, year, config.today())
 
 
 def years(uow: UnitOfWork) -> list[admin.YearRow]:

@@ -53,3 +53,13 @@ def test_another_units_admin_reads_the_calendar_but_gets_no_controls(app_db):
     assert t("calendar.read_only") in infos(at)
     assert len(at.dataframe[0].value) > 20  # 2004 onwards
     assert not offers(at, WS)
+
+
+def test_an_official_year_offers_no_confirmation_until_a_date_changes(app_db):
+    at = _open("demo_prov_admin")
+    at.selectbox(key=f"{WS}.year").set_value(2025).run()  # seeded official from chinese-calendar
+    assert_ok(at)
+    assert f"{WS}.act.confirm_year" not in offers(at, WS)
+    from core.common.i18n import t
+
+    assert t("calendar.official_hint") in [c.value for c in at.caption]
