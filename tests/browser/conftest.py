@@ -142,8 +142,8 @@ def login(page, base_url: str, login_name: str, password: str = DEMO_PASSWORD) -
     """Log in through the real form, once the cookie component has reported: it reruns the script once
     after load, so the form is ready after the second finished run."""
     page.goto(base_url)
-    page.get_by_role("button", name="登录").wait_for()
+    page.get_by_role("button", name="登录", exact=True).wait_for()
     wait_idle(page, runs=2)
     page.locator('input[type="text"]').first.fill(login_name)
     page.locator('input[type="password"]').first.fill(password)
-    page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name="登录", exact=True).click()

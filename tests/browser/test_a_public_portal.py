@@ -12,6 +12,6 @@ def test_the_portal_opens_by_its_address_without_login_even_as_the_first_request
     page.get_by_text("按姓名或单位搜索").first.wait_for()
     wait_idle(page)
     assert page.get_by_text("Page not found").count() == 0
-    assert page.get_by_role("button", name="登录").count() == 0
+    assert page.get_by_role("button", name="登录", exact=True).count() == 0
     body = page.locator("body").inner_text()
     assert "公示" in body

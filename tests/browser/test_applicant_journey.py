@@ -10,7 +10,7 @@ PICK = "选择申报（查看、填写、提交、追踪）"
 
 def test_the_applicant_opens_a_draft_and_sees_every_submit_problem_listed(page, live_server):
     login(page, live_server, "demo_applicant")
-    page.get_by_text("待办事项").wait_for()
+    page.get_by_text("待办事项").first.wait_for()
     page.locator('[data-testid="stSidebarNav"]').get_by_text("我的申报").click()
     page.get_by_label(PICK).click()
     page.get_by_role("option").filter(has_text="草稿").click()

@@ -40,8 +40,8 @@ def test_logout_returns_to_the_login_form_and_a_reload_stays_logged_out(page, li
     page.get_by_text("待办事项").first.wait_for()
     assert "流转" in page.locator('[data-testid="stSidebarNav"]').inner_text()
     page.get_by_role("button", name="退出登录").click()
-    page.get_by_role("button", name="登录").wait_for()
+    page.get_by_role("button", name="登录", exact=True).wait_for()
     wait_idle(page)  # the logout run has finished (session ended, cookie deleted)
     page.reload()
-    page.get_by_role("button", name="登录").wait_for()
+    page.get_by_role("button", name="登录", exact=True).wait_for()
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
