@@ -147,3 +147,21 @@ def login(page, base_url: str, login_name: str, password: str = DEMO_PASSWORD) -
     page.locator('input[type="text"]').first.fill(login_name)
     page.locator('input[type="password"]').first.fill(password)
     page.get_by_role("button", name="登录", exact=True).click()
+
+
+def open_workspace(page, title: str, tries: int = 3) -> None:
+    """Open a workspace from the sidebar once the current run has finished, and wait for its title.
+
+    A click that lands while a rerun replaces the sidebar can be lost on a busy machine; it is then
+    clicked again (the title is the page's own ``st.title``, so a stale page never satisfies it)."""
+    heading = page.locator("h1").filter(has_text=title)
+    for attempt in range(tries):
+        wait_idle(page)
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+        try:
+            heading.first.wait_for(timeout=30_000)
+            wait_idle(page)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: click once more
+            if attempt == tries - 1:
+                raise

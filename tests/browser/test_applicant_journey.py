@@ -2,7 +2,7 @@
 every submit problem listed together (before any confirmation), nothing submitted."""
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_workspace
 
 pytestmark = pytest.mark.browser
 PICK = "选择申报（查看、填写、提交、追踪）"
@@ -11,7 +11,7 @@ PICK = "选择申报（查看、填写、提交、追踪）"
 def test_the_applicant_opens_a_draft_and_sees_every_submit_problem_listed(page, live_server):
     login(page, live_server, "demo_applicant")
     page.get_by_text("待办事项").first.wait_for()
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("我的申报").click()
+    open_workspace(page, "我的申报")
     page.get_by_label(PICK).click()
     page.get_by_role("option").filter(has_text="草稿").click()
     page.get_by_text("草稿已暂存，可随时回来继续填写").wait_for()

@@ -1,7 +1,7 @@
 """Key journeys of the foundation in a real headless Chromium: login, role menu, an action, logout."""
 import pytest
 
-from tests.browser.conftest import login, wait_idle
+from tests.browser.conftest import login, open_workspace, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ def test_a_unit_operator_logs_in_sees_only_unit_workspaces_and_approves_with_con
         assert workspace in nav
     for foreign in ("流转", "材料接收", "政策性审查", "账号管理"):
         assert foreign not in nav
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("单位内部核验").click()
+    open_workspace(page, "单位内部核验")
     page.get_by_text("选择申报查看详情").first.wait_for()
     wait_idle(page)
     page.locator('[data-testid="stSelectbox"]').last.click()
