@@ -216,3 +216,10 @@ def test_a_package_of_core_imports_only_from_the_layers_below_it():
 def test_the_layer_check_names_an_upward_import():
     graph = {"core.org.units": {"core.review.publicity"}, "core.review.publicity": {"core.org.units"}}
     assert _layer_breaks(graph) == ["core.org.units -> core.review.publicity"]
+
+
+def test_the_engine_and_the_machines_import_neither_streamlit_nor_sqlalchemy():
+    files = [ROOT / "core" / "workflow.py", *sorted((ROOT / "core" / "machines").glob("*.py"))]
+    found = [f"{_where(path)}: {name}" for path in files for _, name in _imports(path)
+             if name.split(".")[0] in ("streamlit", "sqlalchemy")]
+    assert found == [], "the rules are pure: data reaches them through a store"
