@@ -121,14 +121,27 @@ def browser(live_server):
         instance.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # noqa: ARG001
+    """Keep each phase's report on the test, so the page fixture knows whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request, tmp_path_factory):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     context.set_default_navigation_timeout(PAGE_TIMEOUT_MS)
     tab = context.new_page()
     tab.add_init_script(RUN_COUNTER)
     yield tab
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:  # what the page showed, to tell a slow page from a broken one
+        shot = tmp_path_factory.mktemp("failed") / f"{request.node.name}.png"
+        tab.screenshot(path=str(shot), full_page=True)
+        print(f"\nscreenshot of the failed page: {shot}\n--- page text ---\n{tab.inner_text('body')[:3000]}")
     context.close()
 
 
