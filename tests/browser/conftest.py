@@ -33,11 +33,13 @@ _skipped: list[str] = []
 # Counts finished script runs of the page (Streamlit marks the app root "running" / "notRunning").
 RUN_COUNTER = """
 window.__stRuns = 0;
+window.__stChanged = performance.now();
 new MutationObserver(() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const state = app ? app.getAttribute('data-test-script-state') : null;
   if (state !== window.__stState) {
     window.__stState = state;
+    window.__stChanged = performance.now();
     if (state === 'notRunning') window.__stRuns += 1;
   }
 }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
@@ -145,21 +147,32 @@ def page(browser, live_server, request, tmp_path_factory):
     context.close()
 
 
-def wait_idle(page, runs: int = 1) -> None:
-    """Wait until the page's script has finished at least ``runs`` runs and is not running now."""
+def wait_idle(page, runs: int = 1, quiet_ms: int = 0) -> None:
+    """Wait until the page's script has finished at least ``runs`` runs and is not running now (and,
+    with ``quiet_ms``, has not started another run for that long: a component may still ask for one)."""
     page.wait_for_function(
-        "runs => window.__stRuns >= runs && window.__stState === 'notRunning'", arg=runs)
+        "([runs, quiet]) => window.__stRuns >= runs && window.__stState === 'notRunning'"
+        " && performance.now() - window.__stChanged >= quiet", arg=[runs, quiet_ms])
 
 
-def login(page, base_url: str, login_name: str, password: str = DEMO_PASSWORD) -> None:
-    """Log in through the real form, once the cookie component has reported: it reruns the script once
-    after load, so the form is ready after the second finished run."""
+def login(page, base_url: str, login_name: str, password: str = DEMO_PASSWORD, tries: int = 3) -> None:
+    """Log in through the real form once the page has settled (the cookie component may ask for a rerun
+    after load), and see that the form answered: the menu, or an error. A submit that a late rerun
+    swallowed (the form is back, empty, with neither) is made again."""
     page.goto(base_url)
-    page.get_by_role("button", name="登录", exact=True).wait_for()
-    wait_idle(page, runs=2)
-    page.locator('input[type="text"]').first.fill(login_name)
-    page.locator('input[type="password"]').first.fill(password)
-    page.get_by_role("button", name="登录", exact=True).click()
+    answered = page.locator('[data-testid="stSidebarNav"], [data-testid="stAlert"]')
+    for attempt in range(tries):
+        page.get_by_role("button", name="登录", exact=True).wait_for()
+        wait_idle(page, quiet_ms=1500)
+        page.locator('input[type="text"]').first.fill(login_name)
+        page.locator('input[type="password"]').first.fill(password)
+        page.get_by_role("button", name="登录", exact=True).click()
+        try:
+            answered.first.wait_for(timeout=30_000)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: submit once more
+            if attempt == tries - 1:
+                raise
 
 
 def open_workspace(page, title: str, tries: int = 3) -> None:
@@ -169,7 +182,7 @@ def open_workspace(page, title: str, tries: int = 3) -> None:
     clicked again (the title is the page's own ``st.title``, so a stale page never satisfies it)."""
     heading = page.locator("h1").filter(has_text=title)
     for attempt in range(tries):
-        wait_idle(page)
+        wait_idle(page, quiet_ms=1000)
         page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
         try:
             heading.first.wait_for(timeout=30_000)
