@@ -191,3 +191,19 @@ def open_workspace(page, title: str, tries: int = 3) -> None:
         except Exception:  # noqa: BLE001 - playwright's TimeoutError: click once more
             if attempt == tries - 1:
                 raise
+
+
+def click_until(page, target, expected, tries: int = 3, wait_ms: int = 20_000) -> None:
+    """Click ``target`` once the page has settled until ``expected`` shows: on a busy machine a click that
+    lands while Streamlit swaps the page for a rerun's output can be lost, and is then made again."""
+    for attempt in range(tries):
+        wait_idle(page, quiet_ms=700)
+        if attempt and expected.count():
+            return
+        target().click()
+        try:
+            expected.first.wait_for(timeout=wait_ms)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: click once more
+            if attempt == tries - 1:
+                raise

@@ -2,7 +2,7 @@
 every submit problem listed together (before any confirmation), nothing submitted."""
 import pytest
 
-from tests.browser.conftest import login, open_workspace
+from tests.browser.conftest import click_until, login, open_workspace, wait_idle
 
 pytestmark = pytest.mark.browser
 PICK = "选择申报（查看、填写、提交、追踪）"
@@ -15,20 +15,23 @@ def test_the_applicant_opens_a_draft_and_sees_every_submit_problem_listed(page, 
     page.get_by_label(PICK).click()
     page.get_by_role("option").filter(has_text="草稿").click()
     page.get_by_text("草稿已暂存，可随时回来继续填写").wait_for()
+    settle(page)
 
     page.get_by_role("tab", name="申报材料").click()
+    settle(page)  # a tab change reruns the page: a click during that run may be lost
     page.get_by_text("工作总结（1）").click()
-    page.get_by_role("button", name="删除本条").last.click()
-    page.get_by_text("工作总结（0）").wait_for()
+    summary = page.locator('[data-testid="stExpander"]').filter(has_text="工作总结（1）")
+    click_until(page, lambda: summary.get_by_role("button", name="删除本条").last, page.get_by_text("工作总结（0）"))
 
+    settle(page)
     page.get_by_role("tab", name="提交申报").click()
     page.get_by_text("提交前还需完成以下 1 项").wait_for()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="下载申报表（PDF）").click()
-    with open(download.value.path(), "rb") as pdf:
+    settle(page)
+    with open(_download_form(page), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     page.get_by_role("button", name="提交申报").click()
     page.get_by_text("诚信承诺书原文").wait_for()
+    settle(page)
     page.get_by_role("button", name="提交", exact=True).click()
     failed = page.locator('[data-testid="stAlert"]').filter(has_text="未能提交")
     failed.wait_for()
@@ -36,3 +39,22 @@ def test_the_applicant_opens_a_draft_and_sees_every_submit_problem_listed(page, 
     assert "尚未填写“工作总结”" in text and "诚信承诺书须手动完整输入" in text
     assert page.get_by_text("请确认").count() == 0  # refused before any confirmation
     page.screenshot(path="/tmp/browser_applicant_problems.png", full_page=True)
+
+
+def settle(page) -> None:
+    """The page's run has finished and no other has started for a moment."""
+    wait_idle(page, quiet_ms=700)
+
+
+def _download_form(page, tries: int = 3) -> str:
+    """Download the printable form; a click lost while the page reran is made again."""
+    for attempt in range(tries):
+        settle(page)
+        try:
+            with page.expect_download(timeout=30_000) as download:
+                page.get_by_role("button", name="下载申报表（PDF）").click()
+            return download.value.path()
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: click once more
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")

@@ -16,13 +16,15 @@ def test_a_unit_operator_logs_in_sees_only_unit_workspaces_and_approves_with_con
         assert foreign not in nav
     open_workspace(page, "单位内部核验")
     page.get_by_text("选择申报查看详情").first.wait_for()
-    wait_idle(page)
+    wait_idle(page, quiet_ms=700)
     page.locator('[data-testid="stSelectbox"]').last.click()
     option = page.get_by_role("option").filter(has_text="单位内部核验").first
     chosen = option.inner_text()
     option.click()
+    wait_idle(page, quiet_ms=700)  # the choice reruns the page: a click during that run may be lost
     page.get_by_role("button", name="审核通过").first.click()
     page.get_by_text("请确认").first.wait_for()
+    wait_idle(page, quiet_ms=700)
     page.get_by_role("button", name="确认执行").click()
     page.get_by_text("已完成").first.wait_for()
     page.screenshot(path="/tmp/browser_unit_verify.png", full_page=True)
