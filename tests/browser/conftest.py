@@ -155,55 +155,56 @@ def wait_idle(page, runs: int = 1, quiet_ms: int = 0) -> None:
         " && performance.now() - window.__stChanged >= quiet", arg=[runs, quiet_ms])
 
 
-def login(page, base_url: str, login_name: str, password: str = DEMO_PASSWORD, tries: int = 3) -> None:
+def again(step, tries: int = 3):
+    """Run ``step`` until it succeeds, at most ``tries`` times: on a busy machine a click that lands while
+    Streamlit swaps the page for a rerun's output can be lost, and is then made again."""
+    for attempt in range(tries):
+        try:
+            return step()
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: once more
+            if attempt == tries - 1:
+                raise
+    return None
+
+
+def login(page, base_url: str, login_name: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the real form once the page has settled (the cookie component may ask for a rerun
     after load), and see that the form answered: the menu, or an error. A submit that a late rerun
     swallowed (the form is back, empty, with neither) is made again."""
     page.goto(base_url)
     answered = page.locator('[data-testid="stSidebarNav"], [data-testid="stAlert"]')
-    for attempt in range(tries):
+
+    def submit() -> None:
         page.get_by_role("button", name="登录", exact=True).wait_for()
         wait_idle(page, quiet_ms=1500)
         page.locator('input[type="text"]').first.fill(login_name)
         page.locator('input[type="password"]').first.fill(password)
         page.get_by_role("button", name="登录", exact=True).click()
-        try:
-            answered.first.wait_for(timeout=30_000)
-            return
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: submit once more
-            if attempt == tries - 1:
-                raise
+        answered.first.wait_for(timeout=30_000)
+
+    again(submit)
 
 
-def open_workspace(page, title: str, tries: int = 3) -> None:
-    """Open a workspace from the sidebar once the current run has finished, and wait for its title.
-
-    A click that lands while a rerun replaces the sidebar can be lost on a busy machine; it is then
-    clicked again (the title is the page's own ``st.title``, so a stale page never satisfies it)."""
+def open_workspace(page, title: str) -> None:
+    """Open a workspace from the sidebar once the current run has finished, and wait for its title (the
+    page's own ``st.title``, so a stale page never satisfies it); a lost click is made again."""
     heading = page.locator("h1").filter(has_text=title)
-    for attempt in range(tries):
+
+    def open_it() -> None:
         wait_idle(page, quiet_ms=1000)
         page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
-        try:
-            heading.first.wait_for(timeout=30_000)
-            wait_idle(page)
-            return
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: click once more
-            if attempt == tries - 1:
-                raise
+        heading.first.wait_for(timeout=30_000)
+
+    again(open_it)
+    wait_idle(page)
 
 
-def click_until(page, target, expected, tries: int = 3, wait_ms: int = 20_000) -> None:
-    """Click ``target`` once the page has settled until ``expected`` shows: on a busy machine a click that
-    lands while Streamlit swaps the page for a rerun's output can be lost, and is then made again."""
-    for attempt in range(tries):
+def click_until(page, target, expected, wait_ms: int = 20_000) -> None:
+    """Click ``target`` once the page has settled, until ``expected`` shows (a lost click is made again)."""
+    def click() -> None:
         wait_idle(page, quiet_ms=700)
-        if attempt and expected.count():
-            return
-        target().click()
-        try:
-            expected.first.wait_for(timeout=wait_ms)
-            return
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: click once more
-            if attempt == tries - 1:
-                raise
+        if not expected.count():
+            target().click()
+        expected.first.wait_for(timeout=wait_ms)
+
+    again(click)

@@ -2,7 +2,7 @@
 every submit problem listed together (before any confirmation), nothing submitted."""
 import pytest
 
-from tests.browser.conftest import click_until, login, open_workspace, wait_idle
+from tests.browser.conftest import again, click_until, login, open_workspace, wait_idle
 
 pytestmark = pytest.mark.browser
 PICK = "选择申报（查看、填写、提交、追踪）"
@@ -46,15 +46,12 @@ def settle(page) -> None:
     wait_idle(page, quiet_ms=700)
 
 
-def _download_form(page, tries: int = 3) -> str:
+def _download_form(page) -> str:
     """Download the printable form; a click lost while the page reran is made again."""
-    for attempt in range(tries):
+    def download() -> str:
         settle(page)
-        try:
-            with page.expect_download(timeout=30_000) as download:
-                page.get_by_role("button", name="下载申报表（PDF）").click()
-            return download.value.path()
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: click once more
-            if attempt == tries - 1:
-                raise
-    raise AssertionError("unreachable")
+        with page.expect_download(timeout=30_000) as started:
+            page.get_by_role("button", name="下载申报表（PDF）").click()
+        return started.value.path()
+
+    return again(download)
