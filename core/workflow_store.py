@@ -20,8 +20,8 @@ from core.machines.publicity import OWNER_ROLES
 from core.workflow import MACHINES, TERMINAL, Actor, Change, LastStep, Record, Snapshot
 from core.common.errors import ConcurrentChange
 from db.models import (Attachment, AuditEvent, CalendarYear, Committee, Declaration, DeclarationRecord, Expert,
-                       GroupDeclaration, Objection, PanelMember, Person, PublicityBatch, PublicityItem,
-                       ReportPath, ReviewGroup, TallyResult, Unit, UnitBinding, UnitLinkRequest)
+                       GroupDeclaration, Objection, PanelMember, PanelSession, Person, PublicityBatch,
+                       PublicityItem, ReportPath, ReviewGroup, TallyResult, Unit, UnitBinding, UnitLinkRequest)
 
 def write_change(session: Session, guarded_update: Executable, values: dict[str, Any], actor: Actor,
                  change: Change, now: dt.datetime, *, kind: str, target: str, action: str | None = None,
@@ -104,17 +104,20 @@ ADAPTERS: dict[str, Adapter] = {a.machine: a for a in (
     Adapter("unit_link", UnitLinkRequest, fields=("child_unit_id", "parent_unit_id")),
     Adapter("objection", Objection, fields=("declaration_id", "batch_id")),
     Adapter("calendar_year", CalendarYear, key_column="year"),
+    Adapter("panel_session", PanelSession, fields=("committee_id", "year")),
+    Adapter("review_group", ReviewGroup, fields=("session_id",)),
 )}
 
 
 class RecordStore:
-    """The engine's store for one non-declaration machine, in one transaction (session)."""
+    """The engine's store for one non-declaration machine, in one transaction (session). A machine whose
+    rules ask more than :class:`OrgFacts` answers gets its own facts object from its service."""
 
-    def __init__(self, session: Session, machine: str):
+    def __init__(self, session: Session, machine: str, facts: Any = None):
         self.session = session
         self.adapter = ADAPTERS[machine]
         self.machine = MACHINES[machine]
-        self.facts = OrgFacts(session)
+        self.facts = facts if facts is not None else OrgFacts(session)
 
     def load(self, record_id: int) -> Record | None:
         if self.session.autoflush:

@@ -126,13 +126,15 @@ class SqlFacts:
         return self.s.scalar(select(Unit.kind).where(Unit.id == unit_id))
 
     def tally(self, d: Snapshot) -> bool | None:
-        return self.s.scalar(select(TallyResult.passed).where(TallyResult.declaration_id == d.id)
+        return self.s.scalar(select(TallyResult.passed).where(TallyResult.declaration_id == d.id,
+                                                              TallyResult.stage == "committee")
                              .order_by(TallyResult.id.desc()).limit(1))
 
     def is_session_chair(self, actor: Actor, d: Snapshot) -> bool:
         return self.s.scalar(select(exists().where(
             GroupDeclaration.declaration_id == d.id, ReviewGroup.id == GroupDeclaration.group_id,
             PanelMember.session_id == ReviewGroup.session_id, PanelMember.duty == "chair",
+            PanelMember.declined_at.is_(None),
             Expert.id == PanelMember.expert_id, Expert.person_id == actor.person_id)))
 
     def has_supplement(self, d: Snapshot) -> bool:

@@ -5,8 +5,8 @@ from db.models.declaration import (AppSecret, Attachment, AuditChainHead, AuditE
                                    DeclarationRecord, StoredFile)
 from db.models.org import (Committee, Level, ReportPath, Series, Specialty, TitleName, Unit,
                            UnitLinkRequest)
-from db.models.panel import (Ballot, DossierAssignment, FilingRecord, GroupDeclaration, PanelMember,
-                             PanelSession, ReviewGroup, TallyResult, VoteParticipation)
+from db.models.panel import (BlindOpinion, DossierAssignment, FilingRecord, GroupDeclaration, GroupNeed, PanelDraw,
+                             PanelMember, PanelSession, ReviewGroup, TallyResult, VoteCount, VoteParticipation)
 from db.models.people import (Account, AuthSession, Expert, ExpertConflict, Person, RoleGrant,
                               UnitBinding)
 from db.models.publicity import Objection, PublicityBatch, PublicityItem
@@ -14,8 +14,8 @@ from db.models.publicity import Objection, PublicityBatch, PublicityItem
 __all__ = [
     "Base", "CalendarDay", "CalendarYear", "AppSecret", "Attachment", "AuditChainHead", "AuditEvent", "Declaration",
     "DeclarationRecord", "StoredFile", "Committee", "Level", "ReportPath", "Series", "Specialty",
-    "TitleName", "Unit", "UnitLinkRequest", "Ballot", "DossierAssignment", "FilingRecord",
-    "GroupDeclaration", "PanelMember", "PanelSession", "ReviewGroup", "TallyResult",
-    "VoteParticipation", "Account", "AuthSession", "Expert", "ExpertConflict", "Person",
+    "TitleName", "Unit", "UnitLinkRequest", "BlindOpinion", "DossierAssignment", "FilingRecord",
+    "GroupDeclaration", "GroupNeed", "PanelDraw", "PanelMember", "PanelSession", "ReviewGroup", "TallyResult",
+    "VoteCount", "VoteParticipation", "Account", "AuthSession", "Expert", "ExpertConflict", "Person",
     "RoleGrant", "UnitBinding", "Objection", "PublicityBatch", "PublicityItem",
 ]

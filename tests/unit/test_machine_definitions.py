@@ -122,7 +122,7 @@ def test_the_checks_hold_under_python_dash_o_where_asserts_vanish():
 def test_the_engine_runs_the_declaration_flows_and_the_record_machines():
     assert set(MACHINES) == {"review", "initial_determination", "publicity_batch", "authority_filing",
                              "report_path", "unit_binding", "unit_registration", "unit_link", "objection",
-                             "calendar_year"}
+                             "calendar_year", "panel_session", "review_group"}
 
 
 @pytest.mark.parametrize("name", sorted(MACHINES))

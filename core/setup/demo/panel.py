@@ -3,14 +3,12 @@ dossier distribution with opinions, secret ballots, and the confirmed tally the 
 
 A committee meets on fixed days; each past meeting is a closed session whose tallies moved its
 dossiers on, and the dossiers now in panel review sit in an open session, partly reviewed. Experts
-never review or vote on someone from their own unit (回避). Ballots carry no voter; who voted is
-recorded apart (rules.md, secret ballot).
+never review or vote on someone from their own unit (回避). Choices are kept only as counters; who
+voted is recorded apart (rules.md, secret ballot).
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 from core.declaring.catalogue import SERIES
@@ -18,8 +16,9 @@ from core.workflow import Actor
 from core.setup.demo.clock import at, workday_on_or_before
 from core.setup.demo.context import Ctx
 from core.setup.demo.people import ExpertInfo
-from db.models import (Ballot, Committee, DossierAssignment, GroupDeclaration, PanelMember, PanelSession,
-                       ReviewGroup, TallyResult, VoteParticipation)
+from core.panel.voting import result_hash
+from db.models import (Committee, DossierAssignment, GroupDeclaration, PanelMember, PanelSession, ReviewGroup,
+                       TallyResult, VoteCount, VoteParticipation)
 
 COMMITTEE_SIZE = 11
 GROUP_SIZE = 3
@@ -59,7 +58,9 @@ def _new_session(ctx: Ctx, committee: Committee, day: dt.date | None) -> Session
     day = day or workday_on_or_before(ctx.today - dt.timedelta(days=2))
     session = PanelSession(committee_id=committee.id, year=committee.year, blind_review=ctx.rng.random() < 0.4,
                            defense=committee.series_code in ("health", "engineering"),
-                           status="reviewing" if open_now else "closed", committee_vote_open=False,
+                           title=f"{committee.year}年度{committee.name}评审会",
+                           status="reviewing" if open_now else "tallied", meeting_on=day,
+                           tallied_at=None if open_now else at(day, 15, 0),
                            created_at=at(day - dt.timedelta(days=6), 10, ctx.rng.randint(0, 59)))
     ctx.session.add(session)
     ctx.session.flush()
@@ -70,7 +71,8 @@ def _new_session(ctx: Ctx, committee: Committee, day: dt.date | None) -> Session
     forced = ctx.demo_experts if committee.id == ctx.committees["prov_health"].id else {}
     used = {e.expert_id for e in forced.values()}
     for code, _zh in _specialties(committee.series_code):
-        group = ReviewGroup(session_id=session.id, name=f"{_SPECIALTY_ZH[code]}评议组")
+        group = ReviewGroup(session_id=session.id, name=f"{_SPECIALTY_ZH[code]}评议组",
+                            status="reviewing" if open_now else "group_voted")
         ctx.session.add(group)
         ctx.session.flush()
         info.groups[code] = group
@@ -164,13 +166,12 @@ def tally(ctx: Ctx, info: SessionInfo, declaration_id: int, specialty: str, unit
     present = voters[absent:]
     yes = _yes_count(ctx, len(present), passed)
     counts = _votes(ctx, info, declaration_id, "committee", present, passed, yes=yes)
-    record = {"session": info.session.id, "declaration": declaration_id, "members": len(info.committee_seats),
-              "present": len(present), **counts, "passed": passed}
-    digest = hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
-    ctx.session.add(TallyResult(session_id=info.session.id, declaration_id=declaration_id,
-                                members=len(info.committee_seats), present=len(present), yes=counts["yes"],
-                                no=counts["no"], abstain=counts["abstain"], passed=passed, record_hash=digest,
-                                confirmed_by=info.chair.actor.account_id, confirmed_at=now))
+    row = TallyResult(session_id=info.session.id, declaration_id=declaration_id, stage="committee",
+                      members=len(info.committee_seats), present=len(present), yes=counts["yes"],
+                      no=counts["no"], abstain=counts["abstain"], passed=passed, record_hash="",
+                      confirmed_by=info.chair.actor.account_id, confirmed_at=now)
+    row.record_hash = result_hash(row)
+    ctx.session.add(row)
     ctx.session.flush()
 
 
@@ -192,6 +193,6 @@ def _votes(ctx: Ctx, info: SessionInfo, declaration_id: int, stage: str, seats: 
     for seat in seats:
         ctx.session.add(VoteParticipation(session_id=info.session.id, declaration_id=declaration_id, stage=stage,
                                           member_id=seat.member.id, voted_at=when))
-    ctx.session.add_all(Ballot(session_id=info.session.id, declaration_id=declaration_id, stage=stage, choice=c)
-                        for c in choices)
+    ctx.session.add_all(VoteCount(session_id=info.session.id, declaration_id=declaration_id, stage=stage,
+                                  choice=c, count=choices.count(c)) for c in ("approve", "reject", "abstain"))
     return {"yes": yes, "no": rest - abstain, "abstain": abstain}
