@@ -30,6 +30,7 @@ from core.workflow import APPLICANT_HELD, Actor, Option
 from db.models import Declaration, Unit
 
 HOLDER, OWN, SCOPE, ACCOUNTS = "holder", "own", "scope", "accounts"
+PANEL_EXPERTS = {"expert", "group_leader", "committee_member", "vice_chair", "chair"}  # every panel duty
 HIDDEN_ACTIONS = frozenset({"save"})  # editing a draft belongs to the declaration form, not to a button
 
 
@@ -59,6 +60,11 @@ WORKSPACES: tuple[Workspace, ...] = (
     _ws("policy_review", "policy_reviewer", ("policy_review", "policy_recheck"), SCOPE),
     _ws("committee_publicity", {"committee_operator", "policy_reviewer"},
         ("failed_publicity", "candidate_publicity", "result_publicity"), SCOPE),
+    _ws("panel_admin", "committee_operator", (), "admin"),
+    _ws("panel_console", {"chair", "vice_chair", "committee_operator"}, (), "admin"),
+    _ws("panel_group", "group_leader", (), "admin"),
+    _ws("expert_review", PANEL_EXPERTS, (), "admin"),
+    _ws("panel_vote", PANEL_EXPERTS, (), "admin"),
     _ws("filing", {"committee_operator", "hr_operator"}, ("filing",)),
     _ws("unit_accounts", "unit_admin", (), ACCOUNTS),
     _ws("org_admin", {"unit_admin", "dept_operator", "hr_operator"}, (), "admin"),

@@ -10,9 +10,14 @@ EXPECTED = {
     "unit_operator": ["unit_verify", "unit_publicity", "unit_recommend"],
     "dept_operator": ["relay", "org_admin"],
     "hr_operator": ["relay", "filing", "org_admin", "authority", "audit_log"],
-    "committee_operator": ["material_receipt", "committee_publicity", "filing", "authority", "reviewer_accounts"],
+    "committee_operator": ["material_receipt", "committee_publicity", "panel_admin", "panel_console", "filing",
+                           "authority", "reviewer_accounts"],
     "policy_reviewer": ["policy_review", "committee_publicity"],
-    "expert": [], "group_leader": [], "chair": [], "vice_chair": [], "committee_member": [],
+    "expert": ["expert_review", "panel_vote"],
+    "group_leader": ["panel_group", "expert_review", "panel_vote"],
+    "chair": ["panel_console", "expert_review", "panel_vote"],
+    "vice_chair": ["panel_console", "expert_review", "panel_vote"],
+    "committee_member": ["expert_review", "panel_vote"],
 }
 
 
@@ -27,8 +32,9 @@ def test_each_role_gets_exactly_its_workspaces(role):
 
 def test_several_contexts_get_the_union_in_menu_order_each_once():
     spaces = workspaces_for([_actor("hr_operator"), _actor("committee_operator"), _actor("dept_operator")])
-    assert [w.id for w in spaces] == ["relay", "material_receipt", "committee_publicity", "filing", "org_admin",
-                                      "authority", "audit_log", "reviewer_accounts"]
+    assert [w.id for w in spaces] == ["relay", "material_receipt", "committee_publicity", "panel_admin",
+                                      "panel_console", "filing", "org_admin", "authority", "audit_log",
+                                      "reviewer_accounts"]
 
 
 def test_every_workspace_has_a_page_file_and_a_title_in_the_catalogue():
