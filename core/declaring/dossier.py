@@ -88,7 +88,7 @@ def timeline(session: Session, declaration_id: int) -> list[TimelineEvent]:
     return [TimelineEvent(*r) for r in rows]
 
 
-def _records(session: Session, declaration_id: int) -> dict[str, list[dict]]:
+def records_of(session: Session, declaration_id: int) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for module, data in session.execute(select(DeclarationRecord.module, DeclarationRecord.data)
                                         .where(DeclarationRecord.declaration_id == declaration_id)
@@ -115,7 +115,7 @@ def dossier(session: Session, actor: Actor, declaration_id: int) -> Dossier:
         level=_names(session, Level, d.level_code) or (d.level_code, d.level_code),
         method=d.method, review_type=d.review_type, committee_name=committee,
         holder_name=_unit_name(session, d.holder_unit_id), held_by_applicant=d.state in APPLICANT_HELD,
-        finished=d.state in TERMINAL, records=_records(session, d.id),
+        finished=d.state in TERMINAL, records=records_of(session, d.id),
         attachments=[(p, n) for p, n in attachments], timeline=timeline(session, d.id))
 
 
