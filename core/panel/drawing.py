@@ -23,6 +23,7 @@ import hashlib
 import json
 import random
 import secrets
+import sys
 from collections import Counter
 from dataclasses import dataclass
 
@@ -190,11 +191,15 @@ def replay(uow: UnitOfWork, actor: Actor, draw_id: int) -> Replay:
         if record is None:
             raise NotFound()
         operated_session(s, actor, record.session_id)
-        pool = list(record.pool_expert_ids)
-        again = pick(pool, record.wanted, record.seed)
-        members = set(s.scalars(select(PanelMember.expert_id).where(PanelMember.draw_id == record.id)))
-        return Replay(record.id, tuple(record.drawn_expert_ids), tuple(again),
-                      pool_hash(pool, record.rule_version) == record.pool_hash, members == set(record.drawn_expert_ids))
+        return replay_record(s, record)
+
+
+def replay_record(s: Session, record: PanelDraw) -> Replay:
+    pool = list(record.pool_expert_ids)
+    again = pick(pool, record.wanted, record.seed)
+    members = set(s.scalars(select(PanelMember.expert_id).where(PanelMember.draw_id == record.id)))
+    return Replay(record.id, tuple(record.drawn_expert_ids), tuple(again),
+                  pool_hash(pool, record.rule_version) == record.pool_hash, members == set(record.drawn_expert_ids))
 
 
 def draws(uow: UnitOfWork, actor: Actor, session_id: int) -> list[PanelDraw]:
@@ -203,3 +208,31 @@ def draws(uow: UnitOfWork, actor: Actor, session_id: int) -> list[PanelDraw]:
         rows = list(s.scalars(select(PanelDraw).where(PanelDraw.session_id == session_id).order_by(PanelDraw.id)))
         s.expunge_all()  # detached, readable after the read session ends
         return rows
+
+
+def main(argv: list[str]) -> int:
+    """``python -m core.panel.drawing replay DRAW_ID``: run a recorded drawing again on the server and
+    print whether it gives the same experts (exit 0) or not (exit 1)."""
+    if len(argv) != 2 or argv[0] != "replay" or not argv[1].isdigit():
+        print("usage: python -m core.panel.drawing replay DRAW_ID")
+        return 2
+    uow = UnitOfWork.from_url()
+    try:
+        with uow.read() as s:
+            record = s.get(PanelDraw, int(argv[1]))
+            if record is None:
+                print(f"no drawing {argv[1]}")
+                return 2
+            result = replay_record(s, record)
+            print(f"drawing {result.draw_id}: seed {record.seed}, rule {record.rule_version}, pool {record.pool_size} "
+                  f"(hash {'ok' if result.pool_hash_ok else 'CHANGED'}), excluded {record.excluded}")
+    finally:
+        uow.dispose()
+    print(f"recorded {list(result.recorded)}")
+    print(f"replayed {list(result.replayed)}")
+    print("SAME" if result.same else "DIFFERENT")
+    return 0 if result.same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

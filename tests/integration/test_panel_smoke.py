@@ -1,6 +1,6 @@
 from sqlalchemy import select
 from core.audit.trail import verify
-from db.models import Declaration, PanelSession, TallyResult
+from db.models import Declaration, PanelDraw, PanelSession
 from tests.panel_world import PanelWorld
 
 def test_smoke(uow):
@@ -11,3 +11,18 @@ def test_smoke(uow):
         states = s.scalars(select(Declaration.state).where(Declaration.id.in_(pw.dossiers))).all()
         assert set(states) == {"result_publicity"}, states
         assert verify(s) is None
+
+
+def test_the_replay_command_runs_a_recorded_drawing_again(uow, monkeypatch, capsys):
+    from core.panel import drawing
+    pw = PanelWorld.build(uow)
+    pw.setup()
+    with uow.read() as s:
+        draw_id = s.scalar(select(PanelDraw.id).where(PanelDraw.session_id == pw.session_id).order_by(PanelDraw.id))
+    monkeypatch.setattr(drawing.UnitOfWork, "from_url", classmethod(lambda cls, url=None: uow))
+    monkeypatch.setattr(uow, "dispose", lambda: None)
+    assert drawing.main(["replay", str(draw_id)]) == 0
+    assert "SAME" in capsys.readouterr().out
+    with uow.write() as s:
+        s.get(PanelDraw, draw_id).seed = "0" * 32
+    assert drawing.main(["replay", str(draw_id)]) == 1
