@@ -38,9 +38,15 @@ UNSUBMITTED = frozenset({"draft"})
 
 
 @lru_cache(maxsize=1)
-def _styles() -> dict:
+def cjk_font() -> str:
+    """Register the built-in Chinese CID font once and return its name (for every printed document)."""
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    base = dict(fontName=FONT, wordWrap="CJK")
+    return FONT
+
+
+@lru_cache(maxsize=1)
+def _styles() -> dict:
+    base = dict(fontName=cjk_font(), wordWrap="CJK")
     return {"title": ParagraphStyle("title", fontSize=18, leading=26, alignment=1, spaceAfter=6, **base),
             "sub": ParagraphStyle("sub", fontSize=9, leading=13, alignment=1, spaceAfter=8, **base),
             "h": ParagraphStyle("h", fontSize=12.5, leading=18, spaceBefore=10, spaceAfter=4, **base),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.audit import trail as audit
 from core.common.i18n import t
 from core.common.masking import mask_id_number, mask_phone
+from core.common.spreadsheet import safe_cell
 from core.org.scope import visible_declarations
 from core.reporting.stats import CHINA_TZ
 from core.workflow import Actor
@@ -56,9 +57,9 @@ def _workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> b
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31] or "export"
-    sheet.append(list(headers))
+    sheet.append([safe_cell(h) for h in headers])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([safe_cell(v) for v in row])  # user-typed names never run as formulas
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, len(str(header)) * 2 + 4)
     sheet.freeze_panes = "A2"
