@@ -30,7 +30,8 @@ def render() -> None:
         st.info(tr("expert_review.none"))
         return
     st.dataframe(pd.DataFrame([{
-        tr("expert_review.col_dossier"): i.dossier.label, tr("expert_review.col_specialty"): i.dossier.specialty_code or "",
+        tr("expert_review.col_dossier"): i.dossier.label,
+        tr("expert_review.col_specialty"): i.dossier.specialty_code or "",
         tr("expert_review.col_group"): i.group_name, tr("expert_review.col_part"): _part(i),
         tr("expert_review.col_status"): tr("expert_review.final") if i.final else tr("expert_review.open"),
     } for i in items]), hide_index=True, key=f"{WS}.table")

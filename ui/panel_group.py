@@ -99,7 +99,8 @@ def _distribute(actor: Actor, board: views.LeaderBoard) -> None:
     st.selectbox(tr("panel_group.main"), chosen, format_func=names.get, key=main_key)
     uow = db.uow()
     step = actions.Action(
-        "distribute", tr("panel_group.distribute"), done=tr("panel_group.distributed", dossier=dossiers[declaration_id]),
+        "distribute", tr("panel_group.distribute"),
+        done=tr("panel_group.distributed", dossier=dossiers[declaration_id]),
         perform=lambda c: distribution.distribute(uow, actor, board.group.id, c.data["dossier"], c.data["members"],
                                                   c.data["main"]))
     actions.action_button(WS, step, data={"dossier": declaration_id},
@@ -126,7 +127,8 @@ def _close_vote(actor: Actor, board: views.LeaderBoard) -> None:
     label = tr("panel.action.close_group_vote")
     uow = db.uow()
     step = actions.Action(
-        "close_group_vote", label, done=tr("act.done", action=label), confirm=tr("panel_group.confirm.close_group_vote"),
+        "close_group_vote", label, done=tr("act.done", action=label),
+        confirm=tr("panel_group.confirm.close_group_vote"),
         perform=lambda c: voting.close_group_vote(uow, actor, board.group.id, c.data["version"]))
     actions.action_button(WS, step, data={"version": board.group.version}, type="primary")
     actions.run(WS, step, stale=True)

@@ -43,7 +43,8 @@ def _choice_key(line: views.BallotLine) -> str:
 
 def _ballot(actor: Actor, session_id: int, stage: str, lines: list[views.BallotLine]) -> None:
     st.subheader(tr(f"panel_vote.stage.{stage}", session=session_id))
-    st.dataframe(pd.DataFrame([_line_row(ln) for ln in lines]), hide_index=True, key=f"{WS}.table.{_row(session_id, stage)}")
+    st.dataframe(pd.DataFrame([_line_row(ln) for ln in lines]), hide_index=True,
+                 key=f"{WS}.table.{_row(session_id, stage)}")
     open_lines = [ln for ln in lines if not ln.voted]
     choices = {c: tr(f"panel.choice.{c}") for c in rules.CHOICES}
     for line in open_lines:

@@ -9,17 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from core.common.i18n import t
-from core.panel import distribution, reviews, views
+from core.panel import distribution, reviews, views, voting
 from core.setup.demo import DEMO_PASSWORD
 from core.workflow import Actor
 from db.models import (Account, Declaration, DossierAssignment, Expert, GroupDeclaration, PanelMember, PanelSession,
-                       Person, ReviewGroup, RoleGrant, VoteCount, VoteParticipation)
+                       Person, ReviewGroup, RoleGrant, TallyResult, VoteCount, VoteParticipation)
 from db.uow import UnitOfWork
 
-from tests.app.support import assert_ok, click, confirm, errors, sign_in, start
+from tests.app.support import asks_to_confirm, assert_ok, click, confirm, errors, sign_in, start
 
 
 SIGNED = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)  # any moment: signed in or out is what counts
@@ -144,6 +144,29 @@ def test_a_dossier_given_to_one_expert_only_is_refused_with_a_message(app_db):
     at.multiselect(key=f"panel_group.chosen.{d}").set_value([board.eligible[d][0]]).run()
     click(at, "panel_group", "distribute")
     assert errors(at) == [t("panel.distribution.too_few")]
+
+
+def test_the_leader_opens_the_group_vote_sees_how_many_voted_never_what_and_closes_it(app_db):
+    g = _group(app_db)
+    _set(app_db, DossierAssignment, DossierAssignment.group_id == g.id, final=True)
+    at = _as("demo_leader", "group_leader", "panel_group", app_db)
+    click(at, "panel_group", "open_group_vote")
+    confirm(at, "panel_group")
+    assert errors(at) == []
+    line = next(ln for ln in views.ballot_sheet(UnitOfWork.from_url(app_db), g.expert) if ln.stage == "group")
+    voting.cast(UnitOfWork.from_url(app_db), g.expert, g.session_id, "group", {line.dossier.declaration_id: "approve"})
+    at.run()
+    assert t("panel_group.vote_progress", cast=1, total=len(views.leader_board(
+        UnitOfWork.from_url(app_db), g.leader, g.id).group.members) * len(g.dossiers)) in [c.value for c in at.caption]
+    assert t("panel.choice.approve") not in _texts(at)
+    click(at, "panel_group", "close_group_vote")
+    assert asks_to_confirm(at, "panel_group")
+    confirm(at, "panel_group")
+    assert errors(at) == []
+    with UnitOfWork.from_url(app_db).read() as s:
+        assert s.get(ReviewGroup, g.id).status == "group_voted"
+        assert s.scalar(select(func.count()).where(TallyResult.session_id == g.session_id, TallyResult.stage == "group",
+                                                   TallyResult.declaration_id.in_(g.dossiers))) == len(g.dossiers)
 
 
 # --- 专家评审 ------------------------------------------------------------------------------------------
