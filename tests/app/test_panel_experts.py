@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 
 from core.common.i18n import t
-from core.panel import distribution, reviews, views, voting
+from core.panel import counters, distribution, reviews, views, voting
 from core.setup.demo import DEMO_PASSWORD
 from core.workflow import Actor
 from db.models import (Account, Declaration, DossierAssignment, Expert, GroupDeclaration, PanelMember, PanelSession,
@@ -264,6 +264,38 @@ def test_the_voter_votes_through_the_page_and_a_second_vote_is_refused(app_db):
         assert s.scalar(select(VoteCount.count).where(
             VoteCount.session_id == g.session_id, VoteCount.declaration_id == target, VoteCount.stage == "group",
             VoteCount.choice == "reject")) == 0
+
+
+def test_the_committee_vote_shows_the_groups_recommendation_and_takes_the_members_vote(app_db):
+    g = _group(app_db)
+    uow = UnitOfWork.from_url(app_db)
+    _open_group_vote(app_db, g)
+    for line in views.ballot_sheet(uow, g.expert):
+        voting.cast(uow, g.expert, g.session_id, "group", {line.dossier.declaration_id: "approve"})
+    voting.close_group_vote(uow, g.leader, g.id)
+    with uow.write() as s:  # the other groups of the session are not this test's business: open the vote here
+        s.execute(update(PanelSession).where(PanelSession.id == g.session_id).values(status="committee_voting"))
+        counters.open_counters(s, g.session_id, "committee")
+        member = _actor(s, "demo_member", "committee_member")
+        recommended = dict(s.execute(select(TallyResult.declaration_id, TallyResult.passed).where(
+            TallyResult.session_id == g.session_id, TallyResult.stage == "group")).all())
+    at = _as("demo_member", "committee_member", "panel_vote", app_db)
+    lines = [ln for ln in views.ballot_sheet(uow, member) if ln.stage == "committee"]
+    table = next(d.value for d in at.dataframe if t("panel_vote.col_recommendation") in d.value.columns)
+    shown = dict(zip(table[t("panel_vote.col_dossier")], table[t("panel_vote.col_recommendation")]))
+    for line in lines:
+        if line.dossier.declaration_id in recommended:
+            assert shown[line.dossier.label] == t("panel_vote.recommended" if recommended[line.dossier.declaration_id]
+                                                  else "panel_vote.not_recommended")
+    target = next(ln.dossier.declaration_id for ln in lines if ln.dossier.declaration_id in recommended)
+    at.radio(key=f"panel_vote.{g.session_id}.committee.{target}").set_value("abstain").run()
+    click(at, "panel_vote", "cast", f"{g.session_id}.committee")
+    confirm(at, "panel_vote")
+    assert errors(at) == []
+    with uow.read() as s:
+        assert s.scalar(select(VoteCount.count).where(
+            VoteCount.session_id == g.session_id, VoteCount.declaration_id == target, VoteCount.stage == "committee",
+            VoteCount.choice == "abstain")) == 1
 
 
 # --- 盲评 ----------------------------------------------------------------------------------------------
