@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.panel import reviews, views
 from core.workflow import Actor
-from ui import actions, db, worktabs
+from ui import actions, db, reviewer_dossier, worktabs
 from ui.i18n import tr
 
 WS = "expert_review"
@@ -54,6 +54,7 @@ def _key(item: views.ReviewItem, field: str) -> str:
 def _dossier(actor: Actor, item: views.ReviewItem) -> None:
     st.subheader(item.dossier.label)
     st.caption(tr("expert_review.where", session=item.session_title, group=item.group_name, part=_part(item)))
+    reviewer_dossier.render(actor, item.assignment_id, key=f"{WS}.dossier.{item.assignment_id}")
     fields = reviews.fields_for(item.is_main, item.defense)
     if item.final:
         st.info(tr("expert_review.read_only"))

@@ -44,8 +44,15 @@ class ReviewerDossier:
     level: str
     blind: bool
     records: dict[str, list[dict]] = field(default_factory=dict)
-    evidence: list[tuple[int, str]] = field(default_factory=list)          # (attachment id, shown name)
-    blind_opinions: list[tuple[int, str]] = field(default_factory=list)    # (opinion id, shown name)
+    evidence: list[tuple[int, str, str]] = field(default_factory=list)        # (attachment id, shown name, media type)
+    blind_opinions: list[tuple[int, str, str]] = field(default_factory=list)  # (opinion id, shown name, media type)
+
+
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def _shown(prefix: str, n: int, name: str, media_type: str, blind: bool) -> str:
+    return f"{prefix}{n}{EXTENSIONS.get(media_type, '')}" if blind else name
 
 
 def _hide(value, secrets: list[str]):
@@ -75,16 +82,20 @@ def dossier(uow: UnitOfWork, actor: Actor, assignment_id: int) -> ReviewerDossie
         label = dossier_labels(s, session_dossiers(s, panel.id), blind)[d.id].label
         secrets = [x for x in (person.name if person else None, unit, person.id_number if person else None) if x]
         records = records_of(s, d.id)
-        files = s.execute(select(Attachment.id, Attachment.original_name).where(Attachment.declaration_id == d.id)
-                          .order_by(Attachment.id)).all()
-        opinions = s.execute(select(BlindOpinion.id, BlindOpinion.display_name).where(
-            BlindOpinion.session_id == panel.id, BlindOpinion.declaration_id == d.id).order_by(BlindOpinion.id)).all()
+        files = s.execute(select(Attachment.id, Attachment.original_name, StoredFile.media_type)
+                          .outerjoin(StoredFile, StoredFile.sha256 == Attachment.sha256)
+                          .where(Attachment.declaration_id == d.id).order_by(Attachment.id)).all()
+        opinions = s.execute(select(BlindOpinion.id, BlindOpinion.display_name, StoredFile.media_type)
+                             .outerjoin(StoredFile, StoredFile.sha256 == BlindOpinion.sha256)
+                             .where(BlindOpinion.session_id == panel.id, BlindOpinion.declaration_id == d.id)
+                             .order_by(BlindOpinion.id)).all()
         return ReviewerDossier(
             row.id, label, label if blind else (person.name if person else ""), HIDDEN if blind else unit,
             HIDDEN if blind else "—", _name_zh(s, Series, d.series_code), _name_zh(s, Specialty, d.specialty_code),
             _name_zh(s, Level, d.level_code), blind, _hide(records, secrets) if blind else records,
-            [(i, f"附件 {n}" if blind else name) for n, (i, name) in enumerate(files, start=1)],
-            [(i, f"盲评意见 {n}") for n, (i, _name) in enumerate(opinions, start=1)])
+            [(i, _shown("附件", n, name, mt or "", blind), mt or "") for n, (i, name, mt) in enumerate(files, start=1)],
+            [(i, _shown("盲评意见", n, name, mt or "", blind), mt or "")
+             for n, (i, name, mt) in enumerate(opinions, start=1)])
 
 
 def strip_metadata(data: bytes, media_type: str) -> bytes:

@@ -192,6 +192,8 @@ def test_the_expert_sees_only_their_dossiers_saves_a_draft_then_completes_the_re
     assert len(shown) == len(mine) and all(any(name in label for label in shown) for name in mine)
     assert others and not [n for n in others if n in _texts(at)]
     at.selectbox(key="expert_review.pick").select(assignment).run()
+    assert [e.label for e in at.expander] == [t("reviewer_dossier.title")]  # the dossier itself, to read
+    assert at.get("download_button")  # its evidence, fetched on click
     key = f"expert_review.{assignment}."
     at.text_area(key=key + "overall").input("业绩突出，同意推荐。").run()
     click(at, "expert_review", "save", assignment)
