@@ -153,13 +153,14 @@ def _duties(ws: str, actor: Actor, board: views.Board) -> None:
                               perform=lambda c: sessions.set_duty(db.uow(), actor, picked, duty))
     decline = actions.Action("decline", tr("panel_admin.decline"), done=tr("panel_admin.declined_done"),
                              perform=lambda c: drawing.decline(db.uow(), actor, c.data["member"]),
-                             confirm=lambda c: tr("panel_admin.confirm_decline", name=c.data["name"]))
+                             confirm=lambda c: tr("panel_admin.confirm_decline", name=active[c.data["member"]].name
+                                                  if c.data["member"] in active else ""))
     buttons = st.columns(2)
     with buttons[0]:
         actions.action_button(ws, set_duty)
     if board.session.status == "setup":
         with buttons[1]:
-            actions.action_button(ws, decline, data={"member": picked, "name": active[picked].name})
+            actions.action_button(ws, decline, capture=lambda: {"member": st.session_state.get(f"{ws}.member")})
     actions.run(ws, set_duty, decline)
 
 
