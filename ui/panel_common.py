@@ -10,8 +10,11 @@ from ui.i18n import lang, plain, tr
 _SPECIALTIES = {code: (zh, en) for s in SERIES for code, zh, en in s[4]}
 
 
+# A picker's labels never change with a status or the language: Streamlit keeps a selectbox's choice by
+# its label, and a label that changed under it would lose the choice.
+
 def session_label(r: views.SessionRow) -> str:
-    return f"#{r.id} {r.title} · {r.committee}（{r.year}）· {tr(f'panel.status.{r.status}')}"
+    return f"#{r.id} {r.title} · {r.committee}（{r.year}）"
 
 
 def heading(r: views.SessionRow) -> None:
@@ -37,5 +40,4 @@ def duty(code: str) -> str:
 
 
 def member_label(m: views.Member) -> str:
-    mark = f" · {tr('panel_admin.declined')}" if m.declined else ""
-    return f"{m.name}（{m.unit}）· {duty(m.duty)}{mark}"
+    return f"{m.name}（{m.unit}）"

@@ -183,3 +183,18 @@ def test_an_operator_of_another_unit_gets_nothing_of_the_session(app_db):
     assert not [s for s in at.selectbox if s.key == f"{WS}.session"]
     assert "2026年度工程系列高级评审会" not in texts(at)
     assert t("panel_admin.no_sessions") in texts(at)
+
+
+def test_every_tab_renders_without_a_raw_message_key(app_db):
+    """Keys built at run time (stages, exclusion reasons, sign in/out) exist; the catalogue test checks
+    that English has the same keys."""
+    pw = panel_world(app_db)
+    pw.setup()
+    at = login_as(pw, pw.operator.account_id, page=WS)
+    for name in ("sessions", "setup", "attendance", "blind", "votes", "results"):
+        at.session_state[f"{WS}.tab"] = t(f"panel_admin.tab.{name}")
+        at.run()
+        if name == "setup":
+            click(at, WS, "replay")
+        shown = texts(at) + "".join(str(w.label) for w in (*at.button, *at.selectbox, *at.multiselect))
+        assert "panel_admin." not in shown and "panel." not in shown, name
