@@ -69,3 +69,11 @@ def local_date(now: dt.datetime) -> dt.date:
 def today() -> dt.date:
     """Today where the users are, by the app's clock."""
     return local_date(now())
+
+
+def console_refresh_seconds() -> float:
+    """How often the chair's live panel console refreshes (``TITLES_CONSOLE_REFRESH_SECONDS``, default 3 s)."""
+    try:
+        return max(1.0, float(os.environ.get("TITLES_CONSOLE_REFRESH_SECONDS", "3")))
+    except ValueError:
+        return 3.0
