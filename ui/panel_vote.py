@@ -48,8 +48,8 @@ def _ballot(actor: Actor, session_id: int, stage: str, lines: list[views.BallotL
     open_lines = [ln for ln in lines if not ln.voted]
     choices = {c: tr(f"panel.choice.{c}") for c in rules.CHOICES}
     for line in open_lines:
-        st.radio(line.dossier.label, list(choices), index=None, format_func=choices.get, horizontal=True,
-                 key=_choice_key(line))
+        key = _choice_key(line)
+        st.radio(line.dossier.label, list(choices), index=None, format_func=choices.get, horizontal=True, key=key)
     row = _row(session_id, stage)
     uow = db.uow()
     step = actions.Action(

@@ -18,9 +18,14 @@ EXPECTED = {
     "demo_county_hr": ["relay", "filing", "org_admin", "authority", "audit_log"],
     "demo_city_hr": ["relay", "filing", "org_admin", "authority", "audit_log"],
     "demo_prov_hr": ["relay", "filing", "org_admin", "authority", "audit_log"],
-    "demo_committee_op": ["material_receipt", "committee_publicity", "filing", "authority", "reviewer_accounts"],
+    "demo_committee_op": ["material_receipt", "committee_publicity", "panel_admin", "panel_console", "filing",
+                          "authority", "reviewer_accounts"],
     "demo_reviewer": ["policy_review", "committee_publicity"],
-    "demo_expert": [], "demo_leader": [], "demo_chair": [], "demo_vice_chair": [], "demo_member": [],
+    "demo_expert": ["expert_review", "panel_vote"],
+    "demo_leader": ["panel_group", "expert_review", "panel_vote"],
+    "demo_chair": ["panel_console", "expert_review", "panel_vote"],
+    "demo_vice_chair": ["panel_console", "expert_review", "panel_vote"],
+    "demo_member": ["expert_review", "panel_vote"],
 }
 
 
