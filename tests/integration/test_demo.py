@@ -19,15 +19,18 @@ from core.declaring.transitions import options
 from core.workflow import FLOWS, ROLES, STATES, replay
 from core.setup.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo_province, ensure_demo_data, list_demo_accounts
 from core.setup.demo.__main__ import main as demo_cli
+from core.setup.demo.accounts import DEMO_EXPERTS
+from core.panel import console, views
+from core.panel.facts import PanelFacts
 from core.setup.demo.identity import valid_id_number, valid_uscc
 from db.migrate import upgrade_to_head
-from db.models import (Account, Attachment, AuditEvent, Declaration, DossierAssignment, Expert, PanelMember,
-                       PanelSession, Person, Unit)
+from db.models import (Account, Attachment, AuditEvent, Committee, Declaration, DossierAssignment, Expert,
+                       GroupDeclaration, PanelMember, PanelSession, Person, ReviewGroup, Unit)
 from db.uow import UnitOfWork
 
 NOW = dt.datetime(2026, 11, 20, 3, 30, tzinfo=dt.timezone.utc)
 CHINA = dt.timezone(dt.timedelta(hours=8))
-SMALL = 60
+SMALL = 64  # the featured panel sessions plan 13 declarations of their own
 
 
 @pytest.fixture(autouse=True)
@@ -149,6 +152,71 @@ def test_featured_accounts_have_work_in_their_inboxes(uow):
                               .join(PanelSession, PanelSession.id == PanelMember.session_id)
                               .where(PanelMember.expert_id == expert, PanelSession.status == "reviewing",
                                      DossierAssignment.final.is_(False))) >= 1
+
+
+def _featured_panels(session, op) -> dict[str, list[tuple[int, set[str]]]]:
+    """status → [(session id, its groups' statuses)] of the committee unit's sessions this year."""
+    found = defaultdict(list)
+    for sid, status in session.execute(select(PanelSession.id, PanelSession.status)
+                                       .join(Committee, Committee.id == PanelSession.committee_id)
+                                       .where(Committee.organizer_unit_id == op.unit_id,
+                                              Committee.year == NOW.year).order_by(PanelSession.id)):
+        found[status].append((sid, set(session.scalars(select(ReviewGroup.status)
+                                                           .where(ReviewGroup.session_id == sid)))))
+    return found
+
+
+def _assert_open_sessions_consistent(session) -> None:
+    """Statuses and rows agree: every open session's dossier is in panel review, a group past distributing
+    has a complete distribution, a group voting or voted has only final reviews."""
+    facts = PanelFacts(session)
+    states = session.scalars(select(Declaration.state).join(GroupDeclaration, GroupDeclaration.declaration_id
+                                                            == Declaration.id)
+                             .join(ReviewGroup, ReviewGroup.id == GroupDeclaration.group_id)
+                             .join(PanelSession, PanelSession.id == ReviewGroup.session_id)
+                             .where(PanelSession.status != "tallied")).all()
+    assert states and set(states) == {"panel_review"}
+    for group in session.scalars(select(ReviewGroup).join(PanelSession, PanelSession.id == ReviewGroup.session_id)
+                                 .where(PanelSession.status != "tallied")):
+        if group.status != "distributing":
+            assert facts.distribution_problems(group.id) == [], group.id
+        if group.status in ("group_voting", "group_voted"):
+            assert facts.reviews_final(group.id), group.id
+
+
+def test_the_featured_committee_has_a_session_in_every_panel_sub_phase_and_each_panel_login_has_work(uow):
+    _build(uow)
+    with uow.read() as session:
+        op = _actor(session, "demo_committee_op", "committee_operator")
+        panels = _featured_panels(session, op)
+        _assert_open_sessions_consistent(session)
+        duty = {role: _actor(session, login, role) for role, login in DEMO_EXPERTS.items()}
+    assert {"setup", "reviewing", "committee_voting", "tallied"} <= set(panels)
+    assert any("distributing" in groups for _, groups in panels["reviewing"])
+    assert any("reviewing" in groups for _, groups in panels["reviewing"])
+    assert all(groups == {"group_voted"} for _, groups in panels["committee_voting"])
+    # the committee unit: a session in setup with groups, dossiers and needs, one group drawn, one not yet
+    board = views.board(uow, op, panels["setup"][0][0])
+    assert len(board.groups) >= 2 and all(g.dossiers and g.needs for g in board.groups)
+    assert any(g.members for g in board.groups) and any(not g.members for g in board.groups)
+    # the group leader: a group still distributing, with dossiers not yet given out
+    distributing = [g for g, _name, _title, status in views.my_groups(uow, duty["group_leader"])
+                    if status == "distributing"]
+    assert distributing
+    led = views.leader_board(uow, duty["group_leader"], distributing[0])
+    assert led.group.dossiers and len(led.assigned) < len(led.group.dossiers)
+    # the expert: dossiers distributed, a draft saved, one not yet final
+    mine = views.my_reviews(uow, duty["expert"])
+    assert any(r.final for r in mine) and any(not r.final and r.opinion for r in mine)
+    assert any(not r.final and r.group_status == "reviewing" for r in mine)
+    # the chair, vice chair and committee member: committee ballots still to cast
+    for role in ("chair", "vice_chair", "committee_member"):
+        lines = views.ballot_sheet(uow, duty[role])
+        assert any(line.stage == "committee" and not line.voted for line in lines), role
+    # the chair's console: attendance and the committee vote under way
+    live = console.console(uow, duty["chair"], panels["committee_voting"][0][0])
+    assert live.stage == "committee" and live.quorum and 0 < live.present < live.members
+    assert 0 < live.votes_cast < live.votes_expected
 
 
 def test_demo_accounts_cover_every_role_and_log_in_only_in_demo_mode(uow, monkeypatch):

@@ -21,7 +21,7 @@ from core.declaring.catalogue import seed_catalogue
 from core.common.config import demo_mode
 from core.identity.passwords import hash_password
 from db.base import utcnow
-from core.setup.demo import org
+from core.setup.demo import meetings, org
 from core.setup.demo.accounts import DEMO_PASSWORD
 from core.setup.demo.clock import at, local_date
 from core.setup.demo.context import Ctx
@@ -92,6 +92,7 @@ def build_demo_province(session: Session, *, seed: int = 2026, applicants: int =
     run_all(ctx, plans)
     for dp in plans:
         finish(ctx, dp)
+    meetings.open_sessions(ctx)
     settle_filings(ctx, plans)
     audit.append(session, kind="admin", action="demo_build", at=now, target="demo_province",
                  detail={"seed": seed, "applicants": applicants, "declarations": len(plans)})

@@ -1,11 +1,11 @@
 """Carries out the plans: inserts each declaration as a draft with its module records, runs every
 step of every declaration in global time order (so the audit chain reads like the weeks it covers),
-then sets the scene at each end state: running or ended publicities, open objections, dossiers
-distributed in the open panel session, filing records.
+then sets the scene at each end state: running or ended publicities, open objections, filing records
+(the open panel sessions follow: core.setup.demo.meetings).
 """
 from __future__ import annotations
 
-from core.setup.demo import evidence, panel
+from core.setup.demo import evidence
 from core.setup.demo.clock import days, publicity_window, running_window
 from core.setup.demo.context import Ctx
 from core.setup.demo.province import DEMO_UNIT
@@ -48,7 +48,7 @@ def run_all(ctx: Ctx, plans: list[DeclPlan]) -> None:
 
 
 def finish(ctx: Ctx, dp: DeclPlan) -> None:
-    """The scene around a declaration waiting in a publicity or in panel review."""
+    """The scene around a declaration waiting in a publicity."""
     kind = PUBLICITY_KIND.get(dp.target) if dp.flow == "review" else None
     status = dp.finish.get("publicity")
     if kind and status in ("running", "ended"):
@@ -61,9 +61,6 @@ def finish(ctx: Ctx, dp: DeclPlan) -> None:
         batch = evidence.publicize(ctx, dp.decl_id, kind, owner, window, None if unit_kind else dp.committee)
         if dp.finish.get("objection"):
             evidence.objection(ctx, dp.decl_id, batch, window, dismissed=False)
-    if dp.flow == "review" and dp.target == "panel_review":
-        info = panel.session_for(ctx, dp.committee, None)
-        panel.distribute(ctx, info, dp.decl_id, dp.specialty, dp.unit_id, final=False)
 
 
 def settle_filings(ctx: Ctx, plans: list[DeclPlan]) -> None:

@@ -1,10 +1,11 @@
-"""Panel review rows for the demo (§6.2.10): sessions, review groups, drawn experts with duties,
+"""Past panel sessions of the demo (§6.2.10), written as rows: review groups, experts with duties,
 dossier distribution with opinions, secret ballots, and the confirmed tally the engine's guard reads.
 
-A committee meets on fixed days; each past meeting is a closed session whose tallies moved its
-dossiers on, and the dossiers now in panel review sit in an open session, partly reviewed. Experts
-never review or vote on someone from their own unit (回避). Choices are kept only as counters; who
-voted is recorded apart (rules.md, secret ballot).
+A committee meets on fixed days; each past meeting is a closed (tallied) session whose tallies moved
+its dossiers on. The sessions still open, with the dossiers now in panel review, are brought to
+where they stand through the panel services (core.setup.demo.meetings). Experts never review or vote
+on someone from their own unit (回避). Choices are kept only as counters; who voted is recorded apart
+(rules.md, secret ballot).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 from core.declaring.catalogue import SERIES
 from core.workflow import Actor
-from core.setup.demo.clock import at, workday_on_or_before
+from core.setup.demo.clock import at
 from core.setup.demo.context import Ctx
 from core.setup.demo.people import ExpertInfo
 from core.panel.voting import result_hash
@@ -22,7 +23,7 @@ from db.models import (Committee, DossierAssignment, GroupDeclaration, PanelMemb
 
 COMMITTEE_SIZE = 11
 GROUP_SIZE = 3
-_SPECIALTY_ZH = {code: zh for s in SERIES for code, zh, _en in s[4]}
+SPECIALTY_ZH = {code: zh for s in SERIES for code, zh, _en in s[4]}
 
 
 @dataclass
@@ -45,22 +46,19 @@ class SessionInfo:
         return next(s.expert for s in self.committee_seats if s.member.duty == "chair")
 
 
-def session_for(ctx: Ctx, committee: Committee, day: dt.date | None) -> SessionInfo:
-    """The committee's session on that day (None: the open one), drawn and staffed on first use."""
+def session_for(ctx: Ctx, committee: Committee, day: dt.date) -> SessionInfo:
+    """The committee's past session on that day, drawn and staffed on first use."""
     key = (committee.id, day)
     if key not in ctx.sessions:
         ctx.sessions[key] = _new_session(ctx, committee, day)
     return ctx.sessions[key]
 
 
-def _new_session(ctx: Ctx, committee: Committee, day: dt.date | None) -> SessionInfo:
-    open_now = day is None
-    day = day or workday_on_or_before(ctx.today - dt.timedelta(days=2))
+def _new_session(ctx: Ctx, committee: Committee, day: dt.date) -> SessionInfo:
     session = PanelSession(committee_id=committee.id, year=committee.year, blind_review=ctx.rng.random() < 0.4,
                            defense=committee.series_code in ("health", "engineering"),
                            title=f"{committee.year}年度{committee.name}评审会",
-                           status="reviewing" if open_now else "tallied", meeting_on=day,
-                           tallied_at=None if open_now else at(day, 15, 0),
+                           status="tallied", meeting_on=day, tallied_at=at(day, 15, 0),
                            created_at=at(day - dt.timedelta(days=6), 10, ctx.rng.randint(0, 59)))
     ctx.session.add(session)
     ctx.session.flush()
@@ -71,8 +69,7 @@ def _new_session(ctx: Ctx, committee: Committee, day: dt.date | None) -> Session
     forced = ctx.demo_experts if committee.id == ctx.committees["prov_health"].id else {}
     used = {e.expert_id for e in forced.values()}
     for code, _zh in _specialties(committee.series_code):
-        group = ReviewGroup(session_id=session.id, name=f"{_SPECIALTY_ZH[code]}评议组",
-                            status="reviewing" if open_now else "group_voted")
+        group = ReviewGroup(session_id=session.id, name=f"{SPECIALTY_ZH[code]}评议组", status="group_voted")
         ctx.session.add(group)
         ctx.session.flush()
         info.groups[code] = group
@@ -83,8 +80,8 @@ def _new_session(ctx: Ctx, committee: Committee, day: dt.date | None) -> Session
             if code in e.specialties and e.expert_id not in used:
                 seats.append((e, "group_leader" if not any(d == "group_leader" for _, d in seats) else "expert"))
                 used.add(e.expert_id)
-        info.group_seats[code] = [_seat(ctx, info, e, duty, group.id, open_now) for e, duty in seats]
-    _committee_seats(ctx, info, pool, forced, used, open_now)
+        info.group_seats[code] = [_seat(ctx, info, e, duty, group.id) for e, duty in seats]
+    _committee_seats(ctx, info, pool, forced, used)
     ctx.session.flush()
     return info
 
@@ -93,8 +90,7 @@ def _specialties(series: str) -> list[tuple[str, str]]:
     return [(code, zh) for s in SERIES if s[0] == series for code, zh, _en in s[4]]
 
 
-def _committee_seats(ctx: Ctx, info: SessionInfo, pool: list[ExpertInfo], forced: dict, used: set,
-                     open_now: bool) -> None:
+def _committee_seats(ctx: Ctx, info: SessionInfo, pool: list[ExpertInfo], forced: dict, used: set) -> None:
     chosen = [(e, d) for d, e in forced.items() if d in ("chair", "vice_chair", "committee_member")]
     for e in pool:
         if len(chosen) >= COMMITTEE_SIZE:
@@ -107,14 +103,13 @@ def _committee_seats(ctx: Ctx, info: SessionInfo, pool: list[ExpertInfo], forced
             elif not any(d == "vice_chair" for _, d in chosen):
                 duty = "vice_chair"
             chosen.append((e, duty))
-    info.committee_seats = [_seat(ctx, info, e, duty, None, open_now) for e, duty in chosen]
+    info.committee_seats = [_seat(ctx, info, e, duty, None) for e, duty in chosen]
 
 
-def _seat(ctx: Ctx, info: SessionInfo, expert: ExpertInfo, duty: str, group_id: int | None, open_now: bool) -> Seat:
-    signed_in = at(info.day, 8, ctx.rng.randint(10, 55)) if not open_now or ctx.rng.random() < 0.8 else None
+def _seat(ctx: Ctx, info: SessionInfo, expert: ExpertInfo, duty: str, group_id: int | None) -> Seat:
     member = PanelMember(session_id=info.session.id, expert_id=expert.expert_id, group_id=group_id, duty=duty,
-                         signed_in_at=signed_in,
-                         signed_out_at=None if open_now else at(info.day, 17, ctx.rng.randint(30, 59)))
+                         signed_in_at=at(info.day, 8, ctx.rng.randint(10, 55)),
+                         signed_out_at=at(info.day, 17, ctx.rng.randint(30, 59)))
     ctx.session.add(member)
     if duty != "expert":
         key = (expert.actor.account_id, duty, info.committee.id)
@@ -130,22 +125,21 @@ def chair_actor(info: SessionInfo) -> Actor:
                  committee_id=info.committee.id, year=info.committee.year)
 
 
-def distribute(ctx: Ctx, info: SessionInfo, declaration_id: int, specialty: str, unit_id: int, *,
-               final: bool) -> list[Seat]:
-    """Put the dossier in its group and give it to the group's eligible experts, one main reviewer."""
+def _reviewed(ctx: Ctx, info: SessionInfo, declaration_id: int, specialty: str, unit_id: int) -> list[Seat]:
+    """Put the dossier in its group and give it to the group's eligible experts, one main reviewer, each
+    with a final opinion."""
     ctx.session.add(GroupDeclaration(group_id=info.groups[specialty].id, declaration_id=declaration_id))
     eligible = [s for s in info.group_seats[specialty] if s.expert.unit_id != unit_id]
     when = at(info.day, 9, ctx.rng.randint(0, 59))
     for i, seat in enumerate(eligible):
-        done = final or ctx.rng.random() < 0.5
-        opinion = _opinion(ctx, main=i == 0) if done or ctx.rng.random() < 0.5 else {}
         ctx.session.add(DossierAssignment(group_id=info.groups[specialty].id, declaration_id=declaration_id,
-                                          member_id=seat.member.id, is_main=i == 0, opinion=opinion,
-                                          final=done and bool(opinion), updated_at=when))
+                                          member_id=seat.member.id, is_main=i == 0,
+                                          opinion=opinion(ctx, main=i == 0), final=True, updated_at=when))
     return eligible
 
 
-def _opinion(ctx: Ctx, *, main: bool) -> dict:
+def opinion(ctx: Ctx, *, main: bool) -> dict:
+    """A reviewer's opinion: the main reviewer's full evaluation, a deputy's overall opinion."""
     overall = ctx.rng.choice(("业绩突出，同意推荐。", "专业基础扎实，工作成绩较好，同意通过。", "论文质量一般，建议加强科研能力。"))
     if not main:
         return {"overall": overall}
@@ -158,7 +152,7 @@ def _opinion(ctx: Ctx, *, main: bool) -> dict:
 def tally(ctx: Ctx, info: SessionInfo, declaration_id: int, specialty: str, unit_id: int, passed: bool,
           now: dt.datetime) -> None:
     """Review, group vote, committee vote and the chair's confirmed tally for one dossier."""
-    reviewers = distribute(ctx, info, declaration_id, specialty, unit_id, final=True)
+    reviewers = _reviewed(ctx, info, declaration_id, specialty, unit_id)
     ctx.session.flush()
     _votes(ctx, info, declaration_id, "group", reviewers, passed)
     voters = [s for s in info.committee_seats if s.expert.unit_id != unit_id]

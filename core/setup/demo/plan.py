@@ -15,6 +15,7 @@ from core.workflow import INITIAL, REVIEW
 from core.setup.demo.clock import (at, days, local_date, office_time, personal_time, publicity_window,
                             workday_on_or_before)
 from core.setup.demo.context import Ctx
+from core.setup.demo.meetings import planned_declarations
 from core.setup.demo.org import committee_for
 from core.setup.demo.paths import initial_path, review_path
 from core.setup.demo.people import new_applicant, pick_work
@@ -40,11 +41,9 @@ FORCED = (
     ("material_receipt", "associate_senior", {}), ("material_receipt", "full_senior", {}),
     ("policy_review", "associate_senior", {}), ("policy_review", "associate_senior", {}),
     ("policy_review", "full_senior", {}),
-    ("panel_review", "associate_senior", {"specialty": "hea_internal"}),
-    ("panel_review", "associate_senior", {"specialty": "hea_internal"}),
-    ("panel_review", "full_senior", {"specialty": "hea_internal"}),
     ("supplement_verify", "associate_senior", {}),
     ("relay", "associate_senior", {"hop": 1, "unit": "qp_rmyy"}), ("relay", "full_senior", {"hop": 1, "unit": "qp_yz"}),
+    *planned_declarations(),  # the provincial health committee's open sessions (core.setup.demo.meetings)
 )
 DEMO_RETURN_REASON = "请补充任现职以来的继续教育学时证明（需加盖单位公章），并重新上传论文检索证明后再提交。"
 MIN_APPLICANTS = len(FORCED) + len(REVIEW_WEIGHTS) + len(INITIAL_WEIGHTS) + 1
