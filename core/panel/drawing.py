@@ -117,8 +117,10 @@ def still_needed(s: Session, group_id: int, specialty: str) -> int:
     return max(0, need - sum(1 for codes in covering if specialty in (codes or [])))
 
 
-def draw_for_group(uow: UnitOfWork, actor: Actor, group_id: int, specialty: str) -> DrawResult:
-    """Draw the experts a group still needs for one specialty (抽取)."""
+def draw_for_group(uow: UnitOfWork, actor: Actor, group_id: int, specialty: str, *,
+                   seed: str | None = None) -> DrawResult:
+    """Draw the experts a group still needs for one specialty (抽取). ``seed`` is for a reproducible
+    demonstration only (the demo province); pages never pass one, so a fresh random seed is drawn."""
     now = utcnow()
     with uow.write() as s:
         group, panel = operated_group(s, actor, group_id)
@@ -126,10 +128,11 @@ def draw_for_group(uow: UnitOfWork, actor: Actor, group_id: int, specialty: str)
         wanted = still_needed(s, group.id, specialty)
         if wanted == 0:
             raise InvalidAction("panel.draw_nothing_needed")
-        return _draw(s, actor, panel, group.id, specialty, wanted, "group", now)
+        return _draw(s, actor, panel, group.id, specialty, wanted, "group", now, seed)
 
 
-def draw_committee(uow: UnitOfWork, actor: Actor, session_id: int, count: int) -> DrawResult:
+def draw_committee(uow: UnitOfWork, actor: Actor, session_id: int, count: int, *,
+                   seed: str | None = None) -> DrawResult:
     """Draw committee members who vote in the full committee only (no group); they are recused from
     the dossiers of their own unit or conflicts when they vote."""
     if not isinstance(count, int) or not 1 <= count <= 99:
@@ -138,15 +141,15 @@ def draw_committee(uow: UnitOfWork, actor: Actor, session_id: int, count: int) -
     with uow.write() as s:
         panel = operated_session(s, actor, session_id)
         in_setup(panel)
-        return _draw(s, actor, panel, None, None, count, "committee", now)
+        return _draw(s, actor, panel, None, None, count, "committee", now, seed)
 
 
 def _draw(s: Session, actor: Actor, panel: PanelSession, group_id: int | None, specialty: str | None, wanted: int,
-          purpose: str, now: dt.datetime) -> DrawResult:
+          purpose: str, now: dt.datetime, seed: str | None = None) -> DrawResult:
     pool, excluded = eligible_pool(s, panel, group_id, specialty, local_date(now))
     if not pool:
         raise InvalidAction("panel.draw_pool_empty")
-    seed = secrets.token_hex(16)
+    seed = seed or secrets.token_hex(16)
     drawn = pick(pool, wanted, seed)
     record = PanelDraw(session_id=panel.id, group_id=group_id, purpose=purpose, specialty_code=specialty,
                        wanted=wanted, seed=seed, rule_version=rules.DRAW_RULE_VERSION,

@@ -94,7 +94,7 @@ def sessions(uow: UnitOfWork, actor: Actor) -> list[SessionRow]:
 
 
 def member_sessions(uow: UnitOfWork, actor: Actor, duties: tuple[str, ...]) -> list[SessionRow]:
-    """Untallied sessions where the actor holds one of these duties (the chair's console, the voter)."""
+    """Sessions where the actor holds one of these duties, newest first (tallied ones too: their results)."""
     with uow.read() as s:
         if actor.person_id is None:
             return []

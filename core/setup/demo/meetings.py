@@ -20,7 +20,7 @@ Every other committee with dossiers in panel review has one session under review
 
 Two things differ from a real click. The app's clock (db.clock) is set to each click's planned moment
 on the meeting day and put back afterwards. A drawing's seed comes from the demo's random stream
-instead of ``secrets``, chosen so that the featured experts are drawn: the build stays deterministic
+(the services' ``seed`` argument, which pages never pass), chosen so that the featured experts are drawn: the build stays deterministic
 and the drawing record replays like any other (core.panel.drawing.replay).
 """
 from __future__ import annotations
@@ -30,8 +30,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import cycle
-from types import SimpleNamespace
-from unittest import mock
 
 from sqlalchemy import select
 
@@ -241,11 +239,10 @@ class Meeting:
             return  # nobody left to draw: the committee unit sees the group short of experts
         wanted = drawing.still_needed(s, group_id, specialty) if group_id is not None else COMMITTEE_SIZE
         seed = self._seed(pool, wanted, must, list(keep))
-        with mock.patch.object(drawing, "secrets", SimpleNamespace(token_hex=lambda _n: seed)):
-            if group_id is None:
-                drawing.draw_committee(c, self.op, self.session_id, wanted)
-            else:
-                drawing.draw_for_group(c, self.op, group_id, specialty)
+        if group_id is None:
+            drawing.draw_committee(c, self.op, self.session_id, wanted, seed=seed)
+        else:
+            drawing.draw_for_group(c, self.op, group_id, specialty, seed=seed)
 
     def _leader(self, g: GroupPlan, members: list[PanelMember]) -> PanelMember:
         """The featured group leader, else the first drawn member who is not the featured expert."""
