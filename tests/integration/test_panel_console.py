@@ -1,7 +1,8 @@
 """The chair's console (core.panel.console) on a small PanelWorld: every figure against hand counts.
 
 The world is set up so each rule of the figures matters: a voter with a declared conflict on one dossier,
-a voter whose unit is the applicants' (recused from every dossier), a voter signed out, a group member
+a voter who is the applicant of another, a voter whose unit is the applicants' (recused from every
+dossier), a voter signed out, a group member
 signed out, a few committee ballots cast, and a second, tallied session of the same committee whose rows
 must not leak into this session's figures.
 """
@@ -98,11 +99,13 @@ def test_console_figures_equal_hand_counts(uow):
     voting.open_committee_vote(uow, pw.operator, pw.session_id)
     voters = [m for m in pw.members() if m.duty in rules.VOTING_DUTIES]
     chair = next(m for m in voters if m.duty == "chair")
-    conflicted, own_unit, away, busy = [m for m in voters if m is not chair][:4]
+    conflicted, own_unit, away, busy, own_person = [m for m in voters if m is not chair][:5]
     with uow.write() as s:
         applicant = s.get(Declaration, pw.dossiers[1]).applicant_person_id
         s.add(ExpertConflict(expert_id=conflicted.expert_id, person_id=applicant, reason="师生"))
         s.execute(update(Expert).where(Expert.id == own_unit.expert_id).values(unit_id=pw.world.units["employer"]))
+        himself = s.get(Expert, own_person.expert_id).person_id  # the applicant of dossier 3 sits on the committee
+        s.execute(update(Declaration).where(Declaration.id == pw.dossiers[3]).values(applicant_person_id=himself))
     attendance.sign(uow, pw.operator, pw.session_id, [away.id], signed_in=False)
     voting.cast(uow, pw.member_actor(busy), pw.session_id, "committee", {pw.dossiers[0]: "approve",
                                                                        pw.dossiers[2]: "reject"})
@@ -115,7 +118,7 @@ def test_console_figures_equal_hand_counts(uow):
     # the world makes the rules visible: someone absent, someone recused once, someone recused everywhere
     assert want["present"] == want["members"] - 1
     eligible = [d[3] for d in want["dossiers"]]
-    assert eligible[1] == eligible[0] - 1 == want["present"] - 2
+    assert eligible[1] == eligible[3] == eligible[0] - 1 == want["present"] - 2
     assert c.votes_cast == 3 and c.votes_expected == sum(eligible)
     assert c.quorum and c.needed_present == -(-2 * want["members"] // 3)
 
