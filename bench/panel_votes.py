@@ -1,6 +1,6 @@
 """Committee voting under concurrent clicks (``core.panel.voting.cast``) against raw SQL, on PostgreSQL.
 
-Builds (bench/panel_build.py) two identical sessions in ``committee_voting`` (M voting members, all signed
+Builds (bench/panel_build.py) three identical sessions in ``committee_voting`` (M voting members, all signed
 in, one declined; D dossiers each; counters opened at zero; some members recused from some dossiers by
 unit, person or declared conflict). Then, in interleaved rounds (members split into chunks; each chunk on
 each side, order alternating), T threads take members from a queue and vote as a member clicks: each of
@@ -9,7 +9,9 @@ the member's dossiers once, one dossier per call, in random order.
 * **engine**: ``voting.cast(uow, member, session, "committee", {dossier: choice})`` on session A (checks,
   participation row, counter bump, one hash-chained audit event, one transaction each);
 * **raw**: hand-written DBAPI SQL on session B, one transaction per vote: participation insert, counter
-  update, a plain audit-like insert into a scratch table (no chain), one connection per thread.
+  update, a plain audit-like insert into a scratch table (no chain), one connection per thread;
+* **raw_chain**: the same on session C, but the audit row appended to the real trail as core.audit.trail
+  does it (chain head row locked, event hashed, head advanced): what the one global chain costs.
 
 Then it checks: no ballot lost (participations = M×D minus recused; counters sum to participations, per
 dossier and choice equal to the choices clicked), nobody voted twice (a second click gets
@@ -35,7 +37,7 @@ from collections import Counter
 from sqlalchemy import (JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table, func, select)
 
 from bench.panel_build import BuiltSession, Voter, build_panel, pct, scratch_database
-from core.audit.trail import verify
+from core.audit.trail import row_hash, verify
 from core.common.errors import InvalidAction
 from core.panel import rules, voting
 from db.base import utcnow
@@ -57,9 +59,11 @@ def choice_of(seed: int, member_id: int, declaration_id: int) -> str:
 
 
 class RawVotes:
-    """One DBAPI connection (one per thread): the vote's three writes in one transaction."""
+    """One DBAPI connection (one per thread): the vote's three writes in one transaction. With ``chain``, the audit
+    row goes to the real trail the way core.audit.trail appends it (chain head locked, event hashed, head advanced)."""
 
-    def __init__(self, uow: UnitOfWork):
+    def __init__(self, uow: UnitOfWork, chain: bool = False):
+        self.chain = chain
         self.conn = uow.engine.raw_connection()
         self.dbapi = self.conn.driver_connection
         p = "?" if uow.engine.dialect.name == "sqlite" else "%s"
@@ -70,6 +74,13 @@ class RawVotes:
                             f"AND stage = 'committee' AND choice = {p}")
         self.sql_audit = (f"INSERT INTO bench_raw_audit (at, kind, action, outcome, account_id, role, unit_id, target, "
                           f"declaration_id, detail) VALUES ({p}, 'panel', 'panel_vote', 'ok', {p}, {p}, NULL, {p}, {p}, {p})")
+        lock = "" if self.sqlite else " FOR UPDATE"
+        self.sql_head = f"SELECT last_event_id, last_hash FROM audit_chain_head WHERE id = 1{lock}"
+        cols = ("id", "at", "kind", "action", "outcome", "account_id", "role", "unit_id", "target", "declaration_id",
+                "from_state", "to_state", "from_holder_unit_id", "to_holder_unit_id", "version", "comment", "detail",
+                "prev_hash", "row_hash")
+        self.sql_event = f"INSERT INTO audit_event ({', '.join(cols)}) VALUES ({', '.join([p] * len(cols))})"
+        self.sql_head_set = f"UPDATE audit_chain_head SET last_event_id = {p}, last_hash = {p} WHERE id = 1"
 
     def vote(self, session_id: int, voter: Voter, declaration_id: int, choice: str) -> None:
         now = utcnow()
@@ -82,8 +93,21 @@ class RawVotes:
             cur.execute(self.sql_counter, (session_id, declaration_id, choice))
             if cur.rowcount != 1:
                 raise RuntimeError("raw: counter missing")
-            cur.execute(self.sql_audit, (at, voter.actor.account_id, voter.actor.role, f"panel_session:{session_id}",
-                                         declaration_id, json.dumps({"stage": "committee"})))
+            if self.chain:
+                cur.execute(self.sql_head)
+                last_id, prev = cur.fetchone()
+                values = dict(id=last_id + 1, at=now, kind="panel", action="panel_vote", outcome="ok",
+                              account_id=voter.actor.account_id, role=voter.actor.role, unit_id=None,
+                              target=f"panel_session:{session_id}", declaration_id=declaration_id, from_state=None,
+                              to_state=None, from_holder_unit_id=None, to_holder_unit_id=None, version=None,
+                              comment=None, detail={"stage": "committee"})
+                digest = row_hash(prev, values)
+                cur.execute(self.sql_event, (*[at if k == "at" else v for k, v in values.items() if k != "detail"],
+                                             json.dumps(values["detail"]), prev, digest))
+                cur.execute(self.sql_head_set, (values["id"], digest))
+            else:
+                cur.execute(self.sql_audit, (at, voter.actor.account_id, voter.actor.role, f"panel_session:{session_id}",
+                                             declaration_id, json.dumps({"stage": "committee"})))
             if self.sqlite:
                 cur.execute("COMMIT")
             else:
@@ -233,36 +257,49 @@ def check(uow: UnitOfWork, built: BuiltSession, plan: dict[int, list[int]], kept
 def run(uow: UnitOfWork, *, voters: int, dossiers: int, threads: int, rounds: int, seed: int, migrate: bool = True,
         log=print) -> dict:
     t0 = time.perf_counter()
-    engine_side, raw_side = build_panel(uow, dossiers=dossiers, voters=voters, groups=min(10, dossiers),
-                                        sessions=("committee_voting", "committee_voting"), absent=0.0, voted=0.0,
-                                        seed=seed, migrate=migrate, log=log)
+    engine_side, raw_side, chain_side = build_panel(
+        uow, dossiers=dossiers, voters=voters, groups=min(10, dossiers),
+        sessions=("committee_voting",) * 3, absent=0.0, voted=0.0, seed=seed, migrate=migrate, log=log)
     RAW_AUDIT.create(uow.engine)
-    log(f"  build {time.perf_counter() - t0:.1f} s")
+    try:
+        return _measure(uow, engine_side, raw_side, chain_side, threads=threads, rounds=rounds, seed=seed, log=log,
+                        build_s=time.perf_counter() - t0)
+    finally:
+        RAW_AUDIT.drop(uow.engine)
+
+
+def _measure(uow: UnitOfWork, engine_side: BuiltSession, raw_side: BuiltSession, chain_side: BuiltSession, *,
+             threads: int, rounds: int, seed: int, log, build_s: float) -> dict:
+    log(f"  build {build_s:.1f} s")
     rng = random.Random(seed)
     # a few (member, dossier) pairs kept back from the run, for the racing double clicks afterwards
     candidates = [(v, d) for v in engine_side.voters for d in engine_side.dossiers
                   if (v.member_id, d) not in engine_side.recused]
     kept = rng.sample(candidates, min(5, len(candidates) // 10))
-    plan = _plan(engine_side, engine_side.voters, seed, {(v.member_id, d) for v, d in kept})
-    raw_plan = _plan(raw_side, raw_side.voters, seed, set())
+    sessions = {"engine": engine_side, "raw": raw_side, "raw_chain": chain_side}
+    plans = {"engine": _plan(engine_side, engine_side.voters, seed, {(v.member_id, d) for v, d in kept}),
+             "raw": _plan(raw_side, raw_side.voters, seed, set()),
+             "raw_chain": _plan(chain_side, chain_side.voters, seed, set())}
     per = -(-len(engine_side.voters) // rounds)
-    spent = {"engine": 0.0, "raw": 0.0}
-    lat: dict[str, list[float]] = {"engine": [], "raw": []}
-    done = {"engine": 0, "raw": 0}
+    spent = dict.fromkeys(sessions, 0.0)
+    lat: dict[str, list[float]] = {side: [] for side in sessions}
+    done = dict.fromkeys(sessions, 0)
 
     def engine_vote(_state, v: Voter, d: int, choice: str) -> None:
         voting.cast(uow, v.actor, engine_side.id, "committee", {d: choice})
 
-    def raw_vote(state: RawVotes, v: Voter, d: int, choice: str) -> None:
-        state.vote(raw_side.id, v, d, choice)
+    def raw_vote(session_id: int):
+        return lambda state, v, d, choice: state.vote(session_id, v, d, choice)
 
+    order = list(sessions)
     for r in range(rounds):
-        chunk = {"engine": engine_side.voters[r * per:(r + 1) * per], "raw": raw_side.voters[r * per:(r + 1) * per]}
-        for side in (("engine", "raw") if r % 2 == 0 else ("raw", "engine")):
+        for side in order[r % 3:] + order[:r % 3]:
+            chunk = sessions[side].voters[r * per:(r + 1) * per]
             if side == "engine":
-                wall, times, errors = _run_side(threads, chunk[side], engine_vote, plan, seed)
+                wall, times, errors = _run_side(threads, chunk, engine_vote, plans[side], seed)
             else:
-                wall, times, errors = _run_side(threads, chunk[side], raw_vote, raw_plan, seed, lambda: RawVotes(uow))
+                wall, times, errors = _run_side(threads, chunk, raw_vote(sessions[side].id), plans[side], seed,
+                                                lambda chain=side == "raw_chain": RawVotes(uow, chain))
             if errors:
                 raise errors[0]
             spent[side] += wall
@@ -271,14 +308,16 @@ def run(uow: UnitOfWork, *, voters: int, dossiers: int, threads: int, rounds: in
     out = {side: dict(votes=done[side], rate=done[side] / spent[side], p50_ms=1000 * pct(lat[side], 0.5),
                       p95_ms=1000 * pct(lat[side], 0.95), max_ms=1000 * max(lat[side])) for side in spent}
     out["ratio"] = out["engine"]["rate"] / out["raw"]["rate"]
+    out["ratio_chain"] = out["engine"]["rate"] / out["raw_chain"]["rate"]
     out["threads"], out["rounds"] = threads, rounds
     log(f"  {threads} threads, {rounds} interleaved rounds, one dossier per call:")
-    for side in ("engine", "raw"):
+    for side in sessions:
         o = out[side]
-        log(f"    {side:6s} {o['votes']:6d} votes  {o['rate']:7.0f} votes/s  p50 {o['p50_ms']:6.2f} ms  "
+        log(f"    {side:9s} {o['votes']:6d} votes  {o['rate']:7.0f} votes/s  p50 {o['p50_ms']:6.2f} ms  "
             f"p95 {o['p95_ms']:6.2f} ms  max {o['max_ms']:6.1f} ms")
-    log(f"    ratio engine/raw (votes/s) {out['ratio']:.2f}")
-    out["checks"] = check(uow, engine_side, plan, kept, seed, log)
+    log(f"    ratio engine/raw (votes/s) {out['ratio']:.2f}; engine/raw with the audit chain head "
+        f"{out['ratio_chain']:.2f}")
+    out["checks"] = check(uow, engine_side, plans["engine"], kept, seed, log)
     return out
 
 
@@ -287,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--voters", type=int, default=20, help="voting members (full size: 60)")
     ap.add_argument("--dossiers", type=int, default=30, help="dossiers (full size: 200)")
     ap.add_argument("--threads", type=int, default=8, help="concurrent clicking threads (8-16)")
-    ap.add_argument("--rounds", type=int, default=2, help="interleaved rounds the members are split into")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds the members are split into")
     ap.add_argument("--seed", type=int, default=20261128)
     args = ap.parse_args(argv)
     print(f"\n== postgresql: {args.voters} members × {args.dossiers} dossiers, {args.threads} threads ==")
@@ -300,11 +339,12 @@ def main(argv: list[str] | None = None) -> int:
         uow.dispose()
         db.cleanup()
     print("\n| backend | members × dossiers | threads | engine votes/s | engine p50 / p95 ms | raw votes/s "
-          "| raw p50 / p95 ms | ratio |")
-    print("|---|---|---|---|---|---|---|---|")
-    e, w = r["engine"], r["raw"]
+          "| raw p50 / p95 ms | ratio | raw + chain head votes/s | p50 / p95 ms | ratio to it |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    e, w, c = r["engine"], r["raw"], r["raw_chain"]
     print(f"| postgresql | {args.voters} × {args.dossiers} | {args.threads} | {e['rate']:.0f} | {e['p50_ms']:.1f} / "
-          f"**{e['p95_ms']:.1f}** | {w['rate']:.0f} | {w['p50_ms']:.1f} / {w['p95_ms']:.1f} | **{r['ratio']:.2f}** |")
+          f"**{e['p95_ms']:.1f}** | {w['rate']:.0f} | {w['p50_ms']:.1f} / {w['p95_ms']:.1f} | **{r['ratio']:.2f}** "
+          f"| {c['rate']:.0f} | {c['p50_ms']:.1f} / {c['p95_ms']:.1f} | {r['ratio_chain']:.2f} |")
     return 0
 
 
