@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, cast, create_engine, insert, literal, select, text, update
+from sqlalchemy import String, cast, create_engine, insert, literal, text, update
 from sqlalchemy.orm import Session
 
 from core.declaring.catalogue import seed_catalogue
@@ -262,7 +262,3 @@ def pct(values: list[float], q: float) -> float:
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
-
-def session_dossier_count(s: Session, session_id: int) -> int:
-    return len(s.scalars(select(GroupDeclaration.declaration_id).join(ReviewGroup, ReviewGroup.id == GroupDeclaration.group_id)
-                         .where(ReviewGroup.session_id == session_id)).all())

@@ -29,7 +29,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from bench.panel_build import BuiltSession, build_panel, pct, scratch_database
 from core.panel import rules
