@@ -28,6 +28,33 @@ def recused_clause(declaration=Declaration):
                               ExpertConflict.person_id == declaration.applicant_person_id))
 
 
+class Recusal:
+    """``recused_clause()`` for many (member, dossier) pairs at once, in memory: the members recused from a dossier
+    are those of its unit, its applicant, or with a conflict declared with its applicant. Built from the members'
+    expert rows and one query for their conflicts, so a whole session costs dossiers + members, not their
+    product. Keep the two in step (tests/integration/test_panel_console.py covers each branch)."""
+
+    def __init__(self, session: Session, members: Iterable[tuple[int, int, int, int]]):
+        """``members``: (member id, expert id, expert's unit id, expert's person id)."""
+        self.by_unit: dict[int, set[int]] = {}
+        self.by_person: dict[int, set[int]] = {}
+        self.by_conflict: dict[int, set[int]] = {}
+        member_of_expert = {}
+        for member_id, expert_id, unit_id, person_id in members:
+            self.by_unit.setdefault(unit_id, set()).add(member_id)
+            self.by_person.setdefault(person_id, set()).add(member_id)
+            member_of_expert.setdefault(expert_id, set()).add(member_id)
+        if member_of_expert:
+            for expert_id, person_id in session.execute(select(ExpertConflict.expert_id, ExpertConflict.person_id)
+                                                        .where(ExpertConflict.expert_id.in_(list(member_of_expert)))):
+                self.by_conflict.setdefault(person_id, set()).update(member_of_expert[expert_id])
+
+    def of(self, unit_id: int, applicant_person_id: int) -> set[int]:
+        """The member ids recused from a declaration of this unit and applicant."""
+        return (self.by_unit.get(unit_id, set()) | self.by_person.get(applicant_person_id, set())
+                | self.by_conflict.get(applicant_person_id, set()))
+
+
 def member_of(session: Session, actor: Actor, session_id: int, duties: Iterable[str] | None = None) -> PanelMember | None:
     """The actor's own active membership of the session (optionally with one of these duties)."""
     if actor.person_id is None:

@@ -110,11 +110,13 @@ def dossier_labels(s: Session, declaration_ids: list[int], blind: bool) -> dict[
                      .join(Person, Person.id == Declaration.applicant_person_id)
                      .join(Unit, Unit.id == Declaration.unit_id)
                      .where(Declaration.id.in_(declaration_ids)).order_by(Declaration.id)).all()
-    out = {}
-    for n, (did, person, unit, specialty, level) in enumerate(rows, start=1):
-        label = f"材料 {n:03d}" if blind else f"{person}（{unit}）"
-        out[did] = Dossier(did, label, specialty, level)
-    return out
+    return {did: Dossier(did, dossier_label(n, person, unit, blind), specialty, level)
+            for n, (did, person, unit, specialty, level) in enumerate(rows, start=1)}
+
+
+def dossier_label(n: int, person: str, unit: str, blind: bool) -> str:
+    """The n-th dossier (1-based, in declaration id order) as a page shows it."""
+    return f"材料 {n:03d}" if blind else f"{person}（{unit}）"
 
 
 def session_dossiers(s: Session, session_id: int) -> list[int]:
