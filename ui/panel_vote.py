@@ -16,7 +16,7 @@ import streamlit as st
 from core.panel import rules, views, voting
 from core.workflow import Actor
 from ui import actions, db, worktabs
-from ui.i18n import tr
+from ui.i18n import plain, tr
 
 WS = "panel_vote"
 
@@ -42,14 +42,14 @@ def _choice_key(line: views.BallotLine) -> str:
 
 
 def _ballot(actor: Actor, session_id: int, stage: str, lines: list[views.BallotLine]) -> None:
-    st.subheader(tr(f"panel_vote.stage.{stage}", session=session_id))
+    st.subheader(tr(f"panel_vote.stage.{stage}", session=plain(lines[0].session_title or f"#{session_id}")))
     st.dataframe(pd.DataFrame([_line_row(ln) for ln in lines]), hide_index=True,
                  key=f"{WS}.table.{_row(session_id, stage)}")
     open_lines = [ln for ln in lines if not ln.voted]
     choices = {c: tr(f"panel.choice.{c}") for c in rules.CHOICES}
     for line in open_lines:
         key = _choice_key(line)
-        st.radio(line.dossier.label, list(choices), index=None, format_func=choices.get, horizontal=True, key=key)
+        st.radio(plain(line.dossier.label), list(choices), index=None, format_func=choices.get, horizontal=True, key=key)
     row = _row(session_id, stage)
     uow = db.uow()
     step = actions.Action(

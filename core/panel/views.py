@@ -239,6 +239,7 @@ class BallotLine:
     dossier: Dossier
     voted: bool
     recommendation: bool | None   # the group's result (committee stage), None before or in the group stage
+    session_title: str = ""
 
 
 def ballot_sheet(uow: UnitOfWork, actor: Actor) -> list[BallotLine]:
@@ -272,7 +273,8 @@ def _lines(s: Session, member: PanelMember, panel: PanelSession) -> list[BallotL
     recommended = dict(s.execute(select(TallyResult.declaration_id, TallyResult.passed).where(
         TallyResult.session_id == panel.id, TallyResult.stage == "group")).all()) if stage == "committee" else {}
     labels = dossier_labels(s, session_dossiers(s, panel.id), panel.blind_review)
-    return [BallotLine(panel.id, stage, labels[d], d in voted, recommended.get(d)) for d in ids if d in allowed]
+    return [BallotLine(panel.id, stage, labels[d], d in voted, recommended.get(d), panel.title)
+            for d in ids if d in allowed]
 
 
 def signed_in(s: Session, member_id: int) -> bool:
