@@ -31,8 +31,9 @@ def render() -> None:
         st.info(tr("panel_console.no_sessions"))
         return
     by_id = {r.id: r for r in rows}
-    if st.session_state.get(PICK) not in by_id:
-        st.session_state[PICK] = rows[0].id
+    if st.session_state.get(PICK) not in by_id:  # the session that needs watching first: voting, then reviewing
+        order = {"committee_voting": 0, "reviewing": 1, "setup": 2}
+        st.session_state[PICK] = min(rows, key=lambda r: (order.get(r.status, 3), -r.id)).id
     picked = by_id[st.selectbox(tr("panel_admin.pick"), list(by_id), key=PICK,
                                 format_func=lambda i: common.session_label(by_id[i]))]
     st.fragment(_live, run_every=console_refresh_seconds())(actor, picked.id, picked.status)

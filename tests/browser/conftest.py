@@ -88,11 +88,15 @@ def pytest_terminal_summary(terminalreporter):
                                     "or run ./test.sh as root)", yellow=True)
 
 
+LIVE_DATABASE: dict[str, str] = {}  # the live server's database URL, for tests that find records by query
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     _require_chromium()
     work = tmp_path_factory.mktemp("live")
-    env = {**os.environ, "TITLES_DATABASE_URL": f"sqlite:///{work / 'app.db'}",
+    LIVE_DATABASE["url"] = f"sqlite:///{work / 'app.db'}"
+    env = {**os.environ, "TITLES_DATABASE_URL": LIVE_DATABASE["url"],
            "TITLES_FILE_STORE": str(work / "files"), "TITLES_DEMO": "1", "TITLES_BCRYPT_ROUNDS": "4",
            "TITLES_CLOCK": config.now().isoformat()}
     built = subprocess.run([sys.executable, "-m", "core.setup.demo"], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -111,6 +115,16 @@ def live_server(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture
+def live_db(live_server):
+    """The live server's database (read it to find what a journey works on; never to act for the user)."""
+    from db.uow import UnitOfWork
+
+    uow = UnitOfWork.from_url(LIVE_DATABASE["url"])
+    yield uow
+    uow.dispose()
 
 
 @pytest.fixture(scope="session")
