@@ -637,6 +637,18 @@ def test_after_a_committee_vote_no_row_links_a_member_to_a_choice(uow):
     assert len(votes) == committee_votes + len(pw.dossiers) * len(group_members(pw))
     assert all(not CHOICE_WORDS.search(json.dumps(r, default=str, ensure_ascii=False)) for r in votes)
 
+    if uow.engine.dialect.name == "postgresql":
+        # a row version's xmin names the transaction that last wrote it: a counter bumped alone would carry
+        # its last voter's transaction id, the same as that voter's participation row
+        with uow.engine.connect() as conn:
+            versions = conn.execute(sa.text("SELECT declaration_id, stage, choice, xmin::text FROM vote_count")).all()
+            voted = set(conn.execute(sa.text("SELECT xmin::text FROM vote_participation")).scalars())
+        by_dossier: dict[tuple, set[str]] = {}
+        for d, stage, _choice, xmin in versions:
+            by_dossier.setdefault((d, stage), set()).add(xmin)
+        telling = {k: v for k, v in by_dossier.items() if len(v) > 1 and v & voted}
+        assert not telling, f"counter row versions tell which choice a voter's transaction bumped: {telling}"
+
     if uow.engine.dialect.name == "sqlite":  # the whole file as text, the way an auditor would read it
         raw = uow.engine.raw_connection()
         try:
