@@ -877,3 +877,20 @@ def test_passed_dossiers_go_through_result_publicity_to_filing(uow, clock):
     with uow.read() as s:
         states = dict(s.execute(select(Declaration.id, Declaration.state).where(Declaration.id.in_(pw.dossiers))).all())
     assert states == {**{d: "filing" for d in waiting}, failing: "not_approved"}
+
+
+def test_voters_signed_out_after_voting_still_count_as_present_at_the_tally(uow):
+    """Signing out two members who voted no must not turn a failing dossier into a passing one."""
+    pw = PanelWorld.build(uow)
+    pw.run_to("committee_voting")
+    members = pw.members()
+    order = [n for n, m in enumerate(members) if m.duty in rules.VOTING_DUTIES]
+    assert len(order) == 6
+    pw.vote_committee(choice_for=lambda n, d: "approve" if order.index(n) < 3 else "reject")  # 3 of 6: fails
+    no_voters = [members[n].id for n in order[3:5] if members[n].duty != "chair"]
+    attendance.sign(uow, pw.operator, pw.session_id, no_voters, signed_in=False)  # 4 of 6 left: still a quorum
+    voting.tally(uow, pw.operator, pw.session_id)
+    with uow.read() as s:
+        rows = [(r.present, r.yes, r.no, r.abstain, r.passed)
+                for r in s.scalars(select(TallyResult).where(TallyResult.stage == "committee"))]
+    assert rows == [(6, 3, 3, 0, False)] * len(pw.dossiers)
