@@ -7,7 +7,6 @@ Everything runs through the services the pages call (tests.panel_world); records
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import re
 from pathlib import Path
@@ -15,56 +14,21 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import MetaData, func, select
-from sqlalchemy.exc import IntegrityError
 
 from core.common.config import today as clock_today
 from core.common.errors import DomainError, GuardFailed, InvalidAction, NotFound, ValidationError
 from core.desks import applicant as applicant_desk
 from core.panel import attendance, console, distribution, drawing, reviews, rules, sessions, views, voting
 from core.review import committee_publicity, portal
-from db.models import (Account, AuditEvent, Declaration, DossierAssignment, Expert, ExpertConflict, PanelDraw,
+from db.models import (Account, Declaration, DossierAssignment, Expert, ExpertConflict, PanelDraw,
                        PanelMember, PanelSession, Person, ReviewGroup, TallyResult, VoteCount, VoteParticipation)
+from tests.integration.panel_support import OTHER_SPECIALTY, add_expert, applicants, recused
 from tests.panel_world import PanelWorld
-from tests.world import FAKE_HASH, SERIES, SPECIALTY, Actor
+from tests.world import SPECIALTY, Actor
 
-OTHER_SPECIALTY = "eng_water"
-_serial = itertools.count(1)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-
-def add_expert(pw: PanelWorld, unit: str, *, specialties=(SPECIALTY,), person_id: int | None = None,
-               conflicts: tuple[int, ...] = (), term_end: dt.date | None = None) -> int:
-    """One more library expert (optionally an existing person, e.g. an applicant) with declared conflicts."""
-    n = next(_serial)
-    with pw.uow.write() as s:
-        unit_id = pw.world.units[unit]
-        if person_id is None:
-            person = Person(name=f"库专家{n:03d}", id_number=f"5301011980{n:07d}X", unit_id=unit_id)
-            s.add(person)
-            s.flush()
-            person_id = person.id
-            account = Account(login_name=f"libexpert{n:03d}", display_name=person.name, password_hash=FAKE_HASH,
-                              person_id=person_id, must_change_password=False)
-            s.add(account)
-            s.flush()
-            account_id = account.id
-        else:
-            account_id = s.scalar(select(Account.id).where(Account.person_id == person_id))
-        expert = Expert(person_id=person_id, unit_id=unit_id, series_code=SERIES, specialty_codes=list(specialties),
-                        level_code="senior", term_end=term_end)
-        s.add(expert)
-        s.flush()
-        s.add_all(ExpertConflict(expert_id=expert.id, person_id=p, reason="师生关系") for p in conflicts)
-        pw.experts[expert.id] = Actor(account_id=account_id, role="expert", person_id=person_id)
-        return expert.id
-
-
-def applicants(pw: PanelWorld) -> dict[int, int]:
-    with pw.uow.read() as s:
-        return dict(s.execute(select(Declaration.id, Declaration.applicant_person_id)
-                              .where(Declaration.id.in_(pw.dossiers))).all())
-
 
 def applicant_actor(pw: PanelWorld, declaration_id: int) -> Actor:
     person = applicants(pw)[declaration_id]
@@ -82,13 +46,6 @@ def new_session(pw: PanelWorld, groups: dict[str, list[int]]) -> tuple[int, dict
         if dossiers:
             sessions.assign(pw.uow, op, ids[name], dossiers)
     return sid, ids
-
-
-def recused(expert: tuple[int, int, int], declaration: tuple[int, int], conflicts: set[tuple[int, int]]) -> bool:
-    """The rule written out independently: own unit, the applicant, or a declared conflict."""
-    expert_id, unit_id, person_id = expert
-    decl_unit, applicant = declaration
-    return unit_id == decl_unit or person_id == applicant or (expert_id, applicant) in conflicts
 
 
 def avoidance_breaches(uow, session_id: int, *, drawing_too: bool = True) -> list[str]:
