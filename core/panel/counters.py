@@ -2,13 +2,14 @@
 
 When a vote opens, every counter of it is created at zero in one statement, so no row's position or
 id says which choice came first. A vote inserts the voter's participation row and adds one to a counter
-in the same transaction; the counter row keeps no voter, no time and no order.
+in the same transaction; the counter row keeps no voter, no time and no order, and every counter of the
+dossier is rewritten by each vote, so no row version says which one that vote bumped.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.panel import rules
@@ -28,10 +29,13 @@ def open_counters(s: Session, session_id: int, stage: str, group_ids: Iterable[i
 
 
 def bump(s: Session, session_id: int, declaration_id: int, stage: str, choice: str) -> None:
+    """Add one to the choice's counter by rewriting every counter of the dossier and stage (adding 0 to the
+    others): a row version written alone would carry the voter's transaction (PostgreSQL's ``xmin``, the
+    same as on their participation row) and so name the choice of its last voter."""
     result = s.execute(update(VoteCount).where(
-        VoteCount.session_id == session_id, VoteCount.declaration_id == declaration_id, VoteCount.stage == stage,
-        VoteCount.choice == choice).values(count=VoteCount.count + 1))
-    if result.rowcount != 1:
+        VoteCount.session_id == session_id, VoteCount.declaration_id == declaration_id, VoteCount.stage == stage)
+        .values(count=VoteCount.count + case((VoteCount.choice == choice, 1), else_=0)))
+    if result.rowcount != len(rules.CHOICES):
         raise RuntimeError("vote counter missing: the vote was not opened through open_counters")
 
 

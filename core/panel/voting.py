@@ -4,7 +4,7 @@
   once on each dossier of the group. Closing it keeps the group's count as its recommendation.
 * Committee vote: while the session is ``committee_voting``, each signed-in, not recused committee
   member, vice chair and chair votes once per dossier.
-* Tally: refused without a quorum; per dossier ``present`` is the signed-in voting members (the recused
+* Tally: refused without a quorum; per dossier ``present`` is the voting members signed in or who voted on it (the recused
   counted only if ``RULES.recused_count_as_present``), and it passes with ``3*yes >= 2*present``. Each
   result is written once with a hash of its figures; then the engine moves each declaration on.
 
@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -108,9 +108,14 @@ def _one_vote(s: Session, actor: Actor, panel: PanelSession, declaration_id: int
 
 
 def _figures(s: Session, panel: PanelSession, declaration_id: int, stage: str, group_id: int | None) -> dict:
-    """members, present (signed in, not recused unless configured), and the counts, for one dossier."""
+    """members, present (signed in or voted on it, not recused unless configured), and the counts, for one
+    dossier."""
     who = PanelMember.group_id == group_id if stage == "group" else PanelMember.duty.in_(rules.VOTING_DUTIES)
-    base = (select(func.count(), func.count().filter(SIGNED_IN))
+    # a member who cast a ballot on the dossier was present for it, even if signed out since: otherwise signing
+    # out voters after the vote would shrink the threshold while their ballots still count
+    voted = exists().where(VoteParticipation.session_id == panel.id, VoteParticipation.declaration_id == declaration_id,
+                           VoteParticipation.stage == stage, VoteParticipation.member_id == PanelMember.id)
+    base = (select(func.count(), func.count().filter(or_(SIGNED_IN, voted)))
             .select_from(PanelMember).join(Expert, Expert.id == PanelMember.expert_id)
             .join(Declaration, Declaration.id == declaration_id)
             .where(PanelMember.session_id == panel.id, ACTIVE, who))
