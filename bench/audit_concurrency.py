@@ -9,13 +9,17 @@ its own connection, run transactions shaped like one workflow transition (``core
 * **raw**: the same guarded UPDATE and a plain ``INSERT`` into an un-chained copy of the event table, in
   hand-written SQL on the writer's own DBAPI connection, one transaction each.
 
+The engine side runs once for each number of audit chains in ``--chains`` (``TITLES_AUDIT_CHAINS``, read
+by every append), so one run compares the single chain of before with several.
+
 The writers never touch each other's rows, so anything that makes them wait for each other is the audit
 trail's. The two sides run in interleaved rounds (order rotating) of ``--seconds`` each, so load from other
 processes hits both alike; tps = transactions / time over all rounds, p95 over every transaction's latency
 (begin to commit), **ratio** = engine tps / raw tps. At the end the trail is verified and its events
 counted against the engine's commits (none lost, none doubled).
 
-    python -m bench.audit_concurrency                      # 8 writers, 4 rounds of 3 s per side
+    python -m bench.audit_concurrency                      # 8 writers, 1 and 8 chains, 4 rounds of 3 s per side
+    python -m bench.audit_concurrency --chains 1,8,16,32
     python -m bench.audit_concurrency --threads 16 --seconds 5
 
 The admin URL is ``TITLES_BENCH_PG_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``).
@@ -160,8 +164,10 @@ class LockWaits:
 
 def phase(writers: list[Writer], kind: str, seconds: float,
           waits: LockWaits | None = None) -> tuple[int, float, list[float], list[int]]:
-    """All writers run ``kind`` transactions back to back for ``seconds``; (count, elapsed, latencies,
-    lock-wait samples)."""
+    """All writers run ``kind`` transactions (``raw``, or ``engine@<chains>``) back to back for ``seconds``;
+    (count, elapsed, latencies, lock-wait samples)."""
+    if kind.startswith("engine@"):
+        os.environ["TITLES_AUDIT_CHAINS"] = kind.split("@")[1]
     start = threading.Barrier(len(writers) + 1)
     latencies: list[list[float]] = [[] for _ in writers]
     errors: list[BaseException] = []
@@ -169,7 +175,7 @@ def phase(writers: list[Writer], kind: str, seconds: float,
 
     def run(i: int) -> None:
         w = writers[i]
-        step: Callable[[], None] = w.engine if kind == "engine" else w.raw_sql
+        step: Callable[[], None] = w.raw_sql if kind == "raw" else w.engine
         mine = latencies[i]
         start.wait(timeout=60)
         try:
@@ -212,42 +218,54 @@ def measure(uow: UnitOfWork, args, log) -> dict[str, Any]:
     with uow.write() as s:
         s.execute(text("INSERT INTO bench_row (id, state, version) VALUES (:id, 'voting', 0)"),
                   [{"id": w.row} for w in writers])
-    sides = ("engine", "raw")
+    sides = ("raw", *(f"engine@{n}" for n in args.chains))
     totals = {k: [0, 0.0, [], []] for k in sides}
     round_ratios = []
     waits = LockWaits(uow)
     try:
         for kind in sides:  # warm-up: connections, statement caches
             phase(writers, kind, min(1.0, args.seconds))
+        # Events of the engine phases, counted against the trail at the end.
         with uow.read() as s:
             warm_events = s.scalar(select(func.count()).select_from(AuditEvent))
+        warm_anchors = anchors_written(uow)
         for r in range(args.rounds):
             rates = {}
-            for kind in (sides if r % 2 == 0 else sides[::-1]):
+            for kind in sides[r % len(sides):] + sides[:r % len(sides)]:
                 count, elapsed, lat, sampled = phase(writers, kind, args.seconds, waits)
                 totals[kind][0] += count
                 totals[kind][1] += elapsed
                 totals[kind][2] += lat
                 totals[kind][3] += sampled
                 rates[kind] = count / elapsed
-            round_ratios.append(rates["engine"] / rates["raw"])
-            log(f"  round {r + 1}: engine {rates['engine']:.0f} tx/s, raw {rates['raw']:.0f} tx/s, "
-                f"ratio {round_ratios[-1]:.2f}")
+            round_ratios.append({k: rates[k] / rates["raw"] for k in sides[1:]})
+            log(f"  round {r + 1}: raw {rates['raw']:.0f} tx/s, "
+                + ", ".join(f"{k.replace('@', ' at ')} chains {rates[k]:.0f} tx/s (ratio {rates[k] / rates['raw']:.2f})"
+                            for k in sides[1:]))
     finally:
         waits.close()
         for w in writers:
             w.close()
     result: dict[str, Any] = {k: side_summary(*totals[k]) for k in sides}
-    result["ratio"] = result["engine"]["tps"] / result["raw"]["tps"]
+    result["ratio"] = {k: result[k]["tps"] / result["raw"]["tps"] for k in sides[1:]}
     result["round_ratios"] = round_ratios
+    engine_transactions = sum(result[k]["transactions"] for k in sides[1:])
     with uow.read() as s:
         events = s.scalar(select(func.count()).select_from(AuditEvent))
         result["verify"] = audit.verify(s)
-    result["events_lost_or_doubled"] = events - warm_events - result["engine"]["transactions"]
+    anchors = anchors_written(uow)
+    result["events_lost_or_doubled"] = events - warm_events - engine_transactions - (anchors - warm_anchors)
     if result["verify"] is not None or result["events_lost_or_doubled"]:
         raise RuntimeError(f"audit trail broken after the run: verify {result['verify']}, "
                            f"{result['events_lost_or_doubled']} events lost or doubled")
     return result
+
+
+def anchors_written(uow: UnitOfWork) -> int:
+    """Anchors the appends wrote on their own (every TITLES_AUDIT_ANCHOR_EVERY appends of a chain)."""
+    with uow.read() as s:
+        return s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.kind == "audit",
+                                                                           AuditEvent.action == "anchor"))
 
 
 def pg_database() -> tuple[str, Callable[[], None]]:
@@ -265,20 +283,26 @@ def pg_database() -> tuple[str, Callable[[], None]]:
 
 
 def report(result: dict, args) -> str:
-    e, r = result["engine"], result["raw"]
+    r = result["raw"]
     lines = [f"# Audit trail under concurrency ({dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
-             f"`python -m bench.audit_concurrency --threads {args.threads} --seconds {args.seconds} "
-             f"--rounds {args.rounds}` on PostgreSQL, {os.cpu_count()} cores (shared: compare ratios, not "
-             f"absolute rates).", "",
-             "| writers | engine tx/s | engine p95 ms | raw tx/s | raw p95 ms | **ratio** | writers waiting on a "
-             "lock, engine / raw |",
-             "|---|---|---|---|---|---|---|",
-             f"| {args.threads} | {e['tps']:.0f} | {e['p95_ms']:.1f} | {r['tps']:.0f} | {r['p95_ms']:.1f} "
-             f"| **{result['ratio']:.2f}** | {e['lock_waiters']:.1f} / {r['lock_waiters']:.1f} |", "",
-             f"Per-round ratio {min(result['round_ratios']):.2f}–{max(result['round_ratios']):.2f}; "
-             f"engine p50 {e['p50_ms']:.1f} ms, p99 {e['p99_ms']:.1f} ms; raw p50 {r['p50_ms']:.1f} ms, "
-             f"p99 {r['p99_ms']:.1f} ms; {e['transactions']:,} engine and {r['transactions']:,} raw transactions; "
-             f"trail verified, no event lost or doubled."]
+             f"`python -m bench.audit_concurrency --threads {args.threads} --chains "
+             f"{','.join(map(str, args.chains))} --seconds {args.seconds} --rounds {args.rounds}` on PostgreSQL, "
+             f"{os.cpu_count()} cores (shared: compare ratios, not absolute rates).", "",
+             "| writers | audit chains | engine tx/s | engine p95 ms | raw tx/s | raw p95 ms | **ratio** "
+             "| writers waiting on a lock, engine / raw |",
+             "|---|---|---|---|---|---|---|---|"]
+    for n in args.chains:
+        e = result[f"engine@{n}"]
+        lines.append(f"| {args.threads} | {n} | {e['tps']:.0f} | {e['p95_ms']:.1f} | {r['tps']:.0f} | {r['p95_ms']:.1f} "
+                     f"| **{result['ratio'][f'engine@{n}']:.2f}** | {e['lock_waiters']:.1f} / {r['lock_waiters']:.1f} |")
+    lines.append("")
+    for n in args.chains:
+        key = f"engine@{n}"
+        e, ratios = result[key], [rr[key] for rr in result["round_ratios"]]
+        lines.append(f"- {n} chain{'s' if n > 1 else ''}: per-round ratio {min(ratios):.2f}–{max(ratios):.2f}; "
+                     f"engine p50 {e['p50_ms']:.1f} ms, p99 {e['p99_ms']:.1f} ms; {e['transactions']:,} transactions.")
+    lines.append(f"- raw: p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms; {r['transactions']:,} transactions. "
+                 f"Trail verified afterwards, no event lost or doubled.")
     return "\n".join(lines) + "\n"
 
 
@@ -288,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=3.0, help="length of one side's phase in a round")
     ap.add_argument("--rounds", type=int, default=4, help="interleaved rounds (order rotating)")
     ap.add_argument("--voters", type=int, default=60, help="accounts the writers act as, in turn")
+    ap.add_argument("--chains", type=lambda v: [int(n) for n in v.split(",")], default=[1, 8],
+                    help="audit chain counts the engine side runs with, comma-separated (TITLES_AUDIT_CHAINS)")
     args = ap.parse_args(argv)
     url, drop = pg_database()
     # Each writer keeps one raw connection and takes one from the pool per engine transaction; one more samples.
