@@ -11,6 +11,7 @@ import threading
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import column, delete, func, select, table, text, update
 
 from core.audit import trail as audit
@@ -212,12 +213,13 @@ def test_the_commands_anchor_and_verify(sqlite_only, chains, monkeypatch, capsys
 
 
 def test_the_single_chain_of_before_migrates_into_chain_0(uow):
-    """A trail written by the single-chain code (ids 1, 2, 3 ... under one head) at revision 0003 becomes
-    chain 0 and verifies unchanged; new appends go on from there."""
+    """A trail written by the single-chain code (ids 1, 2, 3 ... under one head) at the revision before 0005
+    becomes chain 0 and verifies unchanged; new appends go on from there."""
     cfg = alembic_config()
+    before = ScriptDirectory.from_config(cfg).get_revision("0005").down_revision
     with uow.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0003")
+        command.downgrade(cfg, before)
     try:
         old_events = table("audit_event", *[column(c.name, c.type) for c in AuditEvent.__table__.columns
                                              if c.name not in ("chain", "chain_seq")])
