@@ -59,6 +59,18 @@ def bcrypt_rounds() -> int:
     return max(4, min(16, int(os.environ.get("TITLES_BCRYPT_ROUNDS", "12"))))
 
 
+def audit_chains() -> int:
+    """How many hash chains the audit trail spreads appends over (``core.audit.trail``); 1 is one global
+    chain, as before. Changing it later is safe: existing chains stay verifiable and simply stop growing."""
+    return max(1, min(256, int(os.environ.get("TITLES_AUDIT_CHAINS", "8"))))
+
+
+def audit_anchor_every() -> int:
+    """Every this many appends to one chain, the append also writes an anchor folding every chain's head
+    (``core.audit.trail.anchor``); 0 turns the automatic anchors off (``verify`` and ``anchor`` still write one)."""
+    return max(0, int(os.environ.get("TITLES_AUDIT_ANCHOR_EVERY", "1000")))
+
+
 def local_date(now: dt.datetime) -> dt.date:
     """The calendar date where the users are (publicity periods are counted in China's days)."""
     return now.astimezone(ZoneInfo(os.environ.get("TITLES_TIMEZONE", "Asia/Shanghai"))).date()

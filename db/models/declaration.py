@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import BigId, Base, UtcDateTime, code, intpk, json_dict, json_list, timestamp
@@ -91,12 +91,19 @@ class AuditEvent(Base):
     Transitions are rows with ``kind='transition'`` and a declaration id: those rows are the
     declaration's timeline (追踪), so a transition writes exactly one event. Logins, denials,
     exports and admin actions are rows of other kinds. ``row_hash`` covers the row's content and
-    ``prev_hash``; core.audit.trail verifies the chain.
+    ``prev_hash``; core.audit.trail verifies the chains.
+
+    The trail is several chains (``chain``; -1 holds the anchors): ``chain_seq`` counts 1, 2, 3, ...
+    along one chain and ``prev_hash`` is the previous row of the same chain. ``id`` comes from the
+    table's sequence: unique, increasing along each chain, not contiguous across chains.
     """
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_declaration", "declaration_id", "id"),)
+    __table_args__ = (Index("ix_audit_declaration", "declaration_id", "id"),
+                      Index("ix_audit_event_chain", "chain", "chain_seq", unique=True))
     id: Mapped[intpk]
+    chain: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    chain_seq: Mapped[int] = mapped_column(BigId)
     at: Mapped[timestamp]
     kind: Mapped[code]
     action: Mapped[code]
@@ -118,11 +125,13 @@ class AuditEvent(Base):
 
 
 class AuditChainHead(Base):
-    """One row that serialises appends to the audit chain (locked FOR UPDATE on PostgreSQL)."""
+    """The head of one audit chain (``chain``; -1 is the anchors' chain): its last row's id, position and
+    hash. Appends to one chain queue on its head row (locked by the UPDATE that claims the next position)."""
 
     __tablename__ = "audit_chain_head"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     last_event_id: Mapped[int] = mapped_column(BigId, default=0)
+    last_seq: Mapped[int] = mapped_column(BigId, default=0, server_default="0")
     last_hash: Mapped[str] = mapped_column(String(64))
 
 

@@ -3,7 +3,8 @@
 Threads start together at a barrier; in the "after load" variants a second barrier holds every
 transaction until all of them have read the declaration, so they really overlap and the
 optimistic lock (UPDATE ... WHERE version = expected) decides. Exactly one of several competing
-actions wins, the others are told it moved, and the audit chain stays one unbroken sequence.
+actions wins, the others are told it moved, and every audit chain stays unbroken (the trail is several
+chains: ids are unique and increase along each chain, but are not contiguous across them).
 """
 from __future__ import annotations
 
@@ -114,7 +115,7 @@ def test_competing_different_actions_on_one_declaration_leave_exactly_one_winner
     assert look(postgres, d).state == event.to_state and chain_intact(postgres)
 
 
-def test_approvals_of_different_declarations_in_parallel_all_succeed_with_contiguous_audit_ids(
+def test_approvals_of_different_declarations_in_parallel_all_succeed_with_one_audit_event_each(
         postgres, all_load_first):
     w, decls = _world_with(postgres, N)
     before = {d: look(postgres, d) for d in decls}
@@ -125,7 +126,7 @@ def test_approvals_of_different_declarations_in_parallel_all_succeed_with_contig
 
     assert results == [before[d].version + 1 for d in decls]
     events = events_since(postgres, last)
-    assert [e.id for e in events] == list(range(last + 1, last + N + 1))
+    assert len(events) == len({e.id for e in events}) == N
     assert sorted(e.declaration_id for e in events) == sorted(decls)
     assert {look(postgres, d).state for d in decls} == {"unit_publicity"}
     assert chain_intact(postgres)
@@ -147,6 +148,6 @@ def test_denials_and_transitions_racing_each_other_keep_one_unbroken_audit_chain
     assert all(isinstance(r, int) for r in results[0::2])
     assert all(isinstance(r, NotFound) for r in results[1::2])
     events = events_since(postgres, first)
-    assert [e.id for e in events] == list(range(first + 1, first + N + 1))
+    assert len(events) == len({e.id for e in events}) == N
     assert sorted(e.kind for e in events) == ["denial"] * (N // 2) + ["transition"] * (N // 2)
     assert chain_intact(postgres)
