@@ -61,7 +61,7 @@ def create(uow: UnitOfWork, actor: Actor, committee_id: int, title: str, *, meet
         if committee.authority_status != "approved":
             raise InvalidAction("panel.committee_not_authorized")
         panel = PanelSession(committee_id=committee.id, year=committee.year, title=title, meeting_on=meeting_on,
-                             blind_review=blind_review, defense=defense, status="setup", created_by=actor.account_id,
+                             blind_review=blind_review, defense=defense, created_by=actor.account_id,
                              created_at=now)
         s.add(panel)
         s.flush()
@@ -93,7 +93,7 @@ def add_group(uow: UnitOfWork, actor: Actor, session_id: int, name: str) -> int:
         in_setup(panel)
         if s.scalar(select(func.count()).where(ReviewGroup.session_id == panel.id, ReviewGroup.name == name)):
             raise ValidationError("panel.group_name_taken")
-        group = ReviewGroup(session_id=panel.id, name=name, status="distributing")
+        group = ReviewGroup(session_id=panel.id, name=name)  # in its initial state, distributing
         s.add(group)
         s.flush()
         log(s, actor, "add_group", f"review_group:{group.id}", now, session_id=panel.id)
