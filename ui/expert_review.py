@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.panel import reviews, views
 from core.workflow import Actor
-from ui import actions, db, reviewer_dossier, worktabs
+from ui import actions, db, panel_common as common, reviewer_dossier, worktabs
 from ui.i18n import plain, tr
 
 WS = "expert_review"
@@ -31,7 +31,7 @@ def render() -> None:
         return
     st.dataframe(pd.DataFrame([{
         tr("expert_review.col_dossier"): i.dossier.label,
-        tr("expert_review.col_specialty"): i.dossier.specialty_code or "",
+        tr("expert_review.col_specialty"): common.specialty(i.dossier.specialty_code),
         tr("expert_review.col_group"): i.group_name, tr("expert_review.col_part"): _part(i),
         tr("expert_review.col_status"): tr("expert_review.final") if i.final else tr("expert_review.open"),
     } for i in items]), hide_index=True, key=f"{WS}.table")

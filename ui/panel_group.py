@@ -14,7 +14,7 @@ import streamlit as st
 from core.common.errors import DomainError
 from core.panel import distribution, views, voting
 from core.workflow import Actor
-from ui import actions, db, worktabs
+from ui import actions, db, panel_common as common, worktabs
 from ui.i18n import show_error, tr
 
 WS = "panel_group"
@@ -67,7 +67,7 @@ def _head(board: views.LeaderBoard) -> None:
 def _dossier_row(board: views.LeaderBoard, d: views.Dossier, names: dict[int, str]) -> dict:
     given = board.assigned.get(d.declaration_id, [])
     main = next((names.get(m, "") for m, is_main, _ in given if is_main), "")
-    row = {tr("panel_group.col_dossier"): d.label, tr("panel_group.col_specialty"): d.specialty_code or "",
+    row = {tr("panel_group.col_dossier"): d.label, tr("panel_group.col_specialty"): common.specialty(d.specialty_code),
            tr("panel_group.col_reviewers"): "、".join(names.get(m, "") for m, _, _ in given),
            tr("panel_group.col_main"): main}
     if board.group.status != "distributing":

@@ -15,7 +15,7 @@ import streamlit as st
 
 from core.panel import rules, views, voting
 from core.workflow import Actor
-from ui import actions, db, worktabs
+from ui import actions, db, panel_common as common, worktabs
 from ui.i18n import plain, tr
 
 WS = "panel_vote"
@@ -71,7 +71,7 @@ def _picked(lines: list[views.BallotLine]) -> dict[int, str]:
 
 def _line_row(line: views.BallotLine) -> dict:
     row = {tr("panel_vote.col_dossier"): line.dossier.label,
-           tr("panel_vote.col_specialty"): line.dossier.specialty_code or ""}
+           tr("panel_vote.col_specialty"): common.specialty(line.dossier.specialty_code)}
     if line.stage == "committee":
         row[tr("panel_vote.col_recommendation")] = (
             "" if line.recommendation is None else

@@ -176,8 +176,9 @@ def set_duty(uow: UnitOfWork, actor: Actor, member_id: int, duty: str) -> None:
             raise NotFound()
         panel = operated_session(s, actor, member.session_id)
         not_tallied(panel)
-        if panel.status != "setup" and (duty in rules.VOTING_DUTIES) != (member.duty in rules.VOTING_DUTIES):
-            raise InvalidAction("panel.duty_locked")
+        if panel.status != "setup" and ((duty in rules.VOTING_DUTIES) != (member.duty in rules.VOTING_DUTIES)
+                                        or "group_leader" in (duty, member.duty)):
+            raise InvalidAction("panel.duty_locked")  # the committee and each group's leader are fixed once under way
         _check_duty(s, member, duty)
         member.duty = duty
         _grant_duty(s, member, panel, duty, now)

@@ -26,3 +26,18 @@ def test_the_replay_command_runs_a_recorded_drawing_again(uow, monkeypatch, caps
     with uow.write() as s:
         s.get(PanelDraw, draw_id).seed = "0" * 32
     assert drawing.main(["replay", str(draw_id)]) == 1
+
+
+def test_a_group_leader_cannot_be_changed_once_the_review_started(uow):
+    import pytest
+    from core.common.errors import InvalidAction
+    from core.panel import sessions
+    pw = PanelWorld.build(uow)
+    pw.run_to("reviewing")
+    leader = next(m for m in pw.members() if m.duty == "group_leader")
+    other = next(m for m in pw.members() if m.group_id == pw.group_id and m.duty == "expert")
+    for member, duty in ((leader, "expert"), (other, "group_leader")):
+        with pytest.raises(InvalidAction) as refused:
+            sessions.set_duty(uow, pw.operator, member.id, duty)
+        assert refused.value.key == "panel.duty_locked"
+    assert next(m for m in pw.members() if m.id == leader.id).duty == "group_leader"
