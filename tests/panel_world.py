@@ -139,7 +139,18 @@ class PanelWorld:
 
     def run_to(self, state: str) -> None:
         """Drive the session to ``reviewing``, ``group_voted``, ``committee_voting`` or ``tallied``."""
-        steps = [("reviewing", lambda: (self.setup(), sessions.start_review(self.uow, self.operator, self.session_id))),
+        for name, step in self._steps():
+            step()
+            if name == state:
+                return
+        raise ValueError(state)
+
+    def step(self, state: str) -> None:
+        """Take only the step that reaches ``state`` (the earlier ones already taken)."""
+        dict(self._steps())[state]()
+
+    def _steps(self):
+        return [("reviewing", lambda: (self.setup(), sessions.start_review(self.uow, self.operator, self.session_id))),
                  ("group_voted", lambda: (self.distribute_all(),
                                           distribution.group_step(self.uow, self.leader(), self.group_id,
                                                                   "start_group_review"),
@@ -150,8 +161,3 @@ class PanelWorld:
                                           voting.close_group_vote(self.uow, self.leader(), self.group_id))),
                  ("committee_voting", lambda: voting.open_committee_vote(self.uow, self.operator, self.session_id)),
                  ("tallied", lambda: (self.vote_committee(), voting.tally(self.uow, self.chair(), self.session_id)))]
-        for name, step in steps:
-            step()
-            if name == state:
-                return
-        raise ValueError(state)

@@ -1,4 +1,5 @@
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 from core.audit.trail import verify
 from db.models import Declaration, PanelDraw, PanelSession
 from tests.panel_world import PanelWorld
@@ -29,7 +30,6 @@ def test_the_replay_command_runs_a_recorded_drawing_again(uow, monkeypatch, caps
 
 
 def test_a_group_leader_cannot_be_changed_once_the_review_started(uow):
-    import pytest
     from core.common.errors import InvalidAction
     from core.panel import sessions
     pw = PanelWorld.build(uow)
@@ -41,3 +41,29 @@ def test_a_group_leader_cannot_be_changed_once_the_review_started(uow):
             sessions.set_duty(uow, pw.operator, member.id, duty)
         assert refused.value.key == "panel.duty_locked"
     assert next(m for m in pw.members() if m.id == leader.id).duty == "group_leader"
+
+
+@pytest.mark.parametrize("count_recused", [False, True])
+def test_recused_members_count_as_present_only_when_configured(uow, monkeypatch, count_recused):
+    import dataclasses
+
+    from sqlalchemy import update
+
+    from core.panel import voting
+    from db.models import Expert, PanelMember, TallyResult
+    monkeypatch.setattr(voting, "RULES", dataclasses.replace(voting.RULES, recused_count_as_present=count_recused))
+    pw = PanelWorld.build(uow, dossiers=2)
+    pw.setup()
+    recused = next(m for m in pw.members() if m.group_id is None and m.duty == "committee_member")
+    with uow.write() as s:  # one committee member turns out to work at the applicants' employer (回避)
+        s.execute(update(Expert).where(Expert.id == recused.expert_id).values(unit_id=pw.world.units["employer"]))
+    from core.panel import sessions
+    sessions.start_review(uow, pw.operator, pw.session_id)
+    for name in ("group_voted", "committee_voting", "tallied"):
+        pw.step(name)
+    with uow.read() as s:
+        voters = s.scalar(select(func.count()).where(PanelMember.session_id == pw.session_id,
+                                                     PanelMember.duty.in_(("chair", "vice_chair", "committee_member"))))
+        presents = set(s.scalars(select(TallyResult.present).where(TallyResult.session_id == pw.session_id,
+                                                                   TallyResult.stage == "committee")))
+    assert presents == {voters if count_recused else voters - 1}
