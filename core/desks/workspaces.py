@@ -5,7 +5,8 @@ A workspace is a page of the app. Its inbox is, by ``source``:
 * ``holder``: declarations held by the actor's unit (``holder_unit_id``) in the workspace's states;
 * ``own``: the applicant's own declarations (the to-do count: those waiting for the applicant);
 * ``scope``: a policy reviewer's scope (committee, year, series, specialties) in the workspace's states;
-* ``accounts``: the accounts a unit admin manages (no declarations; the to-do count is locked accounts).
+* ``accounts``: the accounts a unit admin manages (no declarations; the to-do count is locked accounts);
+* ``panel``: the online panel review's pages (no declaration inbox; the to-do counts are core.panel.todo's).
 
 ``workspaces_for`` builds the navigation from a user's contexts, so a user only ever gets the pages
 of their roles; pages check ``may_use`` again, since the menu is never the only guard.
@@ -26,10 +27,11 @@ from core.desks.inbox import Cursor, InboxPage
 from core.desks.listing import Filters, Scope
 from core.org.scope import visible_declarations
 from core.identity.unit_accounts import locked_count
+from core.panel import todo as panel_todo
 from core.workflow import APPLICANT_HELD, Actor, Option
 from db.models import Declaration, Unit
 
-HOLDER, OWN, SCOPE, ACCOUNTS = "holder", "own", "scope", "accounts"
+HOLDER, OWN, SCOPE, ACCOUNTS, PANEL = "holder", "own", "scope", "accounts", "panel"
 PANEL_EXPERTS = {"expert", "group_leader", "committee_member", "vice_chair", "chair"}  # every panel duty
 HIDDEN_ACTIONS = frozenset({"save"})  # editing a draft belongs to the declaration form, not to a button
 
@@ -60,11 +62,11 @@ WORKSPACES: tuple[Workspace, ...] = (
     _ws("policy_review", "policy_reviewer", ("policy_review", "policy_recheck"), SCOPE),
     _ws("committee_publicity", {"committee_operator", "policy_reviewer"},
         ("failed_publicity", "candidate_publicity", "result_publicity"), SCOPE),
-    _ws("panel_admin", "committee_operator", (), "admin"),
-    _ws("panel_console", {"chair", "vice_chair", "committee_operator"}, (), "admin"),
-    _ws("panel_group", "group_leader", (), "admin"),
-    _ws("expert_review", PANEL_EXPERTS, (), "admin"),
-    _ws("panel_vote", PANEL_EXPERTS, (), "admin"),
+    _ws("panel_admin", "committee_operator", (), PANEL),
+    _ws("panel_console", {"chair", "vice_chair", "committee_operator"}, (), PANEL),
+    _ws("panel_group", "group_leader", (), PANEL),
+    _ws("expert_review", PANEL_EXPERTS, (), PANEL),
+    _ws("panel_vote", PANEL_EXPERTS, (), PANEL),
     _ws("filing", {"committee_operator", "hr_operator"}, ("filing",)),
     _ws("unit_accounts", "unit_admin", (), ACCOUNTS),
     _ws("org_admin", {"unit_admin", "dept_operator", "hr_operator"}, (), "admin"),
@@ -143,6 +145,7 @@ def todo_counts(session: Session, actor: Actor, now: dt.datetime | None = None) 
             counts[w.id] = listing.count(session, Scope.of(scope_of(session, actor, w).where, w.states))
         elif w.source == ACCOUNTS:
             counts[w.id] = locked_count(session, actor, now)
+    counts.update(panel_todo.counts(session, actor, {w.id for w in spaces if w.source == PANEL}))
     return {w.id: counts.get(w.id, 0) for w in spaces if w.source != "admin"}  # admin pages keep no to-do count
 
 

@@ -256,6 +256,16 @@ def ballot_sheet(uow: UnitOfWork, actor: Actor) -> list[BallotLine]:
         return lines
 
 
+def open_ballots(s: Session, actor: Actor) -> int:
+    """How many dossiers the actor may vote on now and has not (the to-do count of 投票表决)."""
+    if actor.person_id is None:
+        return 0
+    members = s.scalars(select(PanelMember).join(Expert, Expert.id == PanelMember.expert_id)
+                        .join(PanelSession, PanelSession.id == PanelMember.session_id)
+                        .where(Expert.person_id == actor.person_id, ACTIVE, PanelSession.status != "tallied")).all()
+    return sum(1 for m in members for line in _lines(s, m, s.get(PanelSession, m.session_id)) if not line.voted)
+
+
 def _lines(s: Session, member: PanelMember, panel: PanelSession) -> list[BallotLine]:
     if panel.status == "committee_voting" and member.duty in rules.VOTING_DUTIES:
         stage, ids = "committee", session_dossiers(s, panel.id)

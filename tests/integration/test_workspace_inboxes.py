@@ -28,6 +28,7 @@ def test_each_role_sees_its_workspace_counts(uow):
     with uow.write() as s:
         assert todo_counts(s, w.actor("unit_op")) == {"unit_verify": 1, "unit_publicity": 0, "unit_recommend": 0}
         assert todo_counts(s, w.actor("committee_op")) == {"material_receipt": 0, "committee_publicity": 0,
+                                                          "panel_admin": 0, "panel_console": 0,
                                                           "filing": 0, "reviewer_accounts": 0}
         assert todo_counts(s, w.actor("reviewer")) == {"policy_review": 1, "committee_publicity": 0}
         assert todo_counts(s, w.actor("other_reviewer")) == {"policy_review": 0, "committee_publicity": 0}
