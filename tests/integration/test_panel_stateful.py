@@ -104,11 +104,18 @@ class PanelMachine(RuleBasedStateMachine):
     def draw_group(self, group: int, need: int) -> None:
         g = self.groups[group]
         self._try(lambda: sessions.set_need(self.uow, self.pw.operator, g, SPECIALTY, need))
-        self._try(lambda: drawing.draw_for_group(self.uow, self.pw.operator, g, SPECIALTY))
+        self._try(lambda: drawing.draw_for_group(self.uow, self.pw.operator, g, SPECIALTY, seed=self._seed()))
 
     @rule(count=st.integers(1, 4))
     def draw_committee(self, count: int) -> None:
-        self._try(lambda: drawing.draw_committee(self.uow, self.pw.operator, self.pw.session_id, count))
+        self._try(lambda: drawing.draw_committee(self.uow, self.pw.operator, self.pw.session_id, count,
+                                                 seed=self._seed()))
+
+    def _seed(self) -> str:
+        """A drawing seed that is the same on every replay of the same steps (a fresh random one would make
+        a failing example impossible to reproduce)."""
+        self.draws = getattr(self, "draws", 0) + 1
+        return f"stateful-{self.draws}"
 
     @rule(data=st.data())
     def decline(self, data) -> None:
