@@ -63,8 +63,9 @@ def _ballot(actor: Actor, session_id: int, stage: str, lines: list[views.BallotL
         choices = {c: tr(f"panel.choice.{c}") for c in rules.CHOICES}
         with st.form(f"{WS}.ballot.{row}", border=False):
             for line in open_lines:
+                key = _choice_key(line)
                 st.radio(line.dossier.label, list(choices), index=None, format_func=choices.get, horizontal=True,
-                         key=_choice_key(line))
+                         key=key)
             actions.action_button(WS, step, row=row, data={"session": session_id, "stage": stage}, type="primary",
                                   form=True, capture=lambda: {"choices": _picked(open_lines)})
     else:
