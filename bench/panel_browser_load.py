@@ -56,6 +56,7 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
 """
 TICK = os.sysconf("SC_CLK_TCK")
+LEVEL_SECONDS = int(os.environ.get("PANEL_LOAD_LEVEL_SECONDS", "900"))  # a level gives up after this
 
 
 def process_cpu(pid: int) -> float:
@@ -257,13 +258,16 @@ async def run_levels(url: str, server_pid: int, voters: list[Voter], chair_login
                 started = asyncio.Event()
                 tasks = [asyncio.create_task(voter_session(browser, url, v, votes, r, started, out))
                          for v, r in zip(chosen, ready)]
-                for r in ready:
-                    await r.wait()
+                await asyncio.wait([asyncio.create_task(r.wait()) for r in ready], timeout=LEVEL_SECONDS)
                 await asyncio.sleep(2)  # logins settled
                 cpu0, (busy0, total0), t0 = process_cpu(server_pid), machine_cpu(), time.perf_counter()
                 load0 = os.getloadavg()[0]
                 started.set()
-                done = await asyncio.gather(*tasks)
+                finished, stuck = await asyncio.wait(tasks, timeout=LEVEL_SECONDS)
+                for task in stuck:  # a context that stopped answering (it happened at 30 contexts on 2 cores)
+                    task.cancel()
+                    out.errors.append(f"a voter's context gave no answer within {LEVEL_SECONDS} s: cancelled")
+                done = [t.result() for t in tasks if t in finished and not t.exception()]
                 wall = time.perf_counter() - t0
                 cpu1, (busy1, total1) = process_cpu(server_pid), machine_cpu()
                 row = dict(voters=n, votes=sum(done), wall_s=wall, p50=pct(out.latencies, 0.5),
