@@ -84,7 +84,8 @@ def _province(s: Session, rng: random.Random, employers: int) -> Context:
     emp = _ids(s, Unit, [dict(name=f"用人单位{n:03d}", kind="employer", parent_id=hr, path="/")
                          for n in range(employers)])
     s.execute(update(Unit).where(Unit.id == hr).values(path=f"/{hr}/"))
-    s.execute(update(Unit).where(Unit.id != hr).values(path=literal(f"/{hr}/") + cast(Unit.id, String) + "/"))
+    s.execute(update(Unit).where(Unit.id.in_([org, *emp]))  # only its own units: it may share a demo database
+              .values(path=literal(f"/{hr}/") + cast(Unit.id, String) + "/"))
     [committee] = _ids(s, Committee, [dict(name="工程系列高级评委会（基准）", organizer_unit_id=org, region_unit_id=hr,
                                             series_code=SERIES, level_codes=[LEVEL], year=YEAR,
                                             authority_status="approved", required_modules=[])])

@@ -278,8 +278,8 @@ def test_the_voter_votes_through_the_page_and_a_second_vote_is_refused(app_db):
     lines = [ln for ln in views.ballot_sheet(UnitOfWork.from_url(app_db), g.expert) if ln.stage == "group"]
     assert lines
     target = lines[0].dossier.declaration_id
-    stale.radio(key=f"panel_vote.{g.session_id}.group.{target}").set_value("reject").run()  # picked, not sent
-    at.radio(key=f"panel_vote.{g.session_id}.group.{target}").set_value("approve").run()
+    stale.radio(key=f"panel_vote.{g.session_id}.group.{target}").set_value("reject")  # picked, sent with its submit
+    at.radio(key=f"panel_vote.{g.session_id}.group.{target}").set_value("approve")  # a form: sent with the submit
     click(at, "panel_vote", "cast", f"{g.session_id}.group")
     confirm(at, "panel_vote")
     assert errors(at) == [] and at.success[0].value == t("panel_vote.cast", n=1)
@@ -326,7 +326,7 @@ def test_the_committee_vote_shows_the_groups_recommendation_and_takes_the_member
         before = s.scalar(select(VoteCount.count).where(
             VoteCount.session_id == session_id, VoteCount.declaration_id == target, VoteCount.stage == "committee",
             VoteCount.choice == "abstain"))
-    at.radio(key=f"panel_vote.{session_id}.committee.{target}").set_value("abstain").run()
+    at.radio(key=f"panel_vote.{session_id}.committee.{target}").set_value("abstain")
     click(at, "panel_vote", "cast", f"{session_id}.committee")
     confirm(at, "panel_vote")
     assert errors(at) == []
@@ -334,6 +334,34 @@ def test_the_committee_vote_shows_the_groups_recommendation_and_takes_the_member
         assert s.scalar(select(VoteCount.count).where(
             VoteCount.session_id == session_id, VoteCount.declaration_id == target, VoteCount.stage == "committee",
             VoteCount.choice == "abstain")) == before + 1
+
+
+def test_a_long_committee_vote_draws_its_open_dossiers_a_page_at_a_time(app_db):
+    from bench.panel_live import PASSWORD, meeting
+    from ui.panel_vote import PAGE
+
+    m = meeting(UnitOfWork.from_url(app_db), voters=3, dossiers=2 * PAGE + 5)
+    voter = max(m.voters, key=lambda v: v.dossiers)
+    at = sign_in(start(), voter.login, PASSWORD)
+    at.switch_page("pages/panel_vote.py").run()
+    prefix = f"panel_vote.{m.session_id}.committee."
+    radios = [r for r in at.radio if r.key.startswith(prefix)]
+    assert len(radios) == PAGE  # not one radio per dossier: a rerun scans the session state once per radio
+    table = next(d.value for d in at.dataframe if t("panel_vote.col_voted") in d.value.columns)
+    assert len(table) == voter.dossiers  # the table lists every dossier
+    pages = at.selectbox(key=f"panel_vote.page.{m.session_id}.committee")
+    pages.select(2).run()
+    last = [r for r in at.radio if r.key.startswith(prefix)]
+    assert len(last) == voter.dossiers - 2 * PAGE and not {r.key for r in last} & {r.key for r in radios}
+    last[-1].set_value("reject")
+    click(at, "panel_vote", "cast", f"{m.session_id}.committee")
+    confirm(at, "panel_vote")
+    assert errors(at) == [] and at.success[0].value == t("panel_vote.cast", n=1)
+    with UnitOfWork.from_url(app_db).read() as s:
+        assert s.scalar(select(func.count()).where(VoteParticipation.session_id == m.session_id,
+                                                   VoteParticipation.member_id == voter.member_id)) == 1
+        assert s.scalar(select(VoteParticipation.declaration_id).where(
+            VoteParticipation.member_id == voter.member_id)) == int(last[-1].key.rsplit(".", 1)[1])
 
 
 # --- 盲评 ----------------------------------------------------------------------------------------------
