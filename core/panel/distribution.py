@@ -20,7 +20,7 @@ from core.panel.sessions import log
 from core.workflow import perform
 from core.workflow_store import RecordStore
 from db.base import utcnow
-from db.models import DossierAssignment, GroupDeclaration, PanelMember, ReviewGroup
+from db.models import DossierAssignment, GroupDeclaration, PanelMember, PanelSession, ReviewGroup
 from db.uow import UnitOfWork
 
 
@@ -45,6 +45,8 @@ def distribute(uow: UnitOfWork, actor: Actor, group_id: int, declaration_id: int
         group = led_group(s, actor, group_id)
         if group.status != "distributing":
             raise InvalidAction("panel.group_not_distributing")
+        if s.scalar(select(PanelSession.status).where(PanelSession.id == group.session_id)) != "reviewing":
+            raise InvalidAction("panel.guard.session_not_reviewing")  # the set-up (and its avoidance) comes first
         if s.scalar(select(GroupDeclaration.id).where(GroupDeclaration.group_id == group.id,
                                                       GroupDeclaration.declaration_id == declaration_id)) is None:
             raise NotFound()

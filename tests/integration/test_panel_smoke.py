@@ -67,3 +67,21 @@ def test_recused_members_count_as_present_only_when_configured(uow, monkeypatch,
         presents = set(s.scalars(select(TallyResult.present).where(TallyResult.session_id == pw.session_id,
                                                                    TallyResult.stage == "committee")))
     assert presents == {voters if count_recused else voters - 1}
+
+
+def test_a_leader_cannot_distribute_before_the_committee_unit_starts_the_review(uow):
+    """Found by the stateful test: a dossier given out during set-up kept a reviewer whose conflict was
+    declared afterwards, still in set-up. Distribution waits for 开启线上评审."""
+    from core.common.errors import InvalidAction
+    from core.panel import distribution, views
+    from db.models import DossierAssignment
+    pw = PanelWorld.build(uow, dossiers=1)
+    pw.setup()
+    board = views.leader_board(uow, pw.leader(), pw.group_id)
+    d = board.group.dossiers[0].declaration_id
+    chosen = list(board.eligible[d])[:2]
+    with pytest.raises(InvalidAction) as refused:
+        distribution.distribute(uow, pw.leader(), pw.group_id, d, chosen, chosen[0])
+    assert refused.value.key == "panel.guard.session_not_reviewing"
+    with uow.read() as s:
+        assert not s.scalar(select(func.count()).select_from(DossierAssignment))

@@ -467,6 +467,6 @@ def test_random_panel_sessions_never_break_the_panel_rules(tmp_path, sqlite_temp
 
     run_state_machine_as_test(fresh_machine, settings=settings(
         max_examples=25, stateful_step_count=50, deadline=None,
-        # no "explain" phase: it re-runs a failure under a line tracer, which takes minutes on Python < 3.12
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+        # no shrinking and no "explain" phase: both re-run a failure for minutes (a line tracer on Python < 3.12)
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a failure is reported at once, unshrunk
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]))
