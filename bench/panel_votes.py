@@ -37,8 +37,8 @@ from collections import Counter
 from sqlalchemy import (JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table, func, select)
 
 from bench.panel_build import BuiltSession, Voter, build_panel, pct, scratch_database
-from core.audit.trail import GENESIS, chain_for, row_hash, verify
-from core.common.config import audit_chains
+from bench.raw_audit import RawChain
+from core.audit.trail import verify
 from core.common.errors import InvalidAction
 from core.panel import rules, voting
 from db.base import utcnow
@@ -75,16 +75,7 @@ class RawVotes:
                             f"AND stage = 'committee' AND choice = {p}")
         self.sql_audit = (f"INSERT INTO bench_raw_audit (at, kind, action, outcome, account_id, role, unit_id, target, "
                           f"declaration_id, detail) VALUES ({p}, 'panel', 'panel_vote', 'ok', {p}, {p}, NULL, {p}, {p}, {p})")
-        next_id = "(SELECT COALESCE(MAX(id), 0) + 1 FROM audit_event)" if self.sqlite else "nextval('audit_event_id_seq')"
-        self.sql_head = (f"UPDATE audit_chain_head SET last_seq = last_seq + 1 WHERE chain = {p} "
-                         f"RETURNING last_seq, last_hash, {next_id}")
-        self.sql_head_new = (f"INSERT INTO audit_chain_head (chain, last_event_id, last_seq, last_hash) "
-                             f"VALUES ({p}, 0, 0, {p}) ON CONFLICT (chain) DO NOTHING")
-        cols = ("id", "at", "kind", "action", "outcome", "account_id", "role", "unit_id", "target", "declaration_id",
-                "from_state", "to_state", "from_holder_unit_id", "to_holder_unit_id", "version", "comment", "detail",
-                "prev_hash", "row_hash", "chain", "chain_seq")
-        self.sql_event = f"INSERT INTO audit_event ({', '.join(cols)}) VALUES ({', '.join([p] * len(cols))})"
-        self.sql_head_set = f"UPDATE audit_chain_head SET last_event_id = {p}, last_hash = {p} WHERE chain = {p}"
+        self.audit = RawChain(uow.engine.dialect.name)
 
     def vote(self, session_id: int, voter: Voter, declaration_id: int, choice: str) -> None:
         now = utcnow()
@@ -98,23 +89,14 @@ class RawVotes:
             if cur.rowcount != 1:
                 raise RuntimeError("raw: counter missing")
             if self.chain:
-                chain = chain_for(f"account:{voter.actor.account_id}", audit_chains())  # as core.audit.trail picks it
-                cur.execute(self.sql_head, (chain,))
-                claimed = cur.fetchone()
-                if claimed is None:
-                    cur.execute(self.sql_head_new, (chain, GENESIS))
-                    cur.execute(self.sql_head, (chain,))
-                    claimed = cur.fetchone()
-                seq, prev, event_id = claimed
+                chain, seq, prev, event_id = self.audit.claim(cur, voter.actor.account_id)
                 values = dict(id=event_id, at=now, kind="panel", action="panel_vote", outcome="ok",
                               account_id=voter.actor.account_id, role=voter.actor.role, unit_id=None,
                               target=f"panel_session:{session_id}", declaration_id=declaration_id, from_state=None,
                               to_state=None, from_holder_unit_id=None, to_holder_unit_id=None, version=None,
                               comment=None, detail={"stage": "committee"})
-                digest = row_hash(prev, values)
-                cur.execute(self.sql_event, (*[at if k == "at" else v for k, v in values.items() if k != "detail"],
-                                             json.dumps(values["detail"]), prev, digest, chain, seq))
-                cur.execute(self.sql_head_set, (values["id"], digest, chain))
+                digest = self.audit.insert(cur, values, at, prev, chain, seq)
+                self.audit.advance(cur, event_id, digest, chain)
             else:
                 cur.execute(self.sql_audit, (at, voter.actor.account_id, voter.actor.role, f"panel_session:{session_id}",
                                              declaration_id, json.dumps({"stage": "committee"})))

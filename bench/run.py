@@ -33,8 +33,8 @@ from typing import Any, Callable
 from sqlalchemy import Engine, create_engine, event, func, select, text
 
 from bench.build import build
-from core.audit.trail import GENESIS, chain_for, row_hash
-from core.common.config import audit_chains
+from bench.raw_audit import RawChain
+from core.audit.trail import GENESIS
 from core.desks.inbox import inbox_page
 from core.reporting.stats import dashboard, todo_counts
 from core.declaring.transitions import execute
@@ -89,20 +89,10 @@ class RawTransitions:
         # (SQLite), so neither ever reaches these.
         self.next_id = 2**62 - random.randrange(10**9) * 1000
         p = "?" if self.backend == "sqlite" else "%s"
-        cols = ("id", "at", "kind", "action", "outcome", "account_id", "role", "unit_id", "target", "declaration_id",
-                "from_state", "to_state", "from_holder_unit_id", "to_holder_unit_id", "version", "comment", "detail",
-                "prev_hash", "row_hash", "chain", "chain_seq")
+        self.audit = RawChain(self.backend)
         self.sql_read = f"SELECT state, version, holder_unit_id FROM declaration WHERE id = {p}"
         self.sql_update = (f"UPDATE declaration SET state = {p}, holder_unit_id = {p}, version = {p}, "
                            f"state_since = {p} WHERE id = {p} AND version = {p}")
-        self.sql_insert = f"INSERT INTO audit_event ({', '.join(cols)}) VALUES ({', '.join([p] * len(cols))})"
-        next_id = ("(SELECT COALESCE(MAX(id), 0) + 1 FROM audit_event)" if self.backend == "sqlite"
-                   else "nextval('audit_event_id_seq')")
-        self.sql_head = (f"UPDATE audit_chain_head SET last_seq = last_seq + 1 WHERE chain = {p} "
-                         f"RETURNING last_seq, last_hash, {next_id}")
-        self.sql_head_new = (f"INSERT INTO audit_chain_head (chain, last_event_id, last_seq, last_hash) "
-                             f"VALUES ({p}, 0, 0, {p}) ON CONFLICT (chain) DO NOTHING")
-        self.sql_head_set = f"UPDATE audit_chain_head SET last_event_id = {p}, last_hash = {p} WHERE chain = {p}"
 
     def _ts(self, value: dt.datetime):
         # What SQLAlchemy's UtcDateTime binds: a fixed-format UTC string on SQLite, a datetime on PostgreSQL.
@@ -122,14 +112,7 @@ class RawTransitions:
             if cur.rowcount != 1:
                 raise RuntimeError("raw: concurrent change")
             if self.equivalent:
-                chain = chain_for(f"account:{account_id}", audit_chains())
-                cur.execute(self.sql_head, (chain,))
-                claimed = cur.fetchone()
-                if claimed is None:
-                    cur.execute(self.sql_head_new, (chain, GENESIS))
-                    cur.execute(self.sql_head, (chain,))
-                    claimed = cur.fetchone()
-                seq, prev, event_id = claimed
+                chain, seq, prev, event_id = self.audit.claim(cur, account_id)
             else:  # chain 0 at positions of their own range too: verify names the first of them
                 event_id, prev = self.next_id, self.prev
                 chain, seq = 0, event_id
@@ -139,11 +122,9 @@ class RawTransitions:
                           target=f"declaration:{declaration_id}", declaration_id=declaration_id,
                           from_state="unit_verify", to_state="unit_publicity", from_holder_unit_id=holder,
                           to_holder_unit_id=holder, version=version + 1, comment=None, detail={})
-            digest = row_hash(prev, values)
-            cur.execute(self.sql_insert, (*[self._ts(now) if k == "at" else v for k, v in values.items()
-                                            if k != "detail"], json.dumps({}), prev, digest, chain, seq))
+            digest = self.audit.insert(cur, values, self._ts(now), prev, chain, seq)
             if self.equivalent:
-                cur.execute(self.sql_head_set, (event_id, digest, chain))
+                self.audit.advance(cur, event_id, digest, chain)
             else:
                 self.prev = digest
             if self.backend == "sqlite":
