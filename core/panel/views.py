@@ -180,12 +180,15 @@ def leader_board(uow: UnitOfWork, actor: Actor, group_id: int) -> LeaderBoard:
         ids = sorted(s.scalars(select(GroupDeclaration.declaration_id).where(GroupDeclaration.group_id == g.id)))
         labels = dossier_labels(s, ids, panel.blind_review)
         members = [m for m in _members(s, panel.id) if m.group_id == g.id and not m.declined]
-        eligible: dict[int, tuple[int, ...]] = {}
-        for d in ids:
-            eligible[d] = tuple(s.scalars(
-                select(PanelMember.id).join(Expert, Expert.id == PanelMember.expert_id)
-                .join(Declaration, Declaration.id == d)
-                .where(PanelMember.group_id == g.id, ACTIVE, ~recused_clause()).order_by(PanelMember.id)))
+        eligible: dict[int, tuple[int, ...]] = {d: () for d in ids}
+        for d, member_id in s.execute(  # every (dossier, member) pair of the group not recused, in one query
+                select(GroupDeclaration.declaration_id, PanelMember.id)
+                .join(Declaration, Declaration.id == GroupDeclaration.declaration_id)
+                .join(PanelMember, PanelMember.group_id == GroupDeclaration.group_id)
+                .join(Expert, Expert.id == PanelMember.expert_id)
+                .where(GroupDeclaration.group_id == g.id, ACTIVE, ~recused_clause())
+                .order_by(GroupDeclaration.declaration_id, PanelMember.id)):
+            eligible[d] += (member_id,)
         assigned: dict[int, list[tuple[int, bool, bool]]] = {}
         for a in s.scalars(select(DossierAssignment).where(DossierAssignment.group_id == g.id)
                            .order_by(DossierAssignment.id)):
@@ -224,9 +227,11 @@ def my_reviews(uow: UnitOfWork, actor: Actor) -> list[ReviewItem]:
                          .where(Expert.person_id == actor.person_id, ACTIVE, PanelSession.status != "tallied",
                                 ReviewGroup.status != "distributing")
                          .order_by(PanelSession.id, DossierAssignment.declaration_id)).all()
-        items = []
+        items, labels = [], {}
         for a, panel, g in rows:
-            label = dossier_labels(s, session_dossiers(s, panel.id), panel.blind_review)[a.declaration_id]
+            if panel.id not in labels:  # numbered over the whole session, once per session
+                labels[panel.id] = dossier_labels(s, session_dossiers(s, panel.id), panel.blind_review)
+            label = labels[panel.id][a.declaration_id]
             items.append(ReviewItem(a.id, panel.title, g.name, g.status, label, a.is_main, panel.defense,
                                     dict(a.opinion or {}), a.final))
         return items
