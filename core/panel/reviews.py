@@ -30,10 +30,6 @@ def fields_for(is_main: bool, defense: bool) -> tuple[str, ...]:
     return tuple(f for f in MAIN_FIELDS if defense or f not in DEFENSE_FIELDS)
 
 
-def required_for(is_main: bool, defense: bool) -> tuple[str, ...]:
-    return fields_for(is_main, defense)
-
-
 def _clean(opinion: dict, allowed: tuple[str, ...]) -> dict:
     out = {}
     for name in allowed:
@@ -83,7 +79,7 @@ def save(uow: UnitOfWork, actor: Actor, assignment_id: int, opinion: dict, *, fi
         allowed = fields_for(row.is_main, panel.defense)
         clean = _clean(opinion, allowed)
         if final:
-            missing = [f for f in required_for(row.is_main, panel.defense) if f not in clean]
+            missing = [f for f in allowed if f not in clean]  # finishing needs every field of the reviewer's part
             if missing:
                 raise ValidationError("panel.review.missing", details=[f"panel.field.{f}" for f in missing])
         row.opinion, row.final, row.updated_at = clean, bool(final), now

@@ -119,15 +119,12 @@ def _figures(s: Session, panel: PanelSession, declaration_id: int, stage: str, g
     # out voters after the vote would shrink the threshold while their ballots still count
     voted = exists().where(VoteParticipation.session_id == panel.id, VoteParticipation.declaration_id == declaration_id,
                            VoteParticipation.stage == stage, VoteParticipation.member_id == PanelMember.id)
-    base = (select(func.count(), func.count().filter(or_(SIGNED_IN, voted)))
-            .select_from(PanelMember).join(Expert, Expert.id == PanelMember.expert_id)
-            .join(Declaration, Declaration.id == declaration_id)
-            .where(PanelMember.session_id == panel.id, ACTIVE, who))
-    members, _ = s.execute(base).one()
-    if RULES.recused_count_as_present:
-        present = s.execute(base).one()[1]
-    else:
-        present = s.execute(base.where(~recused_clause())).one()[1]
+    here = or_(SIGNED_IN, voted) if RULES.recused_count_as_present else and_(or_(SIGNED_IN, voted), ~recused_clause())
+    members, present = s.execute(
+        select(func.count(), func.count().filter(here))
+        .select_from(PanelMember).join(Expert, Expert.id == PanelMember.expert_id)
+        .join(Declaration, Declaration.id == declaration_id)
+        .where(PanelMember.session_id == panel.id, ACTIVE, who)).one()
     got = counters.counts(s, panel.id, stage, [declaration_id]).get(declaration_id, dict.fromkeys(rules.CHOICES, 0))
     return {"members": int(members), "present": int(present), "yes": got["approve"], "no": got["reject"],
             "abstain": got["abstain"]}
