@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.declaring.dossier import records_of
+from core.declaring.evidence import EXTENSIONS
 from core.files.store import read_blob
 from core.common.errors import NotFound
 from core.machines.spec import Actor
@@ -47,8 +48,6 @@ class ReviewerDossier:
     evidence: list[tuple[int, str, str]] = field(default_factory=list)        # (attachment id, shown name, media type)
     blind_opinions: list[tuple[int, str, str]] = field(default_factory=list)  # (opinion id, shown name, media type)
 
-
-EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 
 def _shown(prefix: str, n: int, name: str, media_type: str, blind: bool) -> str:
