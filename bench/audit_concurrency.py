@@ -33,12 +33,13 @@ import json
 import os
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
+from bench.panel_build import scratch_database
+from bench.run import pct
 from core.audit import trail as audit
 from db.base import utcnow
 from db.migrate import upgrade_to_head
@@ -46,7 +47,6 @@ from db.models import AuditEvent
 from db.uow import UnitOfWork
 
 RESULTS = Path(__file__).resolve().parent / "results"
-PG_ADMIN_URL = os.environ.get("TITLES_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 _SCHEMA = [
     "CREATE TABLE bench_row (id BIGINT PRIMARY KEY, state VARCHAR(32) NOT NULL, version INTEGER NOT NULL)",
@@ -63,15 +63,6 @@ _RAW_INSERT = ("INSERT INTO bench_plain_event (at, kind, action, outcome, accoun
                "declaration_id, from_state, to_state, from_holder_unit_id, to_holder_unit_id, version, comment, "
                "detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
 STATES = ("voting", "voted")
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 class Writer:
@@ -268,20 +259,6 @@ def anchors_written(uow: UnitOfWork) -> int:
                                                                            AuditEvent.action == "anchor"))
 
 
-def pg_database() -> tuple[str, Callable[[], None]]:
-    name = f"titles_bench_audit_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", drop
-
-
 def report(result: dict, args) -> str:
     r = result["raw"]
     lines = [f"# Audit trail under concurrency ({dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
@@ -315,9 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chains", type=lambda v: [int(n) for n in v.split(",")], default=[1, 8],
                     help="audit chain counts the engine side runs with, comma-separated (TITLES_AUDIT_CHAINS)")
     args = ap.parse_args(argv)
-    url, drop = pg_database()
+    db = scratch_database("postgresql")
     # Each writer keeps one raw connection and takes one from the pool per engine transaction; one more samples.
-    uow = UnitOfWork.from_url(url, pool_size=2 * args.threads + 1, max_overflow=4)
+    uow = UnitOfWork.from_url(db.url, pool_size=2 * args.threads + 1, max_overflow=4)
     try:
         upgrade_to_head(uow.engine)
         with uow.engine.begin() as conn:
@@ -327,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         result = measure(uow, args, print)
     finally:
         uow.dispose()
-        drop()
+        db.cleanup()
     md = report(result, args)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "audit_concurrency_latest.md").write_text(md, encoding="utf-8")

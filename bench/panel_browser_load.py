@@ -33,7 +33,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 
-from bench.panel_build import pct
+from bench.run import pct
 from bench.panel_live import PASSWORD, ROOT, Voter, demo_database, meeting
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -254,12 +254,3 @@ def scratch_database(backend: str, workdir: str | None = None) -> Scratch:
 
     return Scratch("postgresql", PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", drop_db)
 
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-

@@ -31,7 +31,8 @@ from collections.abc import Callable
 
 from sqlalchemy import event
 
-from bench.panel_build import BuiltSession, build_panel, pct, scratch_database
+from bench.panel_build import BuiltSession, build_panel, scratch_database
+from bench.run import pct
 from core.panel import rules
 from core.panel.console import build, console
 from db.models import PanelSession

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from bench.panel_build import pct
+from bench.run import pct
 from bench.panel_live import PASSWORD, demo_database, meeting
 
 CORE_DIRS = (f"{os.sep}core{os.sep}", f"{os.sep}db{os.sep}")

@@ -36,7 +36,8 @@ from collections import Counter
 
 from sqlalchemy import (JSON, BigInteger, Column, DateTime, Integer, MetaData, String, Table, func, select)
 
-from bench.panel_build import BuiltSession, Voter, build_panel, pct, scratch_database
+from bench.panel_build import BuiltSession, Voter, build_panel, scratch_database
+from bench.run import pct
 from bench.raw_audit import RawChain
 from core.audit.trail import verify
 from core.common.errors import InvalidAction
