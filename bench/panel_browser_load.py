@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -33,28 +32,13 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 
-from bench.run import pct
 from bench.panel_live import PASSWORD, ROOT, Voter, demo_database, meeting
+from bench.run import pct
+from tests.browser.conftest import CHROMIUM, RUN_COUNTER  # the browser tests' chromium and idle probe
+from tests.browser.conftest import CHROMIUM_ARGS as BROWSER_TEST_ARGS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [*BROWSER_TEST_ARGS, "--disable-dev-shm-usage"]
 TIMEOUT_MS = int(os.environ.get("PANEL_LOAD_TIMEOUT_MS", "120000"))
-# Counts finished script runs of the page (as tests/browser/conftest.py): idle = not running now.
-RUN_COUNTER = """
-window.__stRuns = 0;
-window.__stChanged = performance.now();
-new MutationObserver(() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const state = app ? app.getAttribute('data-test-script-state') : null;
-  if (state !== window.__stState) {
-    window.__stState = state;
-    window.__stChanged = performance.now();
-    if (state === 'notRunning') window.__stRuns += 1;
-  }
-}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-test-script-state']});
-"""
 TICK = os.sysconf("SC_CLK_TCK")
 LEVEL_SECONDS = int(os.environ.get("PANEL_LOAD_LEVEL_SECONDS", "900"))  # a level gives up after this
 
