@@ -16,10 +16,9 @@ from db.models import Committee, PanelMember, PanelSession, ReviewGroup
 OPERATOR = "committee_operator"
 
 
-def operated_session(session: Session, actor: Actor, session_id: int, *, lock: bool = False) -> PanelSession:
+def operated_session(session: Session, actor: Actor, session_id: int) -> PanelSession:
     """The session, if the actor operates its committee's organizer unit."""
-    q = select(PanelSession).where(PanelSession.id == session_id)
-    panel = session.scalars(q.with_for_update() if lock else q).first()
+    panel = session.get(PanelSession, session_id)
     if panel is None or actor.role != OPERATOR or actor.unit_id is None:
         raise NotFound()
     organizer = session.scalar(select(Committee.organizer_unit_id).where(Committee.id == panel.committee_id))

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.machines.spec import Actor
 from core.panel import rules
 from core.panel.access import operated_session, viewer_session
 from core.panel.distribution import led_group
-from core.panel.facts import ACTIVE, SIGNED_IN, recused_clause
+from core.panel.facts import ACTIVE, recused_clause
 from db.models import (BlindOpinion, Committee, Declaration, DossierAssignment, Expert, GroupDeclaration, GroupNeed,
                        PanelMember, PanelSession, Person, ReviewGroup, TallyResult, Unit, VoteParticipation)
 from db.uow import UnitOfWork
@@ -290,10 +290,6 @@ def _lines(s: Session, member: PanelMember, panel: PanelSession) -> list[BallotL
     labels = dossier_labels(s, session_dossiers(s, panel.id), panel.blind_review)
     return [BallotLine(panel.id, stage, labels[d], d in voted, recommended.get(d), panel.title)
             for d in ids if d in allowed]
-
-
-def signed_in(s: Session, member_id: int) -> bool:
-    return bool(s.scalar(select(exists().where(PanelMember.id == member_id, SIGNED_IN))))
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from core.machines.spec import Actor
 from core.panel import counters, rules
 from core.panel.access import operated_session
 from core.panel.distribution import led_group
-from core.panel.facts import (ACTIVE, SIGNED_IN, PanelFacts, committee_counts, member_of, recused_clause)
+from core.panel.facts import ACTIVE, SIGNED_IN, PanelFacts, member_of, recused_clause
 from core.workflow import perform
 from core.workflow_store import RecordStore
 from db.base import utcnow
@@ -205,8 +205,3 @@ def tally(uow: UnitOfWork, actor: Actor, session_id: int, expected_version: int 
         for d in dossiers:
             perform(store, actor, d, "tally", now=now, today=today)
         return results
-
-
-def quorum_state(s: Session, session_id: int) -> tuple[int, int, bool]:
-    members, present = committee_counts(s, session_id)
-    return members, present, rules.has_quorum(present, members)
