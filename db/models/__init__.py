@@ -3,6 +3,7 @@ from db.base import Base
 from db.models.calendar import CalendarDay, CalendarYear
 from db.models.declaration import (AppSecret, Attachment, AuditChainHead, AuditEvent, Declaration,
                                    DeclarationRecord, StoredFile)
+from db.models.limits import RateBucket
 from db.models.org import (Committee, Level, ReportPath, Series, Specialty, TitleName, Unit,
                            UnitLinkRequest)
 from db.models.panel import (BlindOpinion, DossierAssignment, FilingRecord, GroupDeclaration, GroupNeed, PanelDraw,
@@ -17,5 +18,5 @@ __all__ = [
     "TitleName", "Unit", "UnitLinkRequest", "BlindOpinion", "DossierAssignment", "FilingRecord",
     "GroupDeclaration", "GroupNeed", "PanelDraw", "PanelMember", "PanelSession", "ReviewGroup", "TallyResult",
     "VoteCount", "VoteParticipation", "Account", "AuthSession", "Expert", "ExpertConflict", "Person",
-    "RoleGrant", "UnitBinding", "Objection", "PublicityBatch", "PublicityItem",
+    "RoleGrant", "UnitBinding", "RateBucket", "Objection", "PublicityBatch", "PublicityItem",
 ]
