@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.declaring.dossier import records_of
-from core.declaring.evidence import EXTENSIONS
+from core.files.content import EXTENSIONS
 from core.files.store import read_blob
 from core.common.errors import NotFound
 from core.machines.spec import Actor
