@@ -17,6 +17,7 @@ import io
 import logging
 import time
 import unicodedata
+import zlib
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ MAX_STREAM_BYTES = 64 * 1024 * 1024      # one stream, decoded
 MAX_DECODED_BYTES = 256 * 1024 * 1024    # all streams together, decoded
 MAX_OBJECTS = 200_000                    # dictionaries, arrays and streams visited
 PDF_SECONDS = 10.0
+_CHUNK = 1024 * 1024
 MAX_PIXELS = 50_000_000                  # a 600 dpi A3 scan; the decoded picture stays under ~200 MB
 
 _GENERIC_FILTERS = frozenset({"/FlateDecode", "/Fl", "/LZWDecode", "/LZW", "/RunLengthDecode", "/RL",
@@ -236,23 +238,9 @@ class _Walk:
                 raise _Refused("file.pdf_active")
 
     def _decode(self, stream: StreamObject) -> None:
-        """Decode the stream's general-purpose filters (never an image codec) within the byte budget."""
-        filters = _as_list(stream.get("/Filter"))
-        generic = []
-        for f in filters:
-            if f not in _GENERIC_FILTERS:
-                break
-            generic.append(f)
-        if not generic:
-            size = len(stream._data or b"")
-        else:
-            probe = StreamObject()
-            probe._data = stream._data
-            probe[NameObject("/Filter")] = ArrayObject(NameObject(f) for f in generic)
-            parms = _as_list(stream.get("/DecodeParms"))
-            if parms:
-                probe[NameObject("/DecodeParms")] = ArrayObject(parms[:len(generic)])
-            size = len(decode_stream_data(probe))
+        """Count what the stream's general-purpose filters expand to (an image codec is left encoded),
+        within the per-stream and per-document budgets."""
+        size = _decoded_size(stream)
         if size > MAX_STREAM_BYTES:
             raise LimitReachedError("stream")
         self.decoded += size
@@ -260,6 +248,46 @@ class _Walk:
             raise LimitReachedError("document")
         if time.monotonic() > self.deadline:
             raise _Refused("file.pdf_too_slow")
+
+
+def _decoded_size(stream: StreamObject) -> int:
+    generic = []
+    for f in _as_list(stream.get("/Filter")):
+        if f not in _GENERIC_FILTERS:
+            break
+        generic.append(f)
+    data = stream._data or b""
+    if not generic:
+        return len(data)
+    if generic[-1] in ("/FlateDecode", "/Fl"):  # the usual last step: counted as it inflates, never kept
+        try:
+            return _inflated_size(_decoded(stream, data, generic[:-1]) if len(generic) > 1 else data)
+        except zlib.error:
+            pass  # pypdf's own reading decides whether a damaged stream is still readable
+    return len(_decoded(stream, data, generic))
+
+
+def _decoded(stream: StreamObject, data: bytes, filters: list) -> bytes:
+    """``data`` through the first ``filters`` of ``stream`` (pypdf's decoders, under its limits)."""
+    probe = StreamObject()
+    probe._data = data
+    probe[NameObject("/Filter")] = ArrayObject(NameObject(f) for f in filters)
+    parms = _as_list(stream.get("/DecodeParms"))
+    if parms:
+        probe[NameObject("/DecodeParms")] = ArrayObject(parms[:len(filters)])
+    return decode_stream_data(probe)
+
+
+def _inflated_size(data: bytes) -> int:
+    """How many bytes ``data`` inflates to, a megabyte at a time, stopping past the stream budget."""
+    inflater = zlib.decompressobj()
+    size, pending = 0, data
+    while pending and not inflater.eof:
+        size += len(inflater.decompress(pending, _CHUNK))
+        if size > MAX_STREAM_BYTES:
+            raise LimitReachedError("stream")
+        pending = inflater.unconsumed_tail
+    return size + len(inflater.flush())
 
 
 def _name(value) -> str | None:
