@@ -14,6 +14,11 @@ from db.models import Attachment, Declaration, DeclarationRecord, PanelSession, 
 from tests.panel_world import PanelWorld
 
 
+@pytest.fixture(autouse=True)
+def _store(tmp_path, monkeypatch):
+    monkeypatch.setenv("TITLES_FILE_STORE", str(tmp_path / "files"))  # not the repository's data/files
+
+
 def _pdf_with_author(author: str) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
