@@ -1,16 +1,15 @@
 """Evidence files on declaration rows: upload, remove, and open for viewing or download.
 
-Every check runs before anything is written (rules.md, Files): the name (no path characters,
-no control characters, bounded length), the row and the state, then content and size in
+Every check runs before anything is written (rules.md, Files): the name (``core.files.content.checked_name``:
+no path characters, no control characters, bounded length), the row and the state, then content and size in
 ``core.files.store.store_bytes``, which writes the blob under its SHA-256 only once the bytes are
-known to be a PDF, JPEG or PNG. A refused file therefore leaves no row and no blob. The original
+known to be a clean PDF, JPEG or PNG. A refused file therefore leaves no row and no blob. The original
 (Chinese) name is display text only. Opening a file is checked against the declaration scope of
 ``core.org.scope`` — a file outside it is "not found", exactly like a missing one — and audited.
 """
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,7 +17,8 @@ from sqlalchemy.orm import Session
 from core.audit import trail as audit
 from core.declaring.records import owned_record
 from core.common.errors import Forbidden, NotFound, ValidationError
-from core.files.store import MAX_NAME, clean_display_name, read_blob, store_bytes
+from core.files.content import checked_name, display_name
+from core.files.store import read_blob, store_bytes
 from core.declaring.record_schema import accepts_evidence
 from core.org.scope import visible_declarations
 from core.declaring.transitions import record_denial
@@ -28,28 +28,6 @@ from db.models import Attachment, Declaration, StoredFile
 from db.uow import UnitOfWork
 
 MAX_FILES_PER_ROW = 10
-EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-_SAME = {".jpeg": ".jpg"}
-
-
-def checked_name(filename: str | None) -> str:
-    """The name as the user gave it, refused if it carries a path, control characters or is too long."""
-    name = (filename or "").strip()
-    bad = (not name or len(name) > MAX_NAME or "/" in name or "\\" in name or name in (".", "..")
-           or any(not c.isprintable() for c in name))
-    if bad:
-        raise ValidationError("file.bad_name", max=MAX_NAME)
-    return name
-
-
-def display_name(name: str, media_type: str) -> str:
-    """The cleaned name, with the extension of what the content really is (a PNG named .pdf says .png)."""
-    clean = clean_display_name(name)
-    stem, ext = os.path.splitext(clean)
-    proper = EXTENSIONS[media_type]
-    if _SAME.get(ext.lower(), ext.lower()) == proper:
-        return clean
-    return clean_display_name((stem or clean) + proper)
 
 
 def attach_evidence(session: Session, actor: Actor, declaration_id: int, record_id: int, filename: str,

@@ -1,8 +1,9 @@
 """The content-addressed file store on disk: blobs named by their SHA-256, outside anything served.
 
-Evidence is accepted only as PDF, JPEG or PNG, recognised by content (never by name); the
-original name is display text. Writes go to a temporary file first and are renamed into place,
-so a failure leaves nothing half-saved; a blob already stored is not written again.
+Evidence is accepted only as PDF, JPEG or PNG, recognised by parsing the content (never by name;
+``core.files.content``); the original name is display text. Writes go to a temporary file first and
+are renamed into place, so a failure leaves nothing half-saved; a blob already stored is not written
+again. Every check runs before the first byte is written: a refused file leaves no blob and no row.
 """
 from __future__ import annotations
 
@@ -16,27 +17,17 @@ from sqlalchemy.orm import Session
 
 from core.common.config import RULES, file_store_path
 from core.common.errors import ValidationError
+from core.files.content import checked
 from db.base import utcnow
 from db.models import StoredFile
 
-MAX_NAME = 120
-
 
 def sniff_media_type(data: bytes) -> str | None:
-    """The media type by magic bytes and structure, or None if not an accepted kind."""
-    if data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]:
-        return "application/pdf" if _pdf_parses(data) else None
-    if data.startswith(b"\xff\xd8\xff") and data.rstrip(b"\x00").endswith(b"\xff\xd9"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and b"IEND" in data[-12:]:
-        return "image/png"
-    return None
-
-
-def _pdf_parses(data: bytes) -> bool:
-    """A PDF must have a cross-reference section (xref table or stream) and a trailer/root."""
-    tail = data[-4096:]
-    return b"startxref" in tail and (b"/Root" in data or b"trailer" in tail)
+    """The media type if the bytes are an acceptable PDF, JPEG or PNG (``core.files.content``), else None."""
+    try:
+        return checked(data).media_type
+    except ValidationError:
+        return None
 
 
 def blob_path(sha256: str, root: Path | None = None) -> Path:
@@ -44,27 +35,20 @@ def blob_path(sha256: str, root: Path | None = None) -> Path:
     return root / sha256[:2] / sha256[2:4] / sha256
 
 
-def clean_display_name(name: str) -> str:
-    """Keep the original (Chinese) name for display only: no path parts, no control characters."""
-    base = os.path.basename((name or "").replace("\\", "/")).strip()
-    base = "".join(c for c in base if c.isprintable() and c not in '<>:"|?*')
-    return (base or "file")[-MAX_NAME:]
-
-
 def store_bytes(session: Session, data: bytes) -> StoredFile:
-    """Validate and store a blob; returns its row (existing or new). Raises ValidationError."""
+    """Check and store a blob; returns its row (existing or new). Raises ValidationError before writing
+    anything. An image is kept re-encoded (``core.files.content``), so its row names the re-encoded
+    bytes: their SHA-256 and size, not the upload's."""
     if not data:
         raise ValidationError("file.empty")
     if len(data) > RULES.upload_max_mb * 1024 * 1024:
         raise ValidationError("file.too_large", max=RULES.upload_max_mb)
-    media_type = sniff_media_type(data)
-    if media_type is None:
-        raise ValidationError("file.bad_type")
-    digest = hashlib.sha256(data).hexdigest()
+    kept = checked(data)
+    digest = hashlib.sha256(kept.data).hexdigest()
     row = session.get(StoredFile, digest)
     if row is None:
-        _write_atomically(blob_path(digest), data)
-        row = StoredFile(sha256=digest, size=len(data), media_type=media_type, created_at=utcnow())
+        _write_atomically(blob_path(digest), kept.data)
+        row = StoredFile(sha256=digest, size=len(kept.data), media_type=kept.media_type, created_at=utcnow())
         session.add(row)
         session.flush()
     return row

@@ -2,8 +2,9 @@
 its region to approve it (the manuals' manual-review path); HR bureaus can also create units directly.
 
 A registered unit is placed under its region's HR bureau with status ``pending``; only an ``active``
-unit can be found, bound to or given an admin. The authorization letter is stored in the file store
-and its digest kept in the registration's audit row (the HR bureau opens it from there).
+unit can be found, bound to or given an admin. The authorization letter is checked like evidence (its
+name and content, ``core.files``), stored in the file store and its digest kept in the registration's
+audit row (the HR bureau opens it from there).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from stdnum.cn import uscc as uscc_std
 
 from core.audit import trail as audit
 from core.common.errors import NotFound, ValidationError
+from core.files.content import checked_name, display_name
 from core.files.store import read_blob, store_bytes
 from core.org.scope import subtree
 from core.org.units import add_unit
@@ -89,18 +91,19 @@ def _bureau(session: Session, unit_id: int | None) -> Unit:
 
 
 def register_unit(session: Session, form: UnitForm, *, region_unit_id: int, letter: bytes | None,
-                  letter_name: str = "", now: dt.datetime | None = None) -> Unit:
+                  letter_name: str = "单位授权书", now: dt.datetime | None = None) -> Unit:
     """Anonymous registration: a pending employer unit under its region's HR bureau."""
     now = now or utcnow()
     form = _checked(session, form)
     bureau = _bureau(session, region_unit_id)
     if not letter:
         raise ValidationError("unitreg.letter_missing")
-    stored = store_bytes(session, letter)
+    name = checked_name(letter_name)
+    stored = store_bytes(session, letter)  # the same content checks as evidence, before writing anything
     unit = add_unit(session, name=form.name, kind="employer", parent=bureau, uscc=form.uscc, status="pending",
                     legal_representative=form.legal_representative, contact_phone=form.contact_phone)
     audit.append(session, kind="admin", action="unit_register", at=now, unit_id=unit.id, target=f"unit:{unit.id}",
-                 detail={"authorization_sha256": stored.sha256, "letter_name": (letter_name or "")[:120]})
+                 detail={"authorization_sha256": stored.sha256, "letter_name": display_name(name, stored.media_type)})
     return unit
 
 

@@ -1,7 +1,7 @@
 """Blind-review opinions (盲评意见上传, 001 §6.2.10.2): the committee unit uploads, per dossier of a
 session, the opinions it received from outside blind reviewers.
 
-A file is checked the way evidence is (core.declaring.evidence, core.files.store): its name first, then
+A file is checked the way evidence is (core.files.content, core.files.store): its name first, then
 content (PDF, JPEG or PNG judged by parsing, never by name) and size (``RULES.upload_max_mb``) before
 any blob is written; the original name is display text only. Only the committee unit's operator
 uploads, only to a dossier of the session, only until the tally. One audit event per upload.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from core.common.errors import NotFound
-from core.declaring.evidence import checked_name, display_name
+from core.files.content import checked_name, display_name
 from core.files.store import store_bytes
 from core.machines.spec import Actor
 from core.panel.access import not_tallied, operated_session

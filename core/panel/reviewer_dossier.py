@@ -13,14 +13,13 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.declaring.dossier import records_of
-from core.declaring.evidence import EXTENSIONS
+from core.files.content import EXTENSIONS, reencoded_image
 from core.files.store import read_blob
 from core.common.errors import NotFound
 from core.machines.spec import Actor
@@ -108,12 +107,7 @@ def strip_metadata(data: bytes, media_type: str) -> bytes:
         writer.write(out)
         return out.getvalue()
     if media_type in ("image/jpeg", "image/png"):
-        with Image.open(io.BytesIO(data)) as img:
-            clean = Image.new(img.mode, img.size)
-            clean.putdata(list(img.getdata()))
-            out = io.BytesIO()
-            clean.save(out, format="JPEG" if media_type == "image/jpeg" else "PNG")
-            return out.getvalue()
+        return reencoded_image(data, media_type)  # what the store keeps of an upload: the picture alone
     return data
 
 

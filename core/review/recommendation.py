@@ -19,7 +19,8 @@ from core.audit import trail as audit
 from core.org.scope import require_operator
 from core.review.batch import batch_act, unique_ids
 from core.common.errors import NotFound
-from core.files.store import clean_display_name, store_bytes
+from core.files.content import checked_name, display_name
+from core.files.store import store_bytes
 from core.declaring.transitions import options
 from core.workflow import Actor
 from db.base import utcnow
@@ -43,9 +44,10 @@ def attach_unit_proof(session: Session, actor: Actor, declaration_ids: Iterable[
                       *, now: dt.datetime | None = None) -> list[int]:
     """Store the unit's proof once and attach it to each declaration; returns the attachment ids."""
     now = now or utcnow()
+    name = checked_name(filename)
     ids = _held_for_recommendation(session, actor, declaration_ids)
-    blob = store_bytes(session, data)
-    name = clean_display_name(filename)
+    blob = store_bytes(session, data)  # checks emptiness, size and content before writing anything
+    name = display_name(name, blob.media_type)
     rows = [Attachment(declaration_id=i, owner_unit_id=actor.unit_id, purpose=PROOF, sha256=blob.sha256,
                        original_name=name, uploaded_by=actor.account_id, uploaded_at=now) for i in ids]
     session.add_all(rows)

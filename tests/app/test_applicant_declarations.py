@@ -12,10 +12,10 @@ from db.models import Account, Attachment, AuditEvent, Declaration, DeclarationR
 from db.uow import UnitOfWork
 
 from tests.app.support import assert_ok, click, confirm, errors, offers, sign_in, start, submit
+from tests.hostile_files import png
 
 P = "my_declarations"
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = png()
 
 
 def _workspace():

@@ -16,11 +16,10 @@ from core.machines.pledge import PLEDGE_TEXT
 from core.declaring.submission import problems_before_submit
 from core.declaring.transitions import act
 from db.models import Attachment, AuditEvent, StoredFile
+from tests.hostile_files import jpeg, png
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+PNG, JPEG = png(), jpeg()
 CERTIFIED = {**SAMPLE_ROWS["education"], "certificate_no": "GC2012001"}
 
 
@@ -61,7 +60,7 @@ def test_files_are_stored_under_their_hash_and_shown_by_their_original_name(uow,
 ATTACKS = [
     ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 300, "file.bad_type"),       # a renamed executable
     ("公告.pdf", b"<html><body><script>alert(document.cookie)</script></body></html>", "file.bad_type"),
-    ("fake.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF", "file.bad_type"),
+    ("fake.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF", "file.pdf_damaged"),
     ("empty.pdf", b"", "file.empty"),
     ("big.pdf", minimal_pdf("x") + b"%" * 2 * 1024 * 1024, "file.too_large"),
     ("../../etc/passwd.pdf", minimal_pdf("x"), "file.bad_name"),

@@ -6,6 +6,7 @@ from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.files.store import minimal_pdf
 from core.panel import blind
 from db.models import AuditEvent, BlindOpinion
+from tests import hostile_files as hostile
 from tests.panel_world import PanelWorld
 
 
@@ -31,6 +32,20 @@ def test_a_file_that_is_not_a_pdf_or_image_is_refused_and_nothing_is_kept(pw):
         blind.upload(pw.uow, pw.operator, pw.session_id, pw.dossiers[0], "x.pdf", b"not a pdf at all")
     with pw.uow.read() as s:
         assert s.scalar(select(BlindOpinion.id)) is None
+
+
+def test_an_opinion_is_checked_like_evidence_name_and_content_and_a_refusal_keeps_nothing(pw, tmp_path):
+    cases = [("a\udcff.pdf", minimal_pdf(), "file.bad_name"), ("a\x00.pdf", minimal_pdf(), "file.bad_name"),
+             ("意见.pdf", hostile.html_with_pdf_head(), "file.pdf_damaged"),
+             ("意见.pdf", hostile.open_action_javascript_pdf(), "file.pdf_active"),
+             ("意见.pdf", hostile.embedded_files_pdf(), "file.pdf_embedded")]
+    for name, data, key in cases:
+        with pytest.raises(ValidationError) as refused:
+            blind.upload(pw.uow, pw.operator, pw.session_id, pw.dossiers[0], name, data)
+        assert refused.value.key == key
+    with pw.uow.read() as s:
+        assert s.scalar(select(BlindOpinion.id)) is None
+    assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
 
 
 def test_only_the_committee_unit_uploads_and_only_to_a_dossier_of_the_session(pw):

@@ -3,6 +3,7 @@ name, unit or ID: not in the facts, not in the records, not in an evidence file'
 import io
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select, update
 
@@ -11,6 +12,11 @@ from core.files.store import store_bytes
 from core.panel import distribution, reviewer_dossier, sessions, views
 from db.models import Attachment, Declaration, DeclarationRecord, PanelSession, Person, Unit
 from tests.panel_world import PanelWorld
+
+
+@pytest.fixture(autouse=True)
+def _store(tmp_path, monkeypatch):
+    monkeypatch.setenv("TITLES_FILE_STORE", str(tmp_path / "files"))  # not the repository's data/files
 
 
 def _pdf_with_author(author: str) -> bytes:
@@ -87,3 +93,15 @@ def test_another_expert_cannot_open_someone_elses_dossier(uow):
         reviewer_dossier.dossier(uow, others[0], item.assignment_id)
     with pytest.raises(NotFound):
         reviewer_dossier.open_file(uow, others[0], item.assignment_id, "evidence", 1)
+
+
+def test_a_picture_stored_before_uploads_were_re_encoded_loses_its_exif_when_a_blind_reviewer_opens_it():
+    exif = Image.Exif()
+    exif[0x013B] = "Zhang San"  # artist
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 20, 30)).save(out, format="JPEG", exif=exif.tobytes())
+    assert b"Zhang San" in out.getvalue()
+    clean = reviewer_dossier.strip_metadata(out.getvalue(), "image/jpeg")
+    with Image.open(io.BytesIO(clean)) as img:
+        assert img.size == (40, 30) and not img.getexif()
+    assert b"Zhang San" not in clean

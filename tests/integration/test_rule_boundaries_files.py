@@ -15,6 +15,7 @@ from core.declaring.declarations import create_draft
 from core.common.errors import ValidationError
 from core.files.store import minimal_pdf
 from db.models import Attachment, StoredFile
+from tests.hostile_files import padded_pdf
 
 from tests.world import LEVEL, SAMPLE_ROWS, SERIES, SPECIALTY, YEAR, World
 
@@ -29,10 +30,9 @@ def store_dir(tmp_path, monkeypatch):
     return tmp_path / "files"
 
 
-def jpeg_of(size: int) -> bytes:
-    """A JPEG (by its markers) of exactly ``size`` bytes."""
-    head, tail = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", b"\xff\xd9"
-    return head + b"\x55" * (size - len(head) - len(tail)) + tail
+def pdf_of(size: int) -> bytes:
+    """A valid PDF of exactly ``size`` bytes (a PDF is kept as uploaded; a picture would be re-encoded)."""
+    return padded_pdf(size)
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def row(uow) -> tuple[World, int, int]:
     return w, d, record
 
 
-def upload(uow, row, data: bytes, name: str = "证书.jpg") -> int:
+def upload(uow, row, data: bytes, name: str = "证书.pdf") -> int:
     w, d, record = row
     with uow.write() as s:
         return evidence.attach_evidence(s, w.actor("applicant"), d, record, name, data, now=NOW)
@@ -59,23 +59,23 @@ def stored_count(uow) -> int:
 
 
 def test_a_file_of_exactly_twenty_megabytes_is_accepted(uow, row, store_dir):
-    attachment = upload(uow, row, jpeg_of(LIMIT))
+    attachment = upload(uow, row, pdf_of(LIMIT))
     with uow.read() as s:
         assert s.get(StoredFile, s.get(Attachment, attachment).sha256).size == LIMIT
 
 
 def test_a_file_one_byte_over_twenty_megabytes_is_refused_and_nothing_is_stored(uow, row, store_dir):
     with pytest.raises(ValidationError) as refused:
-        upload(uow, row, jpeg_of(LIMIT + 1))
+        upload(uow, row, pdf_of(LIMIT + 1))
     assert (refused.value.key, refused.value.params) == ("file.too_large", {"max": 20})
     assert stored_count(uow) == 0 and not any(p.is_file() for p in store_dir.rglob("*"))
 
 
 def test_the_size_limit_is_configuration(uow, row, monkeypatch):
     monkeypatch.setattr(core.files.store, "RULES", dataclasses.replace(core.files.store.RULES, upload_max_mb=1))
-    upload(uow, row, jpeg_of(MB))
+    upload(uow, row, pdf_of(MB))
     with pytest.raises(ValidationError) as refused:
-        upload(uow, row, jpeg_of(MB + 1))
+        upload(uow, row, pdf_of(MB + 1))
     assert refused.value.key == "file.too_large"
 
 
