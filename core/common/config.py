@@ -24,6 +24,7 @@ class Rules:
     lockout_minutes: int = 15
     password_min_length: int = 8
     password_min_classes: int = 3
+    password_min_strength: int = 3  # zxcvbn score 0-4 a new password must reach; 0 turns the check off
     password_max_age_days: int = 0  # 0: no periodic change
     temp_password_hours: int = 72
     session_idle_minutes: int = 30
