@@ -51,11 +51,12 @@ def end(uow: UnitOfWork, token: str | None) -> None:
 
 
 def change_password(uow: UnitOfWork, principal: Principal, current: str, new: str, repeat: str) -> None:
-    """Change one's own password; the repeat must match, the policy must hold (ValidationError)."""
+    """Change one's own password; the repeat must match, the policy must hold (ValidationError).
+    The principal's own session stays; every other session of the account ends."""
     if (new or "") != (repeat or ""):
         raise ValidationError("password.repeat_mismatch")
     with uow.write() as session:
-        accounts.change_password(session, principal.account_id, current, new)
+        accounts.change_password(session, principal.account_id, current, new, keep_session=principal.token)
 
 
 @dataclass(frozen=True)

@@ -100,8 +100,11 @@ def authenticate(session: Session, login_name: str, password: str, now: dt.datet
     return start_session(session, login_name, now)
 
 
-def change_password(session: Session, account_id: int, current: str, new: str, now: dt.datetime | None = None) -> None:
-    """Change one's own password: the current one is required and the new one must meet the policy."""
+def change_password(session: Session, account_id: int, current: str, new: str, now: dt.datetime | None = None,
+                    keep_session: str | None = None) -> None:
+    """Change one's own password: the current one is required and the new one must meet the policy.
+    Every other session of the account ends (another browser, a copied cookie); the session of token
+    ``keep_session``, the one the change was made in, stays."""
     now = now or utcnow()
     account = session.get(Account, account_id)
     if account is None or not check_password(current or "", account.password_hash):
@@ -117,6 +120,7 @@ def change_password(session: Session, account_id: int, current: str, new: str, n
     account.must_change_password = False
     account.temp_password_expires_at = None
     account.password_changed_at = now
+    end_all_sessions(session, account_id, now, "password_change", keep=keep_session)
     session.flush()
     audit.append(session, kind="account", action="password_change", at=now, account_id=account_id,
                  target=f"account:{account_id}")

@@ -106,6 +106,10 @@ def end_session(session: Session, token: str | None, now: dt.datetime | None = N
                  detail={"reason": reason})
 
 
-def end_all_sessions(session: Session, account_id: int, now: dt.datetime, reason: str) -> None:
-    session.execute(update(AuthSession).where(AuthSession.account_id == account_id, AuthSession.ended_at.is_(None))
-                    .values(ended_at=now, end_reason=reason))
+def end_all_sessions(session: Session, account_id: int, now: dt.datetime, reason: str,
+                     keep: str | None = None) -> None:
+    """End every open session of the account, except the one of token ``keep`` (the caller's own)."""
+    statement = update(AuthSession).where(AuthSession.account_id == account_id, AuthSession.ended_at.is_(None))
+    if is_session_token(keep):
+        statement = statement.where(AuthSession.token_hash != _digest(keep))
+    session.execute(statement.values(ended_at=now, end_reason=reason))

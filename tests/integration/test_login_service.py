@@ -1,10 +1,12 @@
 """The shell's login services: gate, session start, resolution, logout, password change, contexts."""
 import pytest
+from sqlalchemy import select
 
 from core.desks import login
 from core.setup.demo import accounts as demo_accounts
 from core.identity.accounts import create_account, grant_role
 from core.common.errors import ValidationError
+from db.models import AuthSession
 from tests.world import World
 
 GOOD = "Kq7#mVx2pLw9"
@@ -48,3 +50,15 @@ def test_context_choices_name_the_unit_of_each_role(uow):
 def test_no_demo_accounts_are_listed_outside_demo_mode(uow, monkeypatch):
     monkeypatch.setenv("TITLES_DEMO", "0")
     assert demo_accounts.login_page_accounts(uow) == ([], None)
+
+
+def test_a_password_change_ends_every_other_session_and_keeps_the_current_one(uow):
+    with uow.write() as s:
+        create_account(s, login_name="wang", display_name="王五", password=GOOD)
+    here, elsewhere = login.begin(uow, "wang"), login.begin(uow, "wang")
+    login.change_password(uow, here, GOOD, "Nn8$tRvqEFgh", "Nn8$tRvqEFgh")
+    assert login.resolve(uow, elsewhere.token) is None  # the other browser, or its copied cookie
+    assert login.resolve(uow, here.token).account_id == here.account_id
+    with uow.read() as s:
+        reasons = s.scalars(select(AuthSession.end_reason).where(AuthSession.ended_at.is_not(None))).all()
+    assert reasons == ["password_change"]
