@@ -9,6 +9,11 @@ The library's credentials are a lazy mapping over the database (:class:`DbCreden
 loads all accounts. The login callback replaces ``st.session_state['username']`` with a new
 server-side session token before the library writes its cookie, so the cookie (a JWT we cannot
 revoke) carries only that token, which we can: logout and timeouts end it in the database.
+
+Every login name gets a record: one that may not try gets a dummy hash of the same bcrypt cost, so the
+library checks a password for unknown, locked and disabled accounts as long as for real ones. The client
+address (:func:`client_address`) goes with every gate and failure, so core can throttle it; a throttled
+attempt is refused before the library's bcrypt check and never counts as a failure.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from streamlit_authenticator.utilities import LoginError
 
 from core.desks import login
 from core.common.config import RULES
-from core.common.errors import DomainError
+from core.common.errors import DomainError, Throttled
 from core.identity.sessions import Principal, is_session_token
 from db.uow import UnitOfWork
 from ui.i18n import tr
@@ -33,16 +38,31 @@ COOKIE_PENDING = "auth.cookie_pending"
 _NO_HASH = "!"  # records served for session tokens can never pass a password check
 
 
+def client_address() -> str | None:
+    """This browser's address as core counts it: the connection's peer (None on localhost), or the
+    X-Forwarded-For entry of the trusted proxies when ``TITLES_TRUSTED_PROXIES`` is set."""
+    try:
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
+    except Exception:  # no request context (a bare script run)
+        return None
+    return login.client_address(peer if isinstance(peer, str) else None,  # AppTest hands out a mock
+                                [h for h in forwarded if isinstance(h, str)])
+
+
 class DbCredentials(Mapping):
     """``credentials['usernames']`` for streamlit-authenticator, answered from the database.
 
-    A login name is present only when ``core.desks.login.gate`` lets it try (its bcrypt hash is the record's
-    password); a session token only while its session lives. Absent names make the library fail
-    through its one generic path. Built once per run; answers are cached for that run only.
+    Every login name is present: its record's password is the account's bcrypt hash when
+    ``core.desks.login.gate`` lets it try, else a dummy hash of the same cost that nothing matches, so
+    the library runs one bcrypt check either way. A session token is present only while its session
+    lives (a dead one never falls through to the gate). Built once per run; answers are cached for that
+    run only.
     """
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, client: str | None = None) -> None:
         self._uow = uow
+        self.client = client
         self._records: dict[str, dict[str, Any] | None] = {}
         self._principals: dict[str, Principal] = {}
         self._cookie_names: set[str] = set()
@@ -75,11 +95,10 @@ class DbCredentials(Mapping):
             if found is not None:
                 self._principals[key] = found
                 record = {"name": found.display_name, "password": _NO_HASH}
-        if record is None and key and key not in self._cookie_names:
+        if record is None and key and key not in self._cookie_names and not is_session_token(key):
             name = key.lower()
             self.asked = name
-            password_hash = login.gate(self._uow, name)
-            record = {"name": name, "password": password_hash} if password_hash else None
+            record = {"name": name, "password": login.gate(self._uow, name, self.client)}
         self._records[key] = record
         return record
 
@@ -105,7 +124,7 @@ class AuthShell:
     def __init__(self, uow: UnitOfWork, cookie_key: str) -> None:
         self.uow = uow
         self.signed_in_by_form = False  # True in the run whose form submission signed the user in
-        self.creds = DbCredentials(uow)
+        self.creds = DbCredentials(uow, client_address())
         credentials: dict[str, Any] = {"usernames": self.creds}
         self.authenticator = stauth.Authenticate(
             credentials, cookie_name=COOKIE_NAME, cookie_key=cookie_key,
@@ -148,6 +167,9 @@ class AuthShell:
         self.creds.expect_cookie(self.authenticator.cookie_controller.get_cookie())
         try:
             self._login()
+        except Throttled as refused:  # before any password check; not a failure of any account
+            st.error(tr(refused.key, **refused.params))
+            return None
         except LoginError:  # the cookie names a session that has ended: forget the cookie
             self.authenticator.cookie_controller.delete_cookie()
             st.session_state["logout"] = True
@@ -158,7 +180,7 @@ class AuthShell:
                 st.session_state[COOKIE_PENDING] = True
             return self.creds.principal(st.session_state.get("username"))
         if st.session_state.get("authentication_status") is False and self.creds.asked:
-            login.fail(self.uow, self.creds.asked)
+            login.fail(self.uow, self.creds.asked, self.creds.client)
             st.error(tr("auth.failed"))
         return None
 

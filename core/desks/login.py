@@ -3,7 +3,12 @@
 The login form (streamlit-authenticator, in ui/auth.py) checks the password against the hash that
 ``gate`` hands out; the outcome is then recorded here (``begin`` or ``fail``). Every later request
 resolves the session token (``resolve``), so timeouts, logout, disabling an account and role changes
-take effect at the next request. Nothing here tells whether an account exists.
+take effect at the next request. Nothing here tells whether an account exists, neither by its answer nor
+by its time: ``gate`` hands out a dummy hash of the same bcrypt cost for an account that may not try.
+
+The client address (``client_address``: the connection's peer, or X-Forwarded-For from trusted proxies)
+comes from the ui glue; ``gate`` refuses a client that failed too often (``Throttled``, before bcrypt)
+and ``fail`` counts the failure for the client as well as the account (``core.identity.login_throttle``).
 """
 from __future__ import annotations
 
@@ -12,17 +17,36 @@ from dataclasses import dataclass
 from core.identity import accounts
 
 from core.identity import sessions
-from core.common.errors import ValidationError
+from core.common.config import trusted_proxies
+from core.common.errors import Throttled, ValidationError
+from core.identity.passwords import dummy_hash
 from core.identity.sessions import Principal
 from core.workflow import Actor
 from core.desks.workspaces import unit_names
 from db.uow import UnitOfWork
 
 
-def gate(uow: UnitOfWork, login_name: str) -> str | None:
-    """The password hash to check if this account may try to log in now, else None."""
-    with uow.read() as session:
-        return accounts.login_gate(session, login_name)
+def client_address(peer: str | None, forwarded_for: list[str] | None = None, proxies: int | None = None) -> str | None:
+    """The client's address: the connection's peer, unless ``proxies`` (``TITLES_TRUSTED_PROXIES``) trusted
+    proxies each appended the address they saw to X-Forwarded-For; then the entry the outermost of them
+    wrote (whatever a client sends in that header itself stays to its left and is ignored)."""
+    proxies = trusted_proxies() if proxies is None else proxies
+    if proxies <= 0:
+        return peer
+    entries = [e.strip() for line in forwarded_for or () for e in line.split(",") if e.strip()]
+    return entries[-proxies] if len(entries) >= proxies else peer
+
+
+def gate(uow: UnitOfWork, login_name: str, client: str | None = None) -> str:
+    """The password hash to check: the account's if it may try to log in now, else a dummy one nothing
+    matches (same bcrypt cost). Raises Throttled, before any lookup, when the client (or everyone) failed
+    too often this minute."""
+    with uow.write() as session:
+        wait = accounts.login_refused_for(session, client)
+        password_hash = None if wait is not None else accounts.login_gate(session, login_name)
+    if wait is not None:  # raised after the commit: the refusal is counted and audited
+        raise Throttled(seconds=wait)
+    return password_hash or dummy_hash()
 
 
 def begin(uow: UnitOfWork, login_name: str) -> Principal:
@@ -31,10 +55,10 @@ def begin(uow: UnitOfWork, login_name: str) -> Principal:
         return sessions.start_session(session, login_name)
 
 
-def fail(uow: UnitOfWork, login_name: str) -> None:
-    """Record a failed login (counts towards the lockout; audited)."""
+def fail(uow: UnitOfWork, login_name: str, client: str | None = None) -> None:
+    """Record a failed login (counts towards the account's lockout and the client's throttle; audited)."""
     with uow.write() as session:
-        accounts.record_login_failure(session, login_name)
+        accounts.record_login_failure(session, login_name, client=client)
 
 
 def resolve(uow: UnitOfWork, token: str | None) -> Principal | None:

@@ -35,6 +35,19 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=bcrypt_rounds())).decode("ascii")
 
 
+_DUMMY: dict[int, str] = {}
+
+
+def dummy_hash() -> str:
+    """A bcrypt hash at the configured cost of a random password nobody knows, computed once per cost.
+    Checking a password against it costs what checking a real account's does, so a login for an unknown,
+    locked or disabled account takes as long as a wrong password for a real one."""
+    rounds = bcrypt_rounds()
+    if rounds not in _DUMMY:
+        _DUMMY[rounds] = hash_password(secrets.token_urlsafe(24))
+    return _DUMMY[rounds]
+
+
 def check_password(password: str, password_hash: str) -> bool:
     try:
         return bcrypt.checkpw(password.encode("utf-8"), password_hash.encode("ascii"))

@@ -22,6 +22,8 @@ from db.base import utcnow
 from db.models import Account, AuthSession
 
 TOKEN_PREFIX = "s."
+TOKEN_BYTES = 32
+TOKEN_LENGTH = len(TOKEN_PREFIX) + len(secrets.token_urlsafe(TOKEN_BYTES))  # every token has this shape
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ def _digest(token: str) -> str:
 
 
 def is_session_token(value: str | None) -> bool:
-    return bool(value) and value.startswith(TOKEN_PREFIX)
+    """Whether the value has a session token's shape (never a login name, which may also start "s.")."""
+    return bool(value) and len(value) == TOKEN_LENGTH and value.startswith(TOKEN_PREFIX)
 
 
 def start_session(session: Session, login_name: str, now: dt.datetime | None = None) -> Principal:
@@ -52,7 +55,7 @@ def start_session(session: Session, login_name: str, now: dt.datetime | None = N
     if account is None or not may_try(account, now):
         raise AuthError("auth.failed")
     account.failed_attempts, account.locked_until, account.last_login_at = 0, None, now
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     session.add(AuthSession(token_hash=_digest(token), account_id=account.id, created_at=now, last_seen_at=now))
     session.flush()
     audit.append(session, kind="login", action="login", at=now, account_id=account.id, target=account.login_name)
