@@ -17,9 +17,11 @@ attempt is refused before the library's bcrypt check and never counts as a failu
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
@@ -36,6 +38,22 @@ NOTICE = "auth.notice"
 LOGOUT_REQUESTED = "auth.logout_requested"
 COOKIE_PENDING = "auth.cookie_pending"
 _NO_HASH = "!"  # records served for session tokens can never pass a password check
+
+
+def _header(name: str) -> str | None:
+    try:
+        value = st.context.headers.get(name)
+    except Exception:  # no request context (a bare script run)
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _served_over_https() -> bool:
+    try:
+        url = st.context.url
+    except Exception:
+        return False
+    return isinstance(url, str) and url.startswith("https://")
 
 
 def client_address() -> str | None:
@@ -60,9 +78,10 @@ class DbCredentials(Mapping):
     run only.
     """
 
-    def __init__(self, uow: UnitOfWork, client: str | None = None) -> None:
+    def __init__(self, uow: UnitOfWork, client: str | None = None, agent: str | None = None) -> None:
         self._uow = uow
-        self.client = client
+        self.client = client  # the browser's address and User-Agent: throttling and the session's binding
+        self.agent = agent
         self._records: dict[str, dict[str, Any] | None] = {}
         self._principals: dict[str, Principal] = {}
         self._cookie_names: set[str] = set()
@@ -91,7 +110,7 @@ class DbCredentials(Mapping):
             return self._records[key]
         record = None
         if is_session_token(key):
-            found = login.resolve(self._uow, key)
+            found = login.resolve(self._uow, key, self.client, self.agent)
             if found is not None:
                 self._principals[key] = found
                 record = {"name": found.display_name, "password": _NO_HASH}
@@ -124,11 +143,14 @@ class AuthShell:
     def __init__(self, uow: UnitOfWork, cookie_key: str) -> None:
         self.uow = uow
         self.signed_in_by_form = False  # True in the run whose form submission signed the user in
-        self.creds = DbCredentials(uow, client_address())
+        self.creds = DbCredentials(uow, client_address(), _header("User-Agent"))
+        self.cookie_key = cookie_key
         credentials: dict[str, Any] = {"usernames": self.creds}
+        # cookie_expiry_days=0: the library never writes the cookie itself; _write_cookie does, with Secure
+        # when the page is served over HTTPS (it still reads and deletes it).
         self.authenticator = stauth.Authenticate(
             credentials, cookie_name=COOKIE_NAME, cookie_key=cookie_key,
-            cookie_expiry_days=RULES.session_absolute_hours / 24, auto_hash=False, login_sleep_time=0)
+            cookie_expiry_days=0, auto_hash=False, login_sleep_time=0)
         # The library swaps an empty-looking mapping for a plain dict; it keeps our dict object.
         credentials["usernames"] = self.creds
 
@@ -147,10 +169,19 @@ class AuthShell:
             self._library_logout()
             st.session_state[NOTICE] = "login.expired"
         elif st.session_state.pop(COOKIE_PENDING, False):
-            # Written again in the first run after login: the login run's own cookie writer was
-            # cleared with the form, and this one stays on the page long enough to run.
-            self.authenticator.cookie_controller.set_cookie()
+            # Written in the first run after login: the login run's components are cleared with the
+            # form, and this one stays on the page long enough to run.
+            self._write_cookie(found.token)
         return found
+
+    def _write_cookie(self, token: str) -> None:
+        """The library's cookie (a JWT of the session token, read back by the library), written from the
+        browser's JavaScript: SameSite=Strict, Secure when served over HTTPS, gone after the session's
+        absolute limit. It cannot be HttpOnly (see README, production); the token inside is revocable."""
+        expires = dt.datetime.now() + dt.timedelta(hours=RULES.session_absolute_hours)
+        value = jwt.encode({"username": token, "exp_date": expires.timestamp()}, self.cookie_key, algorithm="HS256")
+        manager = self.authenticator.cookie_controller.cookie_model.cookie_manager
+        manager.set(COOKIE_NAME, value, expires_at=expires, secure=_served_over_https() or None, same_site="strict")
 
     def _library_logout(self) -> None:
         if st.session_state.get("authentication_status"):
@@ -192,7 +223,7 @@ class AuthShell:
     def _on_success(self, event: dict[str, Any]) -> None:
         """The password was right: open a server-side session and put its token where the cookie reads."""
         try:
-            found = login.begin(self.uow, str(event.get("username") or ""))
+            found = login.begin(self.uow, str(event.get("username") or ""), self.creds.client, self.creds.agent)
         except DomainError:  # locked or disabled in the meantime
             st.session_state.update(authentication_status=False, username=None, name=None)
             return

@@ -72,6 +72,13 @@ def trusted_proxies() -> int:
         return 0
 
 
+def session_bind_address() -> bool:
+    """Whether a login session is honoured only from the client address it began at
+    (``TITLES_SESSION_BIND_ADDRESS``, off by default: mobile networks and NAT pools change addresses
+    mid-session). It is always bound to the browser's User-Agent."""
+    return os.environ.get("TITLES_SESSION_BIND_ADDRESS", "0").lower() in ("1", "true", "yes")
+
+
 def audit_chains() -> int:
     """How many hash chains the audit trail spreads appends over (``core.audit.trail``); 1 is one global
     chain, as before. Changing it later is safe: existing chains stay verifiable and simply stop growing."""

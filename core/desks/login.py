@@ -49,10 +49,11 @@ def gate(uow: UnitOfWork, login_name: str, client: str | None = None) -> str:
     return password_hash or dummy_hash()
 
 
-def begin(uow: UnitOfWork, login_name: str) -> Principal:
-    """Record a successful login and open a server-side session."""
+def begin(uow: UnitOfWork, login_name: str, client: str | None = None, agent: str | None = None) -> Principal:
+    """Record a successful login and open a server-side session, bound to this browser (its User-Agent,
+    and its address if configured)."""
     with uow.write() as session:
-        return sessions.start_session(session, login_name)
+        return sessions.start_session(session, login_name, bound_to=sessions.binding(agent, client))
 
 
 def fail(uow: UnitOfWork, login_name: str, client: str | None = None) -> None:
@@ -61,12 +62,14 @@ def fail(uow: UnitOfWork, login_name: str, client: str | None = None) -> None:
         accounts.record_login_failure(session, login_name, client=client)
 
 
-def resolve(uow: UnitOfWork, token: str | None) -> Principal | None:
-    """The principal of a live session token, or None when it ended or expired."""
+def resolve(uow: UnitOfWork, token: str | None, client: str | None = None,
+            agent: str | None = None) -> Principal | None:
+    """The principal of a live session token, or None when it ended, expired, or comes from another
+    browser than the one it began in."""
     if not sessions.is_session_token(token):
         return None
     with uow.write() as session:
-        return sessions.resolve_session(session, token)
+        return sessions.resolve_session(session, token, bound_to=sessions.binding(agent, client))
 
 
 def end(uow: UnitOfWork, token: str | None) -> None:

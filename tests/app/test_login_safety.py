@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 
+import extra_streamlit_components as stx
+import jwt
 from sqlalchemy import select
 from streamlit_authenticator.utilities import Hasher
 
 from core.common.i18n import t
 from core.identity import login_throttle
+from core.identity.sessions import is_session_token
 from core.setup.demo import DEMO_PASSWORD
 from db.models import Account
 from db.uow import UnitOfWork
 from tests.app.support import errors, nav, sign_in, start
+from ui import auth
 
 
 def test_unknown_and_locked_accounts_cost_the_same_bcrypt_check_as_a_wrong_password(app_db, monkeypatch):
@@ -46,3 +50,15 @@ def test_a_client_that_failed_too_often_is_told_when_to_retry_and_the_account_is
     with UnitOfWork.from_url(app_db).read() as s:
         account = s.scalar(select(Account).where(Account.login_name == "demo_unit_op"))
         assert account.locked_until is None and account.failed_attempts <= 3
+
+
+def test_the_session_cookie_is_strict_secure_over_https_and_holds_only_a_session_token(app_db, monkeypatch):
+    written = []
+    monkeypatch.setattr(stx.CookieManager, "set", lambda self, name, value, **options: written.append((name, value, options)))
+    monkeypatch.setattr(auth, "_served_over_https", lambda: True)
+    at = sign_in(start(), "demo_unit_op", DEMO_PASSWORD)
+    at.run()
+    assert nav(at)
+    (name, value, options), = written  # the library writes none of its own
+    assert name == auth.COOKIE_NAME and options["secure"] is True and options["same_site"] == "strict"
+    assert is_session_token(jwt.decode(value, options={"verify_signature": False})["username"])

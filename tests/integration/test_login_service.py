@@ -63,3 +63,16 @@ def test_a_password_change_ends_every_other_session_and_keeps_the_current_one(uo
     with uow.read() as s:
         reasons = s.scalars(select(AuthSession.end_reason).where(AuthSession.ended_at.is_not(None))).all()
     assert reasons == ["password_change"]
+
+
+def test_a_session_answers_only_to_the_browser_it_began_in(uow, monkeypatch):
+    with uow.write() as s:
+        create_account(s, login_name="wang", display_name="王五", password=GOOD)
+    firefox, chrome = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Firefox/140.0", "Mozilla/5.0 Chrome/141.0"
+    principal = login.begin(uow, "wang", "203.0.113.7", firefox)
+    assert login.resolve(uow, principal.token, "203.0.113.7", chrome) is None  # the cookie copied elsewhere
+    assert login.resolve(uow, principal.token, "198.51.100.9", firefox).account_id == principal.account_id
+    monkeypatch.setenv("TITLES_SESSION_BIND_ADDRESS", "1")
+    bound = login.begin(uow, "wang", "203.0.113.7", firefox)
+    assert login.resolve(uow, bound.token, "198.51.100.9", firefox) is None
+    assert login.resolve(uow, bound.token, "203.0.113.7", firefox).account_id == principal.account_id
