@@ -9,19 +9,26 @@ The library's credentials are a lazy mapping over the database (:class:`DbCreden
 loads all accounts. The login callback replaces ``st.session_state['username']`` with a new
 server-side session token before the library writes its cookie, so the cookie (a JWT we cannot
 revoke) carries only that token, which we can: logout and timeouts end it in the database.
+
+Every login name gets a record: one that may not try gets a dummy hash of the same bcrypt cost, so the
+library checks a password for unknown, locked and disabled accounts as long as for real ones. The client
+address (:func:`client_address`) goes with every gate and failure, so core can throttle it; a throttled
+attempt is refused before the library's bcrypt check and never counts as a failure.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
 from core.desks import login
 from core.common.config import RULES
-from core.common.errors import DomainError
+from core.common.errors import DomainError, Throttled
 from core.identity.sessions import Principal, is_session_token
 from db.uow import UnitOfWork
 from ui.i18n import tr
@@ -33,16 +40,48 @@ COOKIE_PENDING = "auth.cookie_pending"
 _NO_HASH = "!"  # records served for session tokens can never pass a password check
 
 
+def _header(name: str) -> str | None:
+    try:
+        value = st.context.headers.get(name)
+    except Exception:  # no request context (a bare script run)
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _served_over_https() -> bool:
+    try:
+        url = st.context.url
+    except Exception:
+        return False
+    return isinstance(url, str) and url.startswith("https://")
+
+
+def client_address() -> str | None:
+    """This browser's address as core counts it: the connection's peer (None on localhost), or the
+    X-Forwarded-For entry of the trusted proxies when ``TITLES_TRUSTED_PROXIES`` is set."""
+    try:
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
+    except Exception:  # no request context (a bare script run)
+        return None
+    return login.client_address(peer if isinstance(peer, str) else None,  # AppTest hands out a mock
+                                [h for h in forwarded if isinstance(h, str)])
+
+
 class DbCredentials(Mapping):
     """``credentials['usernames']`` for streamlit-authenticator, answered from the database.
 
-    A login name is present only when ``core.desks.login.gate`` lets it try (its bcrypt hash is the record's
-    password); a session token only while its session lives. Absent names make the library fail
-    through its one generic path. Built once per run; answers are cached for that run only.
+    Every login name is present: its record's password is the account's bcrypt hash when
+    ``core.desks.login.gate`` lets it try, else a dummy hash of the same cost that nothing matches, so
+    the library runs one bcrypt check either way. A session token is present only while its session
+    lives (a dead one never falls through to the gate). Built once per run; answers are cached for that
+    run only.
     """
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, client: str | None = None, agent: str | None = None) -> None:
         self._uow = uow
+        self.client = client  # the browser's address and User-Agent: throttling and the session's binding
+        self.agent = agent
         self._records: dict[str, dict[str, Any] | None] = {}
         self._principals: dict[str, Principal] = {}
         self._cookie_names: set[str] = set()
@@ -71,15 +110,14 @@ class DbCredentials(Mapping):
             return self._records[key]
         record = None
         if is_session_token(key):
-            found = login.resolve(self._uow, key)
+            found = login.resolve(self._uow, key, self.client, self.agent)
             if found is not None:
                 self._principals[key] = found
                 record = {"name": found.display_name, "password": _NO_HASH}
-        if record is None and key and key not in self._cookie_names:
+        if record is None and key and key not in self._cookie_names and not is_session_token(key):
             name = key.lower()
             self.asked = name
-            password_hash = login.gate(self._uow, name)
-            record = {"name": name, "password": password_hash} if password_hash else None
+            record = {"name": name, "password": login.gate(self._uow, name, self.client)}
         self._records[key] = record
         return record
 
@@ -105,11 +143,14 @@ class AuthShell:
     def __init__(self, uow: UnitOfWork, cookie_key: str) -> None:
         self.uow = uow
         self.signed_in_by_form = False  # True in the run whose form submission signed the user in
-        self.creds = DbCredentials(uow)
+        self.creds = DbCredentials(uow, client_address(), _header("User-Agent"))
+        self.cookie_key = cookie_key
         credentials: dict[str, Any] = {"usernames": self.creds}
+        # cookie_expiry_days=0: the library never writes the cookie itself; _write_cookie does, with Secure
+        # when the page is served over HTTPS (it still reads and deletes it).
         self.authenticator = stauth.Authenticate(
             credentials, cookie_name=COOKIE_NAME, cookie_key=cookie_key,
-            cookie_expiry_days=RULES.session_absolute_hours / 24, auto_hash=False, login_sleep_time=0)
+            cookie_expiry_days=0, auto_hash=False, login_sleep_time=0)
         # The library swaps an empty-looking mapping for a plain dict; it keeps our dict object.
         credentials["usernames"] = self.creds
 
@@ -128,10 +169,19 @@ class AuthShell:
             self._library_logout()
             st.session_state[NOTICE] = "login.expired"
         elif st.session_state.pop(COOKIE_PENDING, False):
-            # Written again in the first run after login: the login run's own cookie writer was
-            # cleared with the form, and this one stays on the page long enough to run.
-            self.authenticator.cookie_controller.set_cookie()
+            # Written in the first run after login: the login run's components are cleared with the
+            # form, and this one stays on the page long enough to run.
+            self._write_cookie(found.token)
         return found
+
+    def _write_cookie(self, token: str) -> None:
+        """The library's cookie (a JWT of the session token, read back by the library), written from the
+        browser's JavaScript: SameSite=Strict, Secure when served over HTTPS, gone after the session's
+        absolute limit. It cannot be HttpOnly (see README, production); the token inside is revocable."""
+        expires = dt.datetime.now() + dt.timedelta(hours=RULES.session_absolute_hours)
+        value = jwt.encode({"username": token, "exp_date": expires.timestamp()}, self.cookie_key, algorithm="HS256")
+        manager = self.authenticator.cookie_controller.cookie_model.cookie_manager
+        manager.set(COOKIE_NAME, value, expires_at=expires, secure=_served_over_https() or None, same_site="strict")
 
     def _library_logout(self) -> None:
         if st.session_state.get("authentication_status"):
@@ -148,6 +198,9 @@ class AuthShell:
         self.creds.expect_cookie(self.authenticator.cookie_controller.get_cookie())
         try:
             self._login()
+        except Throttled as refused:  # before any password check; not a failure of any account
+            st.error(tr(refused.key, **refused.params))
+            return None
         except LoginError:  # the cookie names a session that has ended: forget the cookie
             self.authenticator.cookie_controller.delete_cookie()
             st.session_state["logout"] = True
@@ -158,7 +211,7 @@ class AuthShell:
                 st.session_state[COOKIE_PENDING] = True
             return self.creds.principal(st.session_state.get("username"))
         if st.session_state.get("authentication_status") is False and self.creds.asked:
-            login.fail(self.uow, self.creds.asked)
+            login.fail(self.uow, self.creds.asked, self.creds.client)
             st.error(tr("auth.failed"))
         return None
 
@@ -170,7 +223,7 @@ class AuthShell:
     def _on_success(self, event: dict[str, Any]) -> None:
         """The password was right: open a server-side session and put its token where the cookie reads."""
         try:
-            found = login.begin(self.uow, str(event.get("username") or ""))
+            found = login.begin(self.uow, str(event.get("username") or ""), self.creds.client, self.creds.agent)
         except DomainError:  # locked or disabled in the meantime
             st.session_state.update(authentication_status=False, username=None, name=None)
             return

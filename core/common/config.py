@@ -22,8 +22,11 @@ class Rules:
     publicity_working_days: int = 5
     lockout_threshold: int = 5
     lockout_minutes: int = 15
+    login_client_failures_per_minute: int = 10  # failed logins of one client address, then refused (0: off)
+    login_failures_per_minute: int = 300  # failed logins of all clients together, then refused (0: off)
     password_min_length: int = 8
     password_min_classes: int = 3
+    password_min_strength: int = 3  # zxcvbn score 0-4 a new password must reach; 0 turns the check off
     password_max_age_days: int = 0  # 0: no periodic change
     temp_password_hours: int = 72
     session_idle_minutes: int = 30
@@ -57,6 +60,23 @@ def demo_mode() -> bool:
 def bcrypt_rounds() -> int:
     """bcrypt cost; 12 in production. Tests lower it (TITLES_BCRYPT_ROUNDS=4) to stay fast."""
     return max(4, min(16, int(os.environ.get("TITLES_BCRYPT_ROUNDS", "12"))))
+
+
+def trusted_proxies() -> int:
+    """How many reverse proxies in front of the app append to X-Forwarded-For (``TITLES_TRUSTED_PROXIES``).
+    0, the default, trusts no header: the client address is the connection's peer. Set it only when every
+    request passes through that many proxies, or clients can claim any address."""
+    try:
+        return max(0, int(os.environ.get("TITLES_TRUSTED_PROXIES", "0")))
+    except ValueError:
+        return 0
+
+
+def session_bind_address() -> bool:
+    """Whether a login session is honoured only from the client address it began at
+    (``TITLES_SESSION_BIND_ADDRESS``, off by default: mobile networks and NAT pools change addresses
+    mid-session). It is always bound to the browser's User-Agent."""
+    return os.environ.get("TITLES_SESSION_BIND_ADDRESS", "0").lower() in ("1", "true", "yes")
 
 
 def audit_chains() -> int:

@@ -51,3 +51,10 @@ class ValidationError(DomainError):
 
 class AuthError(DomainError):
     key = "auth.failed"
+
+
+class Throttled(DomainError):
+    """Too many failed logins from this client (or from everyone): refused before any account is looked
+    at. ``params['seconds']`` is the wait."""
+
+    key = "login.throttled"

@@ -3,7 +3,12 @@
 The login form (streamlit-authenticator, in ui/auth.py) checks the password against the hash that
 ``gate`` hands out; the outcome is then recorded here (``begin`` or ``fail``). Every later request
 resolves the session token (``resolve``), so timeouts, logout, disabling an account and role changes
-take effect at the next request. Nothing here tells whether an account exists.
+take effect at the next request. Nothing here tells whether an account exists, neither by its answer nor
+by its time: ``gate`` hands out a dummy hash of the same bcrypt cost for an account that may not try.
+
+The client address (``client_address``: the connection's peer, or X-Forwarded-For from trusted proxies)
+comes from the ui glue; ``gate`` refuses a client that failed too often (``Throttled``, before bcrypt)
+and ``fail`` counts the failure for the client as well as the account (``core.identity.login_throttle``).
 """
 from __future__ import annotations
 
@@ -12,37 +17,59 @@ from dataclasses import dataclass
 from core.identity import accounts
 
 from core.identity import sessions
-from core.common.errors import ValidationError
+from core.common.config import trusted_proxies
+from core.common.errors import Throttled, ValidationError
+from core.identity.passwords import dummy_hash
 from core.identity.sessions import Principal
 from core.workflow import Actor
 from core.desks.workspaces import unit_names
 from db.uow import UnitOfWork
 
 
-def gate(uow: UnitOfWork, login_name: str) -> str | None:
-    """The password hash to check if this account may try to log in now, else None."""
-    with uow.read() as session:
-        return accounts.login_gate(session, login_name)
+def client_address(peer: str | None, forwarded_for: list[str] | None = None, proxies: int | None = None) -> str | None:
+    """The client's address: the connection's peer, unless ``proxies`` (``TITLES_TRUSTED_PROXIES``) trusted
+    proxies each appended the address they saw to X-Forwarded-For; then the entry the outermost of them
+    wrote (whatever a client sends in that header itself stays to its left and is ignored)."""
+    proxies = trusted_proxies() if proxies is None else proxies
+    if proxies <= 0:
+        return peer
+    entries = [e.strip() for line in forwarded_for or () for e in line.split(",") if e.strip()]
+    return entries[-proxies] if len(entries) >= proxies else peer
 
 
-def begin(uow: UnitOfWork, login_name: str) -> Principal:
-    """Record a successful login and open a server-side session."""
+def gate(uow: UnitOfWork, login_name: str, client: str | None = None) -> str:
+    """The password hash to check: the account's if it may try to log in now, else a dummy one nothing
+    matches (same bcrypt cost). Raises Throttled, before any lookup, when the client (or everyone) failed
+    too often this minute."""
     with uow.write() as session:
-        return sessions.start_session(session, login_name)
+        wait = accounts.login_refused_for(session, client)
+        password_hash = None if wait is not None else accounts.login_gate(session, login_name)
+    if wait is not None:  # raised after the commit: the refusal is counted and audited
+        raise Throttled(seconds=wait)
+    return password_hash or dummy_hash()
 
 
-def fail(uow: UnitOfWork, login_name: str) -> None:
-    """Record a failed login (counts towards the lockout; audited)."""
+def begin(uow: UnitOfWork, login_name: str, client: str | None = None, agent: str | None = None) -> Principal:
+    """Record a successful login and open a server-side session, bound to this browser (its User-Agent,
+    and its address if configured)."""
     with uow.write() as session:
-        accounts.record_login_failure(session, login_name)
+        return sessions.start_session(session, login_name, bound_to=sessions.binding(agent, client))
 
 
-def resolve(uow: UnitOfWork, token: str | None) -> Principal | None:
-    """The principal of a live session token, or None when it ended or expired."""
+def fail(uow: UnitOfWork, login_name: str, client: str | None = None) -> None:
+    """Record a failed login (counts towards the account's lockout and the client's throttle; audited)."""
+    with uow.write() as session:
+        accounts.record_login_failure(session, login_name, client=client)
+
+
+def resolve(uow: UnitOfWork, token: str | None, client: str | None = None,
+            agent: str | None = None) -> Principal | None:
+    """The principal of a live session token, or None when it ended, expired, or comes from another
+    browser than the one it began in."""
     if not sessions.is_session_token(token):
         return None
     with uow.write() as session:
-        return sessions.resolve_session(session, token)
+        return sessions.resolve_session(session, token, bound_to=sessions.binding(agent, client))
 
 
 def end(uow: UnitOfWork, token: str | None) -> None:
@@ -51,11 +78,12 @@ def end(uow: UnitOfWork, token: str | None) -> None:
 
 
 def change_password(uow: UnitOfWork, principal: Principal, current: str, new: str, repeat: str) -> None:
-    """Change one's own password; the repeat must match, the policy must hold (ValidationError)."""
+    """Change one's own password; the repeat must match, the policy must hold (ValidationError).
+    The principal's own session stays; every other session of the account ends."""
     if (new or "") != (repeat or ""):
         raise ValidationError("password.repeat_mismatch")
     with uow.write() as session:
-        accounts.change_password(session, principal.account_id, current, new)
+        accounts.change_password(session, principal.account_id, current, new, keep_session=principal.token)
 
 
 @dataclass(frozen=True)

@@ -5,21 +5,28 @@ Login is split so the login form (streamlit-authenticator) can sit in the middle
 ``login_gate`` says whether an account may try and gives its hash, the form checks the password,
 then ``record_login_failure`` or ``core.identity.sessions.start_session`` records the outcome.
 ``authenticate`` composes the three for callers without a form. Every outcome is audited,
-and the error text never tells whether an account exists. An account's standing at login (found by
+and the error text never tells whether an account exists.
+
+Nor does the time it takes: unknown, locked and disabled accounts are checked against a dummy bcrypt
+hash of the same cost (``passwords.dummy_hash``), so every path does one bcrypt check and about the same
+database work. Before any of that, ``core.identity.login_throttle`` refuses a client (or everyone) that
+failed too often this minute; see there for why throttled attempts do not count towards the lock. An account's standing at login (found by
 name, may it try now, its contexts) is read in ``core.identity.account_rules``, which sessions read too.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.common.config import RULES
-from core.common.errors import AuthError, NotFound, ValidationError
+from core.common.errors import AuthError, NotFound, Throttled, ValidationError
+from core.identity import login_throttle
 from core.identity.account_rules import by_login, may_try, normalize_login
-from core.identity.passwords import check_password, generate_temporary_password, hash_password, policy_problems
+from core.identity.passwords import (check_password, dummy_hash, generate_temporary_password, hash_password,
+                                     policy_problems)
 from core.identity.sessions import end_all_sessions, start_session
 from core.org.scope import account_in_admin_scope
 from core.workflow import ROLES, Actor
@@ -69,13 +76,21 @@ def has_acted(session: Session, account_id: int) -> bool:
 
 def login_gate(session: Session, login_name: str, now: dt.datetime | None = None) -> str | None:
     """The account's password hash if it may try to log in now; None if unknown, disabled, locked,
-    a demo account outside demo mode, or its one-time password expired."""
+    a demo account outside demo mode, or its one-time password expired (check against ``dummy_hash``)."""
     account = by_login(session, login_name)
     return account.password_hash if may_try(account, now or utcnow()) else None
 
 
-def record_login_failure(session: Session, login_name: str, now: dt.datetime | None = None) -> None:
-    """Count a failure; lock after the threshold. Unknown names are audited too (as given)."""
+def login_refused_for(session: Session, client: str | None, now: dt.datetime | None = None) -> int | None:
+    """None if this client may try to log in now, else the seconds to wait (counted and audited once)."""
+    return login_throttle.refused_for(session, client, now or utcnow())
+
+
+def record_login_failure(session: Session, login_name: str, now: dt.datetime | None = None,
+                         client: str | None = None) -> None:
+    """Count a failure for the account (lock after the threshold) and for the client's throttle.
+    Unknown names are audited too (as given). Known and unknown names cost the same statements: one
+    lookup, one row written (the account, or a no-op update for an unknown name), the buckets, the audit."""
     now = now or utcnow()
     account = by_login(session, login_name)
     detail = {"login_name": (login_name or "")[:64]}
@@ -86,22 +101,36 @@ def record_login_failure(session: Session, login_name: str, now: dt.datetime | N
             account.failed_attempts = 0
             detail["locked_until"] = account.locked_until.isoformat()
         session.flush()
+    else:
+        session.execute(update(Account).where(Account.id == (account.id if account else None))
+                        .values(failed_attempts=Account.failed_attempts))
+    login_throttle.count_failure(session, client, now)
     audit.append(session, kind="login", action="login", outcome="failed", at=now,
                  account_id=account.id if account else None, target=detail["login_name"], detail=detail)
 
 
-def authenticate(session: Session, login_name: str, password: str, now: dt.datetime | None = None):
-    """Check a login and start a session; raises AuthError with one generic message on any failure."""
+def authenticate(session: Session, login_name: str, password: str, now: dt.datetime | None = None,
+                 client: str | None = None):
+    """Check a login and start a session; raises AuthError with one generic message on any failure, or
+    Throttled (before any bcrypt check) when the client or everyone failed too often this minute. The
+    failure is recorded in the caller's transaction, which must commit it."""
     now = now or utcnow()
+    wait = login_refused_for(session, client, now)
+    if wait is not None:
+        raise Throttled(seconds=wait)
     password_hash = login_gate(session, login_name, now)
-    if password_hash is None or not check_password(password or "", password_hash):
-        record_login_failure(session, login_name, now)
+    matches = check_password(password or "", password_hash or dummy_hash())
+    if password_hash is None or not matches:
+        record_login_failure(session, login_name, now, client)
         raise AuthError("auth.failed")
     return start_session(session, login_name, now)
 
 
-def change_password(session: Session, account_id: int, current: str, new: str, now: dt.datetime | None = None) -> None:
-    """Change one's own password: the current one is required and the new one must meet the policy."""
+def change_password(session: Session, account_id: int, current: str, new: str, now: dt.datetime | None = None,
+                    keep_session: str | None = None) -> None:
+    """Change one's own password: the current one is required and the new one must meet the policy.
+    Every other session of the account ends (another browser, a copied cookie); the session of token
+    ``keep_session``, the one the change was made in, stays."""
     now = now or utcnow()
     account = session.get(Account, account_id)
     if account is None or not check_password(current or "", account.password_hash):
@@ -117,6 +146,7 @@ def change_password(session: Session, account_id: int, current: str, new: str, n
     account.must_change_password = False
     account.temp_password_expires_at = None
     account.password_changed_at = now
+    end_all_sessions(session, account_id, now, "password_change", keep=keep_session)
     session.flush()
     audit.append(session, kind="account", action="password_change", at=now, account_id=account_id,
                  target=f"account:{account_id}")

@@ -73,8 +73,10 @@ class RoleGrant(Base):
 class AuthSession(Base):
     """A server-side login session: the cookie carries only its random token.
 
-    Logout, idle timeout, absolute timeout and account disabling all end it, so a stolen
-    or stale cookie stops working even though the cookie itself is a signed JWT.
+    Logout, idle timeout, absolute timeout, a password change and account disabling all end it, so a
+    stolen or stale cookie stops working even though the cookie itself is a signed JWT. ``bound_to`` is
+    a hash of the browser's User-Agent (and, if configured, its address) at login: the token is honoured
+    only from a request with the same hash.
     """
 
     __tablename__ = "auth_session"
@@ -85,6 +87,7 @@ class AuthSession(Base):
     last_seen_at: Mapped[timestamp]
     ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=None)
     end_reason: Mapped[str | None] = mapped_column(String(32), default=None)
+    bound_to: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class Expert(Base):

@@ -14,7 +14,7 @@ from db.uow import UnitOfWork
 from db.models import Account, AuthSession, RoleGrant
 from tests.app.support import assert_ok, errors, infos, nav, sign_in, start
 
-NEW_PASSWORD = "Zx9$qwErtyUi"
+NEW_PASSWORD = "Zx9$pLmWrtUi"
 
 
 def _engine(url: str):

@@ -1,7 +1,7 @@
 """Key journeys of the foundation in a real headless Chromium: login, role menu, an action, logout."""
 import pytest
 
-from tests.browser.conftest import login, open_workspace, wait_idle
+from tests.browser.conftest import RUN_COUNTER, login, open_workspace, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -47,3 +47,33 @@ def test_logout_returns_to_the_login_form_and_a_reload_stays_logged_out(page, li
     page.reload()
     page.get_by_role("button", name="登录", exact=True).wait_for()
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+
+
+def test_a_reload_stays_signed_in_but_the_cookie_copied_into_another_browser_does_not(page, browser, live_server):
+    login(page, live_server, "demo_unit_op")
+    page.get_by_text("待办事项").first.wait_for()
+    wait_idle(page, quiet_ms=1500)  # the first run after login writes the cookie
+    cookie = next(c for c in page.context.cookies() if c["name"] == "titles_session")
+    assert cookie["sameSite"] == "Strict" and not cookie["secure"]  # served over http here
+    page.reload()
+    page.get_by_text("待办事项").first.wait_for()
+    same = browser.new_context()  # control: the same browser build is let in by the cookie alone
+    try:
+        same.add_cookies([cookie])
+        twin = same.new_page()
+        twin.goto(live_server)
+        twin.get_by_text("待办事项").first.wait_for()
+    finally:
+        same.close()
+    other = browser.new_context(user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/140.0")
+    try:
+        other.add_cookies([cookie])
+        stranger = other.new_page()
+        stranger.add_init_script(RUN_COUNTER)
+        stranger.goto(live_server)
+        stranger.get_by_role("button", name="登录", exact=True).wait_for(timeout=90_000)
+        wait_idle(stranger, quiet_ms=1500)
+        assert stranger.locator('[data-testid="stSidebarNav"]').count() == 0
+        assert stranger.get_by_role("button", name="登录", exact=True).is_visible()
+    finally:
+        other.close()

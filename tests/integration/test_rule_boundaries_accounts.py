@@ -227,9 +227,10 @@ def test_without_a_configured_age_a_password_never_falls_due(uow, account):
 
 @pytest.mark.parametrize("candidate, problem", [
     ("110101199003070016", "password.personal"),   # the ID number itself (also too simple)
-    ("Ab#110101199003070016", "password.personal"),  # containing it
-    ("Ab#13800001234", "password.personal"),       # containing the phone
-    ("Ab#13800001235", None),                      # one digit off the phone
+    ("Kq#110101199003070016", "password.personal"),  # containing it
+    ("Kq#13800001234", "password.personal"),       # containing the phone
+    ("Kq#13800001235", "password.personal"),       # one digit off the phone: still 6 of its digits in a row
+    ("Kq#1380z0012q5", None),                      # at most 5 of its digits in a row
 ])
 def test_a_new_password_may_not_contain_the_owners_id_number_or_phone(uow, candidate, problem):
     with uow.write() as s:
