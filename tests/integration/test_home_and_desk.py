@@ -20,10 +20,10 @@ def _world(uow, state: str = "unit_verify"):
 def test_home_numbers_count_the_scope_and_the_to_dos(uow):
     w, d = _world(uow)
     unit = home_numbers(uow, w.actor("unit_op"))
-    assert unit["total"] == 2 and unit["by_state"] == {"draft": 1, "unit_verify": 1}
+    assert unit["total"] == 1 and unit["by_state"] == {"unit_verify": 1}  # the draft is the applicant's
     assert unit["todo"] == {"unit_verify": 1, "unit_publicity": 0, "unit_recommend": 0}
     assert dict(unit["funnel"]["review"])["submitted"] == 1
-    assert sum(n for _, n in unit["weekly_new"]) == 2
+    assert sum(n for _, n in unit["weekly_new"]) == 1
     sibling = home_numbers(uow, w.actor("sibling_op"))
     assert sibling["total"] == 0
     applicant = home_numbers(uow, w.actor("applicant"))
