@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.audit import trail as audit
+from core.common import masking
 from core.common.config import local_date
 from core.common.errors import DomainError, NotFound
 from core.review.objections import raise_objection
@@ -33,7 +33,6 @@ from db.uow import UnitOfWork
 ENTRY_FIELDS = ("ref", "name", "employer", "series", "specialty", "level")
 PER_CLIENT_HOUR, PER_CONTACT_HOUR, PER_DECLARATION_DAY = 3, 3, 20
 MAX_LIST = 200
-_SENSITIVE = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1\d{10}|\d{3,4}-?\d{7,8})(?![\dXx])")
 
 
 class RateLimited(DomainError):
@@ -41,8 +40,9 @@ class RateLimited(DomainError):
 
 
 def scrub(text: str) -> str:
-    """The text with anything shaped like an ID number or a phone number starred out."""
-    return _SENSITIVE.sub(lambda m: "*" * len(m.group(0)), text or "")
+    """The text with anything shaped like an ID number or a phone number starred out, however written
+    (spaces, dashes, dots, a country code): ``core.common.masking.scrub``."""
+    return masking.scrub(text)
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,14 @@ PHONE = st.from_regex(r"1[3-9]\d{9}", fullmatch=True)
 PEOPLE = st.lists(st.tuples(CHINESE, ID_NUMBER, PHONE), min_size=1, max_size=4, unique_by=lambda p: p[1])
 
 
+def written(digits: str, k: int) -> str:
+    """The digits as people write them: with spaces, dashes or dots, a mobile with a country code."""
+    sep = (" ", "-", ".", " - ")[k % 4]
+    if len(digits) == 11:
+        return ("+86 ", "0086-", "+86", "86 ")[k % 4] + sep.join((digits[:3], digits[3:7], digits[7:]))
+    return sep.join((digits[:6], digits[6:14], digits[14:]))
+
+
 @pytest.fixture
 def base(sqlite_only):
     with sqlite_only.write() as s:
@@ -133,7 +141,8 @@ def test_portal_text_never_contains_an_id_number_or_a_phone(base, people):
             ids.append(d.id)
         entries = [NoticeEntry(name, "工程", "土木建筑工程", "副高级") for name, _, _ in people]
         notice = default_notice("市建筑设计院", entries, today, today + dt.timedelta(days=7))
-        typed = " ".join(f"联系人电话{phone}，身份证{idn}" for _, idn, phone in people)  # an operator's slip
+        typed = " ".join(f"联系人电话{phone}，身份证{idn}，或{written(phone, k)}，{written(idn, k + 1)}"
+                         for k, (_, idn, phone) in enumerate(people))  # an operator's slip, as people write
         batch = PublicityBatch(kind="unit", owner_unit_id=w.units["employer"], title=notice.title,
                                body=notice.body + typed, starts_on=today, ends_on=today + dt.timedelta(days=7),
                                status="published", is_public=True)
@@ -148,3 +157,5 @@ def test_portal_text_never_contains_an_id_number_or_a_phone(base, people):
     for name, id_number, phone in people:
         assert name in text
         assert id_number not in text and id_number[:-1] not in text and phone not in text
+        digits = "".join(c for c in text if c.isdigit())
+        assert id_number[:-1] not in digits and phone not in digits and phone[3:] not in digits
