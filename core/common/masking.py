@@ -26,8 +26,12 @@ def mask_id_number(value: str | None) -> str:
 
 
 def mask_phone(value: str | None) -> str:
-    """A phone number with only its first three and last four digits shown."""
-    return _mask(value, 3, 4)
+    """A phone number with only its first three and last four digits shown; a Chinese number stored in
+    E.164 (``+8613812341234``) shows as the national number it is (``138****1234``)."""
+    text = (value or "").strip()
+    if text.startswith("+86") and len(text) == 14 and text[3:].isdigit():
+        text = text[3:]
+    return _mask(text, 3, 4)
 
 
 # --- free text: numbers shaped like an ID number or a phone, however they are written -----------------

@@ -142,6 +142,11 @@ def resolve(uow: UnitOfWork, actor: Actor, objection_id: int, outcome: str, reas
         objections.resolve_objection(session, actor, objection_id, outcome, reason, today=today())
 
 
+def dismiss_many(uow: UnitOfWork, actor: Actor, objection_ids: list[int], reason: str) -> int:
+    with uow.write() as session:
+        return objections.dismiss_objections(session, actor, objection_ids, reason, today=today())
+
+
 # --- recommendation --------------------------------------------------------------------------------
 
 def own_committee_ids(uow: UnitOfWork, actor: Actor, ids: list[int]) -> set[int]:

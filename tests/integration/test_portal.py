@@ -59,9 +59,9 @@ def test_search_by_name_or_unit_and_internal_notices_stay_internal(uow, running)
     assert _notices(uow, DURING) == []
 
 
-def _object(uow, w, batch, d, client="browser-1", contact="13912345678", day=DURING, hour=2):
+def _object(uow, w, batch, d, client="203.0.113.7", contact="13912345678", day=DURING, hour=2):
     return run(uow, w, lambda w: portal.raise_public_objection(
-        w.session, batch, d, "王五", contact, TEXT, portal.client_key(client, contact), now=at(day, hour), today=day))
+        w.session, batch, d, "王五", contact, TEXT, client, now=at(day, hour), today=day))
 
 
 def test_anyone_may_object_and_it_lands_with_the_owning_unit(uow, running):
@@ -79,20 +79,34 @@ def test_anyone_may_object_and_it_lands_with_the_owning_unit(uow, running):
 
 def test_objections_are_rate_limited_per_client_per_contact_and_per_declaration(uow, running):
     w, ids, batch = running
-    for _ in range(portal.PER_CLIENT_HOUR):
-        _object(uow, w, batch, ids[0])
+    for n in range(portal.PER_CLIENT_HOUR):
+        _object(uow, w, batch, ids[0], contact=f"1390000{n:04d}")
     with pytest.raises(portal.RateLimited):
-        _object(uow, w, batch, ids[0])
-    _object(uow, w, batch, ids[0], hour=4)  # an hour later the client may again
-    with pytest.raises(portal.RateLimited):  # a new browser, the same contact
+        _object(uow, w, batch, ids[0], contact="13900009999")
+    _object(uow, w, batch, ids[0], hour=4)  # hours later the address may again
+    with pytest.raises(portal.RateLimited):  # another address, the same contact
         for n in range(portal.PER_CONTACT_HOUR + 1):
-            _object(uow, w, batch, ids[1], client=f"other-{n}", hour=6)
+            _object(uow, w, batch, ids[1], client=f"198.51.100.{n}", hour=6)
     sent = 0
     with pytest.raises(portal.RateLimited):
         for n in range(portal.PER_DECLARATION_DAY + 1):
-            _object(uow, w, batch, ids[1], client=f"c{n}", contact=f"1390000{n:04d}", day=END, hour=1 + n % 12)
+            _object(uow, w, batch, ids[1], client=f"198.51.{n}.1", contact=f"1390000{n:04d}", day=END, hour=1 + n % 12)
             sent += 1
     assert sent == portal.PER_DECLARATION_DAY  # the earlier ones were days before
+
+
+@pytest.mark.parametrize("peer, forwarded, trusted, expected", [
+    ("203.0.113.7", None, 0, "203.0.113.7"),
+    ("203.0.113.7", "198.51.100.1", 0, "203.0.113.7"),  # the header is anyone's to write: ignored by default
+    ("10.0.0.2", "1.2.3.4, 198.51.100.1", 1, "198.51.100.1"),  # the trusted proxy's entry, not the forged one
+    ("10.0.0.2", "1.2.3.4, 198.51.100.1, 10.0.0.9", 2, "198.51.100.1"),
+    ("10.0.0.2", None, 1, "10.0.0.2"),
+    ("2001:db8:1:2:3:4:5:6", None, 0, "2001:db8:1:2::/64"),  # one subscriber's IPv6 network
+    ("::ffff:203.0.113.7", None, 0, "203.0.113.7"),
+    (None, None, 0, portal.UNKNOWN_ADDRESS), ("garbage", None, 0, portal.UNKNOWN_ADDRESS)])
+def test_the_client_address_is_the_connections_unless_a_trusted_proxy_reports_it(peer, forwarded, trusted,
+                                                                                   expected):
+    assert portal.client_address(peer, forwarded, trusted) == expected
 
 
 # --- property: nothing personal on the portal -------------------------------------------------------

@@ -16,6 +16,11 @@ def test_short_values_are_masked_entirely_and_empty_values_stay_empty():
     assert mask_id_number(None) == "" and mask_phone("") == ""
 
 
+def test_a_chinese_mobile_stored_in_e164_is_masked_as_its_national_number():
+    assert mask_phone("+8613812341234") == "138****1234"
+    assert mask_phone("+441632960961") == "+44******0961"
+
+
 def test_surrounding_whitespace_does_not_leak_characters():
     assert mask_phone(" 13812341234 ") == "138****1234"
 
