@@ -38,13 +38,13 @@ def mask_phone(value: str | None) -> str:
 #
 # An operator types "522225 19910717 3810", "177-9293-6902" or "+86 177 9293 6902" as readily as the
 # bare digits. ``scrub`` reads runs of digit groups joined by at most three separator characters (space,
-# dash, dot, brackets). A group that is a shape by itself is starred first: an ID number (18 characters,
-# the last may be X, or the old 15 digits), a mobile (11 digits from 1, after an optional country code
-# 86 or 0086) or a landline (0, a 2-3 digit area code, 7-8 digits). Then, from the left, the longest
-# run of consecutive groups whose digits together form an 18-character ID number, a mobile, a landline
-# (or an area code and a number: "851-1234567") is starred, provided every group but the last has three
-# or more digits (a country code aside). Dates ("2026-11-27"), document numbers ("人社发〔2026〕12号")
-# and counts have fewer digits than any shape or short groups, and no group is ever split, so they stay.
+# dash, dot, brackets) and, from the left, stars the longest run of consecutive groups that is a shape: one
+# group alone an ID number (18 characters, the last may be X, or the old 15 digits), a mobile (11 digits
+# from 1, after an optional country code 86 or 0086) or a landline (0, a 2-3 digit area code, 7-8
+# digits); several groups together an 18-character ID number, a mobile, a landline, or an area code and a
+# number ("851-1234567"), provided every group but the last has three or more digits (a country code
+# aside). Dates ("2026-11-27"), document numbers ("人社发〔2026〕12号") and counts have fewer digits than
+# any shape or short groups, and no group is ever split, so they stay.
 
 _GROUP = r"\+?\d+(?:[Xx](?![A-Za-z]))?"
 _RUN = re.compile(rf"(?<![\d+]){_GROUP}(?:[\s\-.()（）]{{1,3}}{_GROUP})*")
@@ -59,38 +59,34 @@ def _digits(group: re.Match) -> str:
     return group.group(0).lstrip("+")
 
 
-def _joined(groups: list[re.Match], i: int, end: int) -> int | None:
-    """The last group j (i <= j < end) such that groups i..j together are the longest shaped number."""
-    first = i + 1 if groups[i].group(0) in _COUNTRY and i + 1 < end else i
+def _shaped(groups: list[re.Match], i: int) -> int | None:
+    """The last group j >= i such that groups i..j are the longest shaped number starting at i: one
+    group alone by ``_BARE``, several joined by ``_JOINED`` (or an area code and a number)."""
+    first = i + 1 if groups[i].group(0) in _COUNTRY and i + 1 < len(groups) else i
     digits, best = "", None
-    for j in range(i, end):
-        if j > first and len(_digits(groups[j - 1])) < 3 or j == first and len(_digits(groups[j])) < 3:
+    for j in range(i, len(groups)):
+        if j > first and len(_digits(groups[j - 1])) < 3 or j == first and j > i and len(_digits(groups[j])) < 3:
             break  # only the last group may be short ("…1738 1X"); a date's "-11-" never joins
         digits += _digits(groups[j])
         if len(digits) > 20:
             break
         pair = j == i + 1 and _LANDLINE.fullmatch(f"{_digits(groups[i])}-{_digits(groups[j])}")
-        if j > i and (_JOINED.fullmatch(digits) or pair):
+        if (_BARE if j == i else _JOINED).fullmatch(digits) or pair:
             best = j
     return best
 
 
 def _scrub_run(run: str) -> str:
     groups = list(_GROUP_IN_RUN.finditer(run))
-    starred = [bool(_BARE.fullmatch(_digits(g))) for g in groups]
-    spans = [(g.start(), g.end()) for g, bare in zip(groups, starred) if bare]
-    i = 0
+    text, i = list(run), 0
     while i < len(groups):
-        end = next((k for k in range(i, len(groups)) if starred[k]), len(groups))
-        j = _joined(groups, i, end) if i < end else None
+        j = _shaped(groups, i)
         if j is None:
             i += 1
             continue
-        spans.append((groups[i].start(), groups[j].end()))
-        i = j + 1
-    text = list(run)
-    for start, stop in spans:
+        start, stop = groups[i].start(), groups[j].end()
         text[start:stop] = _STAR * (stop - start)
+        i = j + 1
     return "".join(text)
 
 
