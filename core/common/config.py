@@ -71,6 +71,15 @@ def audit_anchor_every() -> int:
     return max(0, int(os.environ.get("TITLES_AUDIT_ANCHOR_EVERY", "1000")))
 
 
+def audit_checkpoint_minutes() -> int:
+    """How often a running app signs the audit trail's heads into the external anchor log
+    (``core.audit.checkpoint``); 0: only at start and by the commands."""
+    try:
+        return max(0, int(os.environ.get("TITLES_AUDIT_CHECKPOINT_MINUTES", "60")))
+    except ValueError:
+        return 60
+
+
 def local_time(now: dt.datetime) -> dt.datetime:
     """The moment on the clocks where the users are (China time unless ``TITLES_TIMEZONE`` says otherwise)."""
     return now.astimezone(ZoneInfo(os.environ.get("TITLES_TIMEZONE", "Asia/Shanghai")))

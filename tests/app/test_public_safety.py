@@ -1,18 +1,22 @@
-"""AppTest of the public objection limit and the bulk dismissal (issue 14 §7).
+"""AppTest of the public objection limit, the bulk dismissal and the audit checkpoint (issue 14 §7, §8).
 
 A visitor who reloads the portal (a new browser session) from the same address is still limited, and
-is told when to try again; the unit dismisses a flood of objections at once, after a confirmation."""
+is told when to try again; the unit dismisses a flood of objections at once, after a confirmation; the
+audit view shows the latest signed checkpoint and names a cut tail."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import json
+
+from sqlalchemy import delete, select, update
 
 from core.common.i18n import t
 from core.desks.unit import today
 from core.review.objections import raise_objection
-from db.models import AuditEvent, Objection
+from core.setup.demo import DEMO_PASSWORD
+from db.models import AuditChainHead, AuditEvent, Objection
 from db.uow import UnitOfWork
 
-from tests.app.support import assert_ok, click, confirm, errors, start
+from tests.app.support import assert_ok, click, confirm, errors, sign_in, start
 from tests.app.test_review_pages import _portal, _running_notice
 from tests.app.test_unit_publicity import WS, _open, _open_batch_with_objection
 
@@ -79,3 +83,28 @@ def test_the_unit_dismisses_several_objections_at_once_after_confirmation(app_db
         rows = {i: (s.get(Objection, i).status, s.get(Objection, i).resolution) for i in [*chosen, more[2]]}
     assert rows == {**{i: ("dismissed", "同一来源的恶意重复举报，经核实不属实") for i in chosen}, more[2]: ("open", None)}
     assert t("objection.bulk_done", count=3) in [s.value for s in at.success]
+
+
+# --- the audit view's external checkpoint (issue 14 §8) -------------------------------------------------
+
+def test_the_audit_view_shows_the_latest_signed_checkpoint_and_a_cut_tail(app_db, tmp_path, monkeypatch):
+    monkeypatch.delenv("TITLES_AUDIT_KEY", raising=False)
+    monkeypatch.setenv("TITLES_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("TITLES_AUDIT_ANCHOR_LOG", str(tmp_path / "audit-anchors.log"))
+    at = sign_in(start(), "demo_unit_admin", DEMO_PASSWORD)  # the app's start signs a checkpoint
+    at.switch_page("pages/audit_log.py").run()
+    assert_ok(at)
+    latest = json.loads((tmp_path / "audit-anchors.log").read_text().splitlines()[-1])
+    shown = "\n".join(e.value for e in at.text)
+    assert latest["hmac"] in shown and latest["heads_hash"] in shown and latest["at"] in shown
+    assert [s.value for s in at.success] == [t("auditview.checkpoint.ok")]
+    chain, seq, event_id, *_ = next(h for h in latest["heads"] if h[0] >= 0 and h[1] > 1)
+    with UnitOfWork.from_url(app_db).write() as s:  # cut that chain's checkpointed row, set the head back
+        s.execute(delete(AuditEvent).where(AuditEvent.chain == chain, AuditEvent.chain_seq >= seq))
+        last = s.scalars(select(AuditEvent).where(AuditEvent.chain == chain)
+                         .order_by(AuditEvent.chain_seq.desc()).limit(1)).one()
+        s.execute(update(AuditChainHead).where(AuditChainHead.chain == chain)
+                  .values(last_seq=last.chain_seq, last_event_id=last.id, last_hash=last.row_hash))
+    at.run()
+    assert_ok(at)
+    assert any(f"#{last.id}" in e for e in errors(at)) and any("缺失" in e for e in errors(at))
