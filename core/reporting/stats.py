@@ -74,6 +74,13 @@ def _where(session: Session, scope: Scope, flow: str | None, year: int | None) -
     return conditions
 
 
+def submitted_only():
+    """A WHERE term keeping the submitted declarations (for dashboards filtered another way)."""
+    d = Declaration.__table__
+    return and_(d.c.state.not_in(sorted(UNSUBMITTED)),
+                or_(d.c.state.not_in(sorted(MAYBE_UNSUBMITTED)), d.c.submitted_at.is_not(None)))
+
+
 def _never_submitted(where: list) -> list:
     """``where`` narrowed to the cancelled drafts, which the counts on ``where`` then subtract: a second,
     small query on the state index, so that the main count stays on its covering index (no

@@ -60,3 +60,16 @@ def test_committee_choices_are_offered_only_with_assign_committee(uow):
     detail = desk.load_detail(uow, w.actor("prov_hr"), "relay", d)
     assert "assign_committee" in [o.action for o in detail.options]
     assert detail.committees == [(w.committee_id, "省工程系列高级评委会")]
+
+
+def test_a_cancelled_draft_is_counted_by_no_one_but_its_applicant(uow):
+    with uow.write() as s:
+        w = World.build(s)
+        d = w.new_declaration()
+        w.drive(d, "material_receipt")  # with the committee
+        thrown_away = w.new_declaration()
+        w.do("applicant", thrown_away, "cancel")  # a draft the applicant never submitted
+    assert home_numbers(uow, w.actor("applicant"))["total"] == 2
+    for who in ("unit_op", "city_hr", "committee_op"):
+        numbers = home_numbers(uow, w.actor(who))
+        assert numbers["total"] == 1 and "cancelled" not in numbers["by_state"], who
