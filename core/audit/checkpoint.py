@@ -213,6 +213,19 @@ class External:
         return self.checkpoints[-1] if self.checkpoints else None
 
 
+def _parse(key: bytes, number: int, text: str) -> Checkpoint | Finding:
+    """One log line: its checkpoint if the signature and the heads hash hold, else a ``forged`` finding."""
+    try:
+        data = json.loads(text)
+        heads = tuple((int(c), int(s), int(e), str(h), str(t)) for c, s, e, h, t in data["heads"])
+        at, mac, digest = str(data["at"]), str(data["hmac"]), str(data["heads_hash"])
+    except (ValueError, KeyError, TypeError):
+        return Finding("forged", number, "?")
+    if not hmac.compare_digest(mac, sign(key, at, heads)) or digest != heads_hash(heads):
+        return Finding("forged", number, at)
+    return Checkpoint(at, heads, digest, mac, number)
+
+
 def read_log(key: bytes, path: Path | None = None) -> tuple[list[Checkpoint], Finding | None]:
     """The log's checkpoints, oldest first, and the first line that does not hold (if any)."""
     path = path or log_path()
@@ -221,18 +234,24 @@ def read_log(key: bytes, path: Path | None = None) -> tuple[list[Checkpoint], Fi
         return found, None
     with open(path, encoding="utf-8") as log:
         for number, text in enumerate(log, start=1):
-            if not text.strip():
-                continue
-            try:
-                data = json.loads(text)
-                heads = tuple((int(c), int(s), int(e), str(h), str(t)) for c, s, e, h, t in data["heads"])
-                at, mac, digest = str(data["at"]), str(data["hmac"]), str(data["heads_hash"])
-            except (ValueError, KeyError, TypeError):
-                return found, Finding("forged", number, "?")
-            if not hmac.compare_digest(mac, sign(key, at, heads)) or digest != heads_hash(heads):
-                return found, Finding("forged", number, at)
-            found.append(Checkpoint(at, heads, digest, mac, number))
+            if text.strip():
+                parsed = _parse(key, number, text)
+                if isinstance(parsed, Finding):
+                    return found, parsed
+                found.append(parsed)
     return found, None
+
+
+def read_latest(key: bytes, path: Path | None = None) -> Checkpoint | Finding | None:
+    """Only the log's last line, parsed (the log grows for years: the others are counted, not checked);
+    None if there is none."""
+    path = path or log_path()
+    if not path.exists():
+        return None
+    lines = [line for line in path.read_bytes().split(b"\n") if line.strip()]
+    if not lines:
+        return None
+    return _parse(key, len(lines), lines[-1].decode("utf-8", "replace"))
 
 
 def _rows_at(session: Session, points: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, str]]:
@@ -292,16 +311,16 @@ class Status:
 
 
 def latest_status(session: Session, path: Path | None = None) -> Status:
-    """The latest checkpoint, its signature and the table against its heads (a handful of lookups, cheap
-    enough for a page; ``verify`` checks every line)."""
+    """The latest checkpoint, its signature and the table against its heads (the log's last line and a
+    handful of lookups, cheap enough for a page; ``verify`` checks every line)."""
     try:
         key = load_key()
     except AuditKeyMissing:
         return Status("no_key", None)
-    checkpoints, forged = read_log(key, path)
-    if forged is not None:
-        return Status("forged", checkpoints[-1] if checkpoints else None, forged)
-    if not checkpoints:
+    latest = read_latest(key, path)
+    if latest is None:
         return Status("none", None)
-    finding = compare(session, checkpoints[-1:])
-    return Status(finding.kind if finding else "ok", checkpoints[-1], finding)
+    if isinstance(latest, Finding):
+        return Status("forged", None, latest)
+    finding = compare(session, [latest])
+    return Status(finding.kind if finding else "ok", latest, finding)

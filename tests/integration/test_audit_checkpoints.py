@@ -133,6 +133,9 @@ def test_an_edited_or_forged_checkpoint_line_is_named(uow, keyed):
     path.write_text(path.read_text() + json.dumps(line) + "\n")
     finding = external(uow, keyed).finding
     assert (finding.kind, finding.line) == ("forged", 2)
+    with uow.read() as s:
+        status = checkpoint.latest_status(s)
+    assert (status.state, status.finding.line) == ("forged", 2)
 
 
 def test_without_the_key_verify_says_so_and_nothing_is_signed(sqlite_only, keyed, monkeypatch, capsys):
