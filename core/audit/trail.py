@@ -325,7 +325,8 @@ def _verify(uow: UnitOfWork) -> int:
         event_id = anchor(session)
     signed = checkpoint.checkpoint(uow)
     print(f"audit chain OK: {len(external.checkpoints)} external checkpoint(s) agree "
-          f"(anchor written: event id {event_id}; checkpoint {signed.heads_hash[:16]} appended to {checkpoint.log_path()})")
+          f"(anchor written: event id {event_id}; checkpoint {signed.heads_hash[:16]} "
+          f"appended to {checkpoint.log_path()})")
     return 0
 
 

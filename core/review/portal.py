@@ -171,7 +171,8 @@ def _check_rate(session: Session, declaration_id: int, contact: str, address: st
     """Count this objection under its three limits (in the caller's transaction: a refusal rolls the
     counts back); RateLimited with the latest time a refused limit reopens. Returns the client's key."""
     client = hashed_key("client", address)
-    hits: list[Hit] = [hit(session, BY_CLIENT, client, now), hit(session, BY_CONTACT, hashed_key("contact", contact), now),
+    hits: list[Hit] = [hit(session, BY_CLIENT, client, now),  # always in this order: no lock cycle
+                       hit(session, BY_CONTACT, hashed_key("contact", contact), now),
                        hit(session, BY_DECLARATION, str(declaration_id), now)]
     refused = [h.retry_after for h in hits if not h.allowed]
     if refused:
