@@ -169,11 +169,13 @@ def client_address(peer: str | None, forwarded_for: str | None = None, trusted: 
 
 def _check_rate(session: Session, declaration_id: int, contact: str, address: str, now: dt.datetime) -> str:
     """Count this objection under its three limits (in the caller's transaction: a refusal rolls the
-    counts back); RateLimited with the latest time a refused limit reopens. Returns the client's key."""
+    counts back); RateLimited with the latest time a refused limit reopens. Returns the client's key.
+    An unknown address (a local proxy not declared in ``TITLES_TRUSTED_PROXIES``) skips the address limit
+    rather than making it one limit for the whole public; the contact and declaration limits still hold."""
     client = hashed_key("client", address)
-    hits: list[Hit] = [hit(session, BY_CLIENT, client, now),  # always in this order: no lock cycle
-                       hit(session, BY_CONTACT, hashed_key("contact", contact), now),
-                       hit(session, BY_DECLARATION, str(declaration_id), now)]
+    hits: list[Hit] = [] if address == UNKNOWN_ADDRESS else [hit(session, BY_CLIENT, client, now)]
+    hits += [hit(session, BY_CONTACT, hashed_key("contact", contact), now),  # always in this order: no lock cycle
+             hit(session, BY_DECLARATION, str(declaration_id), now)]
     refused = [h.retry_after for h in hits if not h.allowed]
     if refused:
         raise RateLimited(now + max(refused), now)

@@ -5,6 +5,7 @@ is told when to try again; the unit dismisses a flood of objections at once, aft
 audit view shows the latest signed checkpoint and names a cut tail."""
 from __future__ import annotations
 
+import itertools
 import json
 
 from sqlalchemy import delete, select, update
@@ -33,7 +34,15 @@ def _object_from_a_fresh_session(batch: int, contact: str):
     return at
 
 
-def test_reloading_the_portal_does_not_reset_the_limit_of_the_address(app_db):
+def _behind_a_proxy(monkeypatch, addresses) -> None:
+    """The app behind one trusted proxy, which reports each new session's address from ``addresses``."""
+    monkeypatch.setenv("TITLES_TRUSTED_PROXIES", "1")
+    monkeypatch.setattr("streamlit.runtime.context.ContextProxy.headers",
+                        property(lambda self: {"X-Forwarded-For": next(addresses)}))
+
+
+def test_reloading_the_portal_does_not_reset_the_limit_of_the_address(app_db, monkeypatch):
+    _behind_a_proxy(monkeypatch, itertools.repeat("1.2.3.4, 203.0.113.7"))  # a forged entry, then the real one
     batch, *_ = _running_notice(app_db)
     for i in range(3):
         at = _object_from_a_fresh_session(batch, f"1391234567{i}")
@@ -47,11 +56,8 @@ def test_reloading_the_portal_does_not_reset_the_limit_of_the_address(app_db):
 
 
 def test_one_phone_spelled_three_ways_is_one_contact_on_the_portal(app_db, monkeypatch):
-    monkeypatch.setenv("TITLES_TRUSTED_PROXIES", "1")  # each visitor its own address, from the proxy
+    _behind_a_proxy(monkeypatch, (f"198.51.100.{i}" for i in range(10)))  # each visitor its own address
     batch, *_ = _running_notice(app_db)
-    addresses = iter(f"198.51.100.{i}" for i in range(10))
-    monkeypatch.setattr("streamlit.runtime.context.ContextProxy.headers",
-                        property(lambda self: {"X-Forwarded-For": next(addresses)}))
     for spelled in ("177 9293 6902", "+86 177-9293-6902", "0086 17792936902"):
         assert errors(_object_from_a_fresh_session(batch, spelled)) == []
     (error,) = errors(_object_from_a_fresh_session(batch, "17792936902"))

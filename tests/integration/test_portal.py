@@ -173,3 +173,15 @@ def test_portal_text_never_contains_an_id_number_or_a_phone(base, people):
         assert id_number not in text and id_number[:-1] not in text and phone not in text
         digits = "".join(c for c in text if c.isdigit())
         assert id_number[:-1] not in digits and phone not in digits and phone[3:] not in digits
+
+
+def test_an_unknown_address_is_not_one_limit_for_the_whole_public(uow, running):
+    """Behind a local proxy nobody declared, every visitor's address is unknown: the address limit is
+    skipped (it would stop the whole province at three an hour), the contact limit still holds."""
+    w, ids, batch = running
+    for n in range(portal.PER_CLIENT_HOUR + 2):
+        _object(uow, w, batch, ids[0], client=None, contact=f"1390000{n:04d}")
+    for n in range(portal.PER_CONTACT_HOUR):
+        _object(uow, w, batch, ids[1], client=None)
+    with pytest.raises(portal.RateLimited):
+        _object(uow, w, batch, ids[1], client=None)
