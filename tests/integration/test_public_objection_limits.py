@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.desks import unit as unit_desk
 from core.review.objections import dismiss_objections, list_objections
 from core.review.portal import PER_CONTACT_HOUR, PER_DECLARATION_DAY, RateLimited, raise_public_objection
 from db.models import AuditEvent, Objection, PublicityItem, RateBucket
@@ -138,3 +139,14 @@ def test_a_bulk_dismissal_needs_a_reason_open_objections_and_at_least_one(uow):
     with pytest.raises(InvalidAction):
         with world_in(uow, w) as ww:
             dismiss_objections(ww.session, ww.actor("unit_op"), ids, "恶意举报", now=T0 + DAY, today=TODAY)
+
+
+def test_a_refused_bulk_dismissal_is_audited_as_a_denial(uow):
+    w, d, ids = _flood(uow, 2)
+    with pytest.raises(NotFound):
+        unit_desk.dismiss_many(uow, w.actor("sibling_op"), ids, "恶意举报")
+    with uow.read() as s:
+        denied = s.execute(select(AuditEvent.action, AuditEvent.target, AuditEvent.account_id)
+                           .where(AuditEvent.outcome == "denied")).all()
+    assert [tuple(r) for r in denied] == [("objection_dismiss_many", "objections:" + ",".join(map(str, sorted(ids))),
+                                           w.actor("sibling_op").account_id)]
