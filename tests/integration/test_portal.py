@@ -3,7 +3,6 @@ period; objections by anyone, rate-limited, landing with the unit that owns the 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
