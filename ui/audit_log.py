@@ -1,5 +1,6 @@
 """Workspace 审计日志 (issue 6): the audit trail of the admin's scope (logins, role changes, resets,
-exports...) with filters, newest first, paged by the event id (core.reporting.audit_log)."""
+exports...) with filters, newest first, paged by the event id (core.reporting.audit_log); above it the
+latest external checkpoint of the whole trail (core.audit.checkpoint) and whether the table agrees."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,7 +8,7 @@ import streamlit as st
 
 from core.desks import admin as admin_desk
 from core.desks.admin import audit_view
-from core.reporting.audit_log import KINDS, AuditFilter
+from core.reporting.audit_log import KINDS, AuditFilter, checkpoint_status
 from core.desks.workspaces import may_use
 from ui import db, state
 from ui.i18n import tr
@@ -22,6 +23,7 @@ def render() -> None:
     if not may_use(actor, WS):
         st.error(tr("error.not_found"))
         return
+    _checkpoint()
     cols = st.columns(4)
     kind = cols[0].selectbox(tr("auditview.kind"), [None, *KINDS], key=f"{WS}.kind",
                              format_func=lambda k: tr("auditview.all") if k is None else tr(f"auditview.kind.{k}"))
@@ -48,3 +50,21 @@ def render() -> None:
     if nav[1].button(tr("auditview.older"), key=f"{WS}.older", disabled=page.next_before is None):
         pages.append(page.next_before)
         st.rerun()
+
+
+def _checkpoint() -> None:
+    status = admin_desk.read(db.uow(), checkpoint_status)
+    with st.expander(tr("auditview.checkpoint"), expanded=status.state != "ok"):
+        latest, finding = status.latest, status.finding
+        if latest is not None:
+            st.text("\n".join([tr("auditview.checkpoint_at", at=latest.at),
+                                tr("auditview.checkpoint_heads", digest=latest.heads_hash),
+                                tr("auditview.checkpoint_hmac", mac=latest.mac),
+                                tr("auditview.checkpoint_line", line=latest.line, chains=len(latest.heads))]))
+        facts = {} if finding is None else {"line": finding.line, "event_id": finding.event_id,
+                                            "chain": finding.chain, "position": finding.position,
+                                            "after_id": finding.after_id or 0}
+        message = tr(f"auditview.checkpoint.{status.state}", **facts)
+        (st.success if status.state == "ok" else st.info if status.state == "none" else st.error)(
+            message, icon=None)
+        st.caption(tr("auditview.checkpoint_verify_hint"))

@@ -2,12 +2,11 @@
 with only what rules.md allows, and an objection form (name, contact, text) for a named declaration.
 
 Needs no login (ui.shell serves it to signed-out visitors without the login form). The rate limit
-is the core's, counted in the database; the client key hashes a random id this browser session
-keeps, and the contact.
+is the core's, counted in the database per client address, contact and declaration; this page hands
+core the connection's address and the X-Forwarded-For header (core trusts the header only when
+``TITLES_TRUSTED_PROXIES`` says a proxy sets it).
 """
 from __future__ import annotations
-
-import secrets
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +19,6 @@ from ui import db, state
 from ui.i18n import lang, show_error, tr
 
 P = "portal"
-BROWSER = f"{P}.browser"
 
 
 def render() -> None:
@@ -75,10 +73,9 @@ def _objection_form(notice: portal.PublicNotice, today) -> None:
         sent = st.form_submit_button(tr("portal.object_submit"), key=f"{P}.object_submit", type="primary")
     if not sent:
         return
-    browser = st.session_state.setdefault(BROWSER, secrets.token_hex(16))
+    client = portal.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"))
     try:
-        portal.object_to(db.uow(), notice.id, int(ref), name, contact, text,
-                         portal.client_key(browser, contact), today)
+        portal.object_to(db.uow(), notice.id, int(ref), name, contact, text, client, today)
     except DomainError as error:
         show_error(error)
         return

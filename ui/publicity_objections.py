@@ -1,6 +1,6 @@
 """Objections (举报) of one publicity batch, for the unit that owns it: list them, and resolve an open
 one — dismiss, or uphold it by returning or terminating the declaration — with a reason the applicant
-sees, after a confirmation. The outcomes offered are what core.review.objections says the state allows now.
+sees, after a confirmation; or dismiss several at once (a flood of abusive ones) with one reason. The outcomes offered are what core.review.objections says the state allows now.
 """
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def objections_section(ws: str, actor: Actor, batch_id: int) -> None:
     open_rows = {o.id: o for o in rows if o.status == "open"}
     if open_rows:
         _resolve(ws, actor, open_rows)
+    if len(open_rows) > 1:
+        _dismiss_many(ws, actor, open_rows)
 
 
 def _resolve(ws: str, actor: Actor, open_rows: dict) -> None:
@@ -63,3 +65,25 @@ def _confirm_text(open_rows: dict, c: actions.Click) -> str:
     row = open_rows.get(c.data["id"])
     return tr("objection.confirm", id=c.data["id"], name=row.applicant_name if row else "",
               outcome=tr(f"objection.outcome.{c.data['outcome']}"))
+
+
+def _dismiss_many(ws: str, actor: Actor, open_rows: dict) -> None:
+    """Several open objections dismissed at once with one reason (a flood), after a confirmation."""
+    st.markdown(f"##### {tr('objection.bulk_title')}")
+    labels = {i: f"{tr('objection.col.id')} {i} · #{o.declaration_id} {o.applicant_name} · {o.raised_by_name}"
+              for i, o in open_rows.items()}
+    chosen = st.multiselect(tr("objection.bulk_pick"), list(labels), format_func=labels.get, key=f"{ws}.dismiss_ids")
+    st.text_area(tr("act.reason"), key=f"{ws}.dismiss_reason")
+    dismiss = actions.Action(
+        "dismiss_many", tr("objection.bulk_dismiss"),
+        lambda c: unit_desk.dismiss_many(db.uow(), actor, c.data["ids"], c.data["reason"]),
+        done=lambda c, n: tr("objection.bulk_done", count=n),
+        confirm=lambda c: tr("objection.bulk_confirm", count=len(c.data["ids"]),
+                             ids="、".join(str(i) for i in c.data["ids"])))
+    actions.action_button(ws, dismiss, capture=partial(_bulk_typed, ws), disabled=not chosen)
+    actions.run(ws, dismiss)
+
+
+def _bulk_typed(ws: str) -> dict:
+    get = st.session_state.get
+    return {"ids": list(get(f"{ws}.dismiss_ids") or []), "reason": get(f"{ws}.dismiss_reason") or ""}

@@ -33,6 +33,11 @@ wrong. A removed row is found at the row after it in its chain; a removed tail, 
 is found through the chain head (or an anchor that sealed it) at the lowest id the missing rows can
 have. An edited anchor is an edited row of chain -1.
 
+The hashes have no key, so whoever writes the database can cut a tail and set its head back, or rewrite
+a row and recompute everything after it (heads and anchors included): ``core.audit.checkpoint`` signs
+the heads with a key held outside the database into an append-only log, and ``verify`` checks the
+table against those checkpoints too (and exits 2 without the key). A row past its chain head is broken.
+
 Row hashes cover the same fields as before chains existed (not ``chain``/``chain_seq``), so the rows of
 the single chain migrated into chain 0 verify unchanged; a row moved to another chain or position breaks
 the links around it.
@@ -51,6 +56,7 @@ from sqlalchemy import bindparam, exists, func, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from core.audit import checkpoint
 from core.common.config import audit_anchor_every, audit_chains, now
 from db.models import AuditChainHead, AuditEvent
 from db.uow import UnitOfWork
@@ -260,6 +266,13 @@ def check(session: Session, batch: int = 5000) -> Break | None:
         if w.head is None:
             found.append(Break(w.last_id, w.chain, "no chain head vouches for this chain"))
             return
+        if w.seq > w.head[0]:  # rows past the head read first: appended meanwhile, or slipped in
+            head = session.execute(_HEADS.where(_HEAD.c.chain == w.chain)).one_or_none()
+            if head is None or w.seq > head[1]:
+                beyond = session.scalar(select(AuditEvent.id).where(
+                    AuditEvent.chain == w.chain, AuditEvent.chain_seq == (head[1] if head else 0) + 1))
+                found.append(Break(beyond or w.last_id, w.chain, "it lies beyond its chain head"))
+                return
         missing = [event_id for (c, seq), (event_id, _) in seals.items() if c == w.chain and seq > w.seq]
         if missing:
             found.append(Break(min(missing), w.chain, "missing, though an anchor sealed it"))
@@ -291,25 +304,46 @@ def verify(session: Session, batch: int = 5000) -> int | None:
     return broken.event_id if broken is not None else None
 
 
+def _verify(uow: UnitOfWork) -> int:
+    """The in-table chains, then the external checkpoints; 0 and a fresh anchor and checkpoint if both
+    hold, 1 if either is broken, 2 without the checkpoint key."""
+    with uow.read() as session:
+        broken = check(session)
+        try:
+            external = checkpoint.verify_external(session, checkpoint.load_key())
+        except checkpoint.AuditKeyMissing as missing:
+            print(f"audit chain {'OK in the table' if broken is None else f'broken at {broken}'}; "
+                  f"external checkpoints NOT checked: {missing}")
+            return 2
+    if broken is not None:
+        print(f"audit chain broken at {broken}")
+    if external.finding is not None:
+        print(f"audit chain disagrees with its external checkpoints: {external.finding}")
+    if broken is not None or external.finding is not None:
+        return 1
+    with uow.write() as session:  # seal what was just found intact
+        event_id = anchor(session)
+    signed = checkpoint.checkpoint(uow)
+    print(f"audit chain OK: {len(external.checkpoints)} external checkpoint(s) agree "
+          f"(anchor written: event id {event_id}; checkpoint {signed.heads_hash[:16]} "
+          f"appended to {checkpoint.log_path()})")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] not in (["verify"], ["anchor"]):
         print("usage: python -m core.audit.trail verify | anchor")
         return 2
     uow = UnitOfWork.from_url()
     try:
-        if argv[0] == "anchor":
-            with uow.write() as session:
-                event_id = anchor(session)
-            print(f"audit anchor written: event id {event_id}")
-            return 0
-        with uow.read() as session:
-            broken = check(session)
-        if broken is not None:
-            print(f"audit chain broken at {broken}")
-            return 1
-        with uow.write() as session:  # seal what was just found intact
+        if argv[0] == "verify":
+            return _verify(uow)
+        checkpoint.ensure_key()
+        with uow.write() as session:
             event_id = anchor(session)
-        print(f"audit chain OK (anchor written: event id {event_id})")
+        signed = checkpoint.checkpoint(uow)
+        print(f"audit anchor written: event id {event_id}; checkpoint {signed.heads_hash[:16]} "
+              f"(HMAC {signed.mac[:16]}) appended to {checkpoint.log_path()}")
         return 0
     finally:
         uow.dispose()

@@ -91,9 +91,33 @@ def audit_anchor_every() -> int:
     return max(0, int(os.environ.get("TITLES_AUDIT_ANCHOR_EVERY", "1000")))
 
 
+def audit_checkpoint_minutes() -> int:
+    """How often a running app signs the audit trail's heads into the external anchor log
+    (``core.audit.checkpoint``); 0: only at start and by the commands."""
+    try:
+        return max(0, int(os.environ.get("TITLES_AUDIT_CHECKPOINT_MINUTES", "60")))
+    except ValueError:
+        return 60
+
+
+def local_time(now: dt.datetime) -> dt.datetime:
+    """The moment on the clocks where the users are (China time unless ``TITLES_TIMEZONE`` says otherwise)."""
+    return now.astimezone(ZoneInfo(os.environ.get("TITLES_TIMEZONE", "Asia/Shanghai")))
+
+
 def local_date(now: dt.datetime) -> dt.date:
     """The calendar date where the users are (publicity periods are counted in China's days)."""
-    return now.astimezone(ZoneInfo(os.environ.get("TITLES_TIMEZONE", "Asia/Shanghai"))).date()
+    return local_time(now).date()
+
+
+def trusted_proxies() -> int:
+    """How many reverse proxies in front of the app append to ``X-Forwarded-For`` and are trusted
+    (``TITLES_TRUSTED_PROXIES``, default 0: the header is ignored, since anyone can send it). With n, the
+    client's address is the n-th entry from the right (the one the outermost trusted proxy saw)."""
+    try:
+        return max(0, int(os.environ.get("TITLES_TRUSTED_PROXIES", "0")))
+    except ValueError:
+        return 0
 
 
 # --- the one clock (db.clock): tests and demonstrations can set it ------------------------------------

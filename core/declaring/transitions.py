@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from core.audit import trail as audit
+from core.audit import denials
 from core.common.config import local_date
 from core.common.errors import Forbidden, NotFound
 from core.workflow import Actor, Option, available_actions, perform
@@ -34,9 +34,9 @@ def options(session: Session, actor: Actor, declaration_id: int, today: dt.date 
 
 def record_denial(session: Session, actor: Actor, target: str, action: str, error: Exception,
                   now: dt.datetime | None = None) -> None:
-    audit.append(session, kind="denial", action=action, outcome="denied", at=now or utcnow(),
-                 account_id=actor.account_id, role=actor.role, unit_id=actor.unit_id, target=target,
-                 detail={"error": getattr(error, "key", type(error).__name__)})
+    """Audit a refusal (``core.audit.denials``: identical ones in a burst are counted, not all written)."""
+    denials.record(session, at=now or utcnow(), action=action, target=target, account_id=actor.account_id,
+                   role=actor.role, unit_id=actor.unit_id, error=getattr(error, "key", type(error).__name__))
 
 
 def execute(uow: UnitOfWork, actor: Actor, declaration_id: int, action: str, payload: dict | None = None, *,

@@ -54,7 +54,10 @@ def dashboard_for(session: Session, actor: Actor, *, weeks: int = 12, today: dt.
         data = stats.dashboard(session, path, weeks=weeks, today=today)
         data.pop("todo", None)
         return data
-    return _clause_dashboard(session, visible_declarations(session, actor), weeks=weeks, today=today)
+    clause = visible_declarations(session, actor)
+    if actor.role != "applicant":  # drafts are the applicant's own: committees count submitted ones
+        clause = clause & stats.submitted_only()
+    return _clause_dashboard(session, clause, weeks=weeks, today=today)
 
 
 def home_numbers(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:

@@ -24,6 +24,8 @@ from core.desks import worklists
 from core.desks.listing import page_actions
 from core.review.batch import batch_act
 from core.common.config import local_date
+from core.common.errors import NotFound
+from core.declaring.transitions import record_denial
 from core.workflow import Actor
 from db.base import utcnow
 from db.uow import UnitOfWork
@@ -138,8 +140,26 @@ def outcomes(uow: UnitOfWork, actor: Actor, objection_id: int) -> list[str]:
 
 
 def resolve(uow: UnitOfWork, actor: Actor, objection_id: int, outcome: str, reason: str) -> None:
-    with uow.write() as session:
-        objections.resolve_objection(session, actor, objection_id, outcome, reason, today=today())
+    """One resolution; a refusal for scope is audited as a denial (in its own transaction), then raised."""
+    try:
+        with uow.write() as session:
+            objections.resolve_objection(session, actor, objection_id, outcome, reason, today=today())
+    except NotFound as error:
+        with uow.write() as session:
+            record_denial(session, actor, f"objection:{objection_id}", f"objection_{outcome}", error)
+        raise
+
+
+def dismiss_many(uow: UnitOfWork, actor: Actor, objection_ids: list[int], reason: str) -> int:
+    """A bulk dismissal; a refusal for scope is audited as one denial naming the ids, then raised."""
+    try:
+        with uow.write() as session:
+            return objections.dismiss_objections(session, actor, objection_ids, reason, today=today())
+    except NotFound as error:
+        target = "objections:" + ",".join(str(i) for i in sorted(set(objection_ids)))
+        with uow.write() as session:
+            record_denial(session, actor, target[:200], "objection_dismiss_many", error)
+        raise
 
 
 # --- recommendation --------------------------------------------------------------------------------

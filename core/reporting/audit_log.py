@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.audit import checkpoint
 from core.common.errors import NotFound
 from core.org.scope import subtree
 from core.workflow import Actor
@@ -92,3 +93,9 @@ def search(session: Session, actor: Actor, f: AuditFilter = AuditFilter(), *, be
         rows = rows[:limit]
         return AuditPage(rows, rows[-1].id)
     return AuditPage(rows, None)
+
+
+def checkpoint_status(session: Session) -> checkpoint.Status:
+    """The latest external checkpoint of the whole trail and whether the table agrees with it (the same
+    for every admin: it names hashes and event ids, nothing of anyone's scope)."""
+    return checkpoint.latest_status(session)

@@ -1,7 +1,8 @@
 """Dashboard aggregates, computed in SQL for a scope: a unit's subtree or everything.
 
 A scope is ``None`` (all declarations), a :class:`Unit`, or a unit's materialised ``path``
-("/1/4/"); declarations count in it when their employer unit lies in that subtree. Every
+("/1/4/"); declarations count in it when their employer unit lies in that subtree and they have
+been submitted (an applicant's draft, or a draft they cancelled, is theirs alone). Every
 function returns a small dict or list that pages turn into charts (``as_frame`` for pandas):
 
 * :func:`by_state`: declarations per current state (one GROUP BY);
@@ -39,6 +40,15 @@ STATE_STAGE = {flow: {s.name: FUNNEL_STAGES[flow].index(s.stage) if s.stage else
 
 Scope = Unit | str | None
 
+# Drafts belong to the applicant: an organisation's dashboard counts a declaration once it has been
+# submitted. The states without a funnel stage are the applicant's own: the draft (not terminal) is never
+# counted; a cancelled declaration (terminal) counts only if it was submitted before (cancelled from
+# ``returned`` or ``supplement``), not a draft the applicant threw away (``submitted_at`` is empty).
+UNSUBMITTED = frozenset(s.name for flow in FUNNEL_STAGES for s in MACHINES[flow].states
+                        if s.stage is None and not s.terminal)
+MAYBE_UNSUBMITTED = frozenset(s.name for flow in FUNNEL_STAGES for s in MACHINES[flow].states
+                              if s.stage is None and s.terminal)
+
 
 def _scope_path(scope: Scope) -> str | None:
     if scope is None:
@@ -51,7 +61,7 @@ def _where(session: Session, scope: Scope, flow: str | None, year: int | None) -
     """WHERE terms for the scope. A subtree that holds every unit (the province) needs none: every
     declaration's unit is in it, and without the unit filter the counts run on covering indexes."""
     d, u = Declaration.__table__, Unit.__table__
-    conditions = []
+    conditions = [d.c.state.not_in(sorted(UNSUBMITTED))]
     path = _scope_path(scope)
     if path is not None:
         in_subtree = u.c.path.startswith(path, autoescape=True)
@@ -64,13 +74,38 @@ def _where(session: Session, scope: Scope, flow: str | None, year: int | None) -
     return conditions
 
 
+def submitted_only():
+    """A WHERE term keeping the submitted declarations (for dashboards filtered another way)."""
+    d = Declaration.__table__
+    return and_(d.c.state.not_in(sorted(UNSUBMITTED)),
+                or_(d.c.state.not_in(sorted(MAYBE_UNSUBMITTED)), d.c.submitted_at.is_not(None)))
+
+
+def _never_submitted(where: list) -> list:
+    """``where`` narrowed to the cancelled drafts, which the counts on ``where`` then subtract: a second,
+    small query on the state index, so that the main count stays on its covering index (no
+    ``submitted_at`` in it)."""
+    d = Declaration.__table__
+    return [*where, d.c.state.in_(sorted(MAYBE_UNSUBMITTED)), d.c.submitted_at.is_(None)]
+
+
+def _counts(session: Session, where: list, *columns) -> dict[tuple, int]:
+    """Counts grouped by ``columns`` of the submitted declarations matching ``where``."""
+    def grouped(conditions: list) -> dict[tuple, int]:
+        rows = session.execute(select(*columns, func.count()).where(*conditions).group_by(*columns)).all()
+        return {tuple(r[:-1]): int(r[-1]) for r in rows}
+    counts = grouped(where)
+    for key, n in grouped(_never_submitted(where)).items():
+        counts[key] -= n
+    return {key: n for key, n in counts.items() if n}
+
+
 def by_state(session: Session, scope: Scope = None, *, flow: str | None = None,
              year: int | None = None) -> dict[str, int]:
     """Declarations per current state in the scope, largest first."""
     d = Declaration.__table__
-    rows = session.execute(select(d.c.state, func.count()).where(*_where(session, scope, flow, year))
-                           .group_by(d.c.state)).all()
-    return dict(sorted(((state, int(n)) for state, n in rows), key=lambda kv: (-kv[1], kv[0])))
+    rows = _counts(session, _where(session, scope, flow, year), d.c.state)
+    return dict(sorted(((state, n) for (state,), n in rows.items()), key=lambda kv: (-kv[1], kv[0])))
 
 
 def funnel_from_counts(counts: dict[str, int], flow: str = REVIEW) -> list[tuple[str, int]]:
@@ -106,9 +141,8 @@ def _weekly(session: Session, starts: list[dt.date], tz: dt.tzinfo, where: list)
     d = Declaration.__table__
     bounds = [dt.datetime.combine(day, dt.time(), tz) for day in starts]
     bucket = case(*((d.c.created_at >= bounds[i], i) for i in range(len(bounds) - 1, 0, -1)), else_=0)
-    rows = session.execute(select(bucket.label("week"), func.count())
-                           .where(d.c.created_at >= bounds[0], *where).group_by(bucket)).all()
-    counts = {int(week): int(n) for week, n in rows}
+    counts = {int(week): n for (week,), n in _counts(session, [d.c.created_at >= bounds[0], *where],
+                                                       bucket.label("week")).items()}
     return [(day, counts.get(i, 0)) for i, day in enumerate(starts)]
 
 
@@ -138,11 +172,9 @@ def dashboard(session: Session, scope: Scope = None, *, workspaces: Iterable[Wor
     declarations per week) and one indexed count of the to-dos."""
     d = Declaration.__table__
     where = _where(session, scope, None, None)
-    rows = session.execute(select(d.c.flow, d.c.state, func.count()).where(*where)
-                           .group_by(d.c.flow, d.c.state)).all()
     per_flow: dict[str, dict[str, int]] = {}
-    for flow, state, n in rows:
-        per_flow.setdefault(flow, {})[state] = int(n)
+    for (flow, state), n in _counts(session, where, d.c.flow, d.c.state).items():
+        per_flow.setdefault(flow, {})[state] = n
     states: dict[str, int] = {}
     for counts in per_flow.values():
         for state, n in counts.items():

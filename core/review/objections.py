@@ -6,7 +6,8 @@ the engine's ``no_open_objection`` guard stops "complete publicity" for it. The 
 resolves it with a reason: ``dismiss`` just closes it; ``return`` and ``terminate`` close it and
 move the declaration through the engine (``return_to_applicant`` / ``terminate``) with that reason,
 which the applicant sees. The engine decides which of these the current state allows
-(``resolution_outcomes``); this module never sets a state itself.
+(``resolution_outcomes``); this module never sets a state itself. A flood of abusive objections (each
+one holds the publicity) is dismissed in one step (``dismiss_objections``), one event per objection.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.common.config import local_date
+from core.common.contact import normalise_contact
 from core.common.errors import InvalidAction, NotFound, ValidationError
 from core.common.masking import mask_phone
 from core.review.publicity import KINDS, running_batch_of
@@ -29,6 +31,7 @@ from db.models import Declaration, Objection, Person, PublicityBatch
 
 OUTCOMES: dict[str, str | None] = {"dismiss": None, "return": "return_to_applicant", "terminate": "terminate"}
 LIMITS = {"name": (2, 50), "contact": (5, 100), "text": (5, 2000)}
+MAX_BULK = 200  # objections dismissed in one click
 
 
 def _clean(field: str, value: str | None) -> str:
@@ -53,7 +56,7 @@ def raise_objection(session: Session, declaration_id: int, name: str, contact: s
     """
     now = now or utcnow()
     today = today or local_date(now)
-    name, contact, text = _clean("name", name), _clean("contact", contact), _clean("text", text)
+    name, contact, text = _clean("name", name), normalise_contact(_clean("contact", contact)), _clean("text", text)
     batch = running_batch_of(session, declaration_id, today, batch_id)
     if batch is None or not (batch.is_public or _may_object_internally(actor, batch)):
         raise InvalidAction("objection.not_in_publicity")
@@ -132,6 +135,15 @@ def resolution_outcomes(session: Session, actor: Actor, objection_id: int, today
     return [name for name, action in OUTCOMES.items() if action is None or action in allowed]
 
 
+def _reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("error.reason_required")
+    if len(reason) > MAX_REASON:
+        raise ValidationError("error.reason_too_long", max=MAX_REASON)
+    return reason
+
+
 def resolve_objection(session: Session, actor: Actor, objection_id: int, outcome: str, reason: str, *,
                       now: dt.datetime | None = None, today: dt.date | None = None) -> None:
     """Close an open objection with a reason; ``return``/``terminate`` also move the declaration.
@@ -145,11 +157,7 @@ def resolve_objection(session: Session, actor: Actor, objection_id: int, outcome
         raise InvalidAction("objection.already_resolved")
     if outcome not in OUTCOMES:
         raise ValidationError("objection.bad_outcome")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("error.reason_required")
-    if len(reason) > MAX_REASON:
-        raise ValidationError("error.reason_too_long", max=MAX_REASON)
+    reason = _reason(reason)
     action, declaration_id = OUTCOMES[outcome], row.declaration_id
     closing = [row.id]
     if action is not None:
@@ -160,3 +168,28 @@ def resolve_objection(session: Session, actor: Actor, objection_id: int, outcome
     for closed in closing:  # machine ``objection``: each closed objection gets its own event
         perform(store, actor, closed, outcome, {"reason": reason}, now=now, today=today,
                 note={"declaration_id": declaration_id})
+
+
+def dismiss_objections(session: Session, actor: Actor, ids: list[int], reason: str, *,
+                       now: dt.datetime | None = None, today: dt.date | None = None) -> int:
+    """Dismiss several open objections at once with one reason (a flood of abusive ones); returns how
+    many. All or nothing: every id must be an open objection the actor's unit handles (NotFound for one
+    outside its scope, as ``resolve_objection``), and each goes through the objection machine like a
+    single dismissal, with its own audit event."""
+    now = now or utcnow()
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        raise ValidationError("objection.bulk_none")
+    if len(wanted) > MAX_BULK:
+        raise ValidationError("objection.bulk_too_many", max=MAX_BULK)
+    reason = _reason(reason)
+    rows = {row.id: row for row in session.scalars(_scoped_query(actor, Objection).where(Objection.id.in_(wanted)))}
+    if len(rows) != len(wanted):
+        raise NotFound()
+    if any(row.status != "open" for row in rows.values()):
+        raise InvalidAction("objection.already_resolved")
+    store = RecordStore(session, "objection")
+    for objection_id in wanted:
+        perform(store, actor, objection_id, "dismiss", {"reason": reason}, now=now, today=today,
+                note={"declaration_id": rows[objection_id].declaration_id, "bulk": len(wanted)})
+    return len(wanted)

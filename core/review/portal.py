@@ -7,42 +7,63 @@ declaration reference an objection names), never an ID number, phone, birth date
 notice text, written by an operator, is scrubbed of anything shaped like an ID number or a phone.
 
 Objections go through ``core.review.objections.raise_objection`` (landing with the unit or committee that
-owns the notice), rate-limited from the database — app servers are stateless: per client key and per
-contact per hour, per declaration per day.
+owns the notice). Each open objection holds the declaration's publicity, so they are rate-limited in the
+database (``core.common.rate_limit``: one atomic upsert per limit, exact under parallel submissions on
+every app server): per client address and per contact an hour, per declaration a day. The address is
+the connection's, or the one a trusted proxy reports (``client_address``); the contact is normalised
+(``core.common.contact``: one phone in any spelling is one contact). No captcha: a refusal tells the
+person when they may try again ("请于 HH:MM 后再试", China time). That is the whole delay: a progressive
+one would have to count refused attempts too (a refusal rolls back and costs nothing), would keep an
+office behind one address waiting longer and longer for one person's clicks, and does not change how
+many objections get through, which the fixed windows already bound. A flood that does get through is
+dismissed in bulk (``core.review.objections.dismiss_objections``).
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
+import ipaddress
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.audit import trail as audit
-from core.common.config import local_date
+from core.common import masking
+from core.common.config import local_date, local_time, trusted_proxies
+from core.common.contact import normalise_contact
 from core.common.errors import DomainError, NotFound
+from core.common.rate_limit import Hit, Limit, hashed_key, hit
 from core.review.objections import raise_objection
 from core.review.publicity import is_running
 from db.base import utcnow
-from db.models import (AuditEvent, Declaration, Level, Objection, Person, PublicityBatch, PublicityItem, Series,
-                       Specialty, Unit)
+from db.models import Declaration, Level, Person, PublicityBatch, PublicityItem, Series, Specialty, Unit
 from db.uow import UnitOfWork
 
 ENTRY_FIELDS = ("ref", "name", "employer", "series", "specialty", "level")
 PER_CLIENT_HOUR, PER_CONTACT_HOUR, PER_DECLARATION_DAY = 3, 3, 20
+HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
+BY_CLIENT = Limit("objection.client", PER_CLIENT_HOUR, HOUR)
+BY_CONTACT = Limit("objection.contact", PER_CONTACT_HOUR, HOUR)
+BY_DECLARATION = Limit("objection.declaration", PER_DECLARATION_DAY, DAY)
+UNKNOWN_ADDRESS = "unknown"
 MAX_LIST = 200
-_SENSITIVE = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1\d{10}|\d{3,4}-?\d{7,8})(?![\dXx])")
 
 
 class RateLimited(DomainError):
-    key = "portal.rate_limited"
+    """Too many objections: ``until`` is when the person may try again (China time, "HH:MM" today)."""
+    key = "portal.rate_limited_until"
+
+    def __init__(self, retry_at: dt.datetime, now: dt.datetime):
+        local, today = local_time(retry_at), local_time(now).date()
+        until = f"{local:%H:%M}" if local.date() == today else f"{local.month}月{local.day}日 {local:%H:%M}"
+        self.retry_at = retry_at
+        super().__init__(until=until)
 
 
 def scrub(text: str) -> str:
-    """The text with anything shaped like an ID number or a phone number starred out."""
-    return _SENSITIVE.sub(lambda m: "*" * len(m.group(0)), text or "")
+    """The text with anything shaped like an ID number or a phone number starred out, however written
+    (spaces, dashes, dots, a country code): ``core.common.masking.scrub``."""
+    return masking.scrub(text)
 
 
 @dataclass(frozen=True)
@@ -125,32 +146,48 @@ def public_notice(session: Session, batch_id: int, today: dt.date, lang: str = "
                         batch.ends_on, entries)
 
 
-def client_key(browser_id: str, contact: str) -> str:
-    """What identifies an objector to the rate limit: a hash of the browser's random id and the contact."""
-    raw = f"{browser_id or ''}|{(contact or '').strip().lower()}"
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+def client_address(peer: str | None, forwarded_for: str | None = None, trusted: int | None = None) -> str:
+    """The client's address as the rate limit sees it: the connection's ``peer``, or, behind ``trusted``
+    proxies (``TITLES_TRUSTED_PROXIES``), the ``trusted``-th entry from the right of ``X-Forwarded-For``
+    (entries further left are whatever the client wrote). IPv6 counts by its /64 network, which one
+    subscriber gets whole. Anything unreadable is ``unknown``, one shared key."""
+    trusted = trusted_proxies() if trusted is None else trusted
+    candidate = peer
+    if trusted > 0:
+        hops = [h.strip() for h in (forwarded_for or "").split(",") if h.strip()]
+        candidate = hops[-trusted] if len(hops) >= trusted else (hops[0] if hops else peer)
+    try:
+        address = ipaddress.ip_address((candidate or "").strip().strip("[]"))
+    except ValueError:
+        return UNKNOWN_ADDRESS
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
-def _count_since(session: Session, *where) -> int:
-    return int(session.scalar(select(func.count()).select_from(Objection).where(*where)) or 0)
-
-
-def _check_rate(session: Session, declaration_id: int, contact: str, key: str, now: dt.datetime) -> None:
-    hour, day = now - dt.timedelta(hours=1), now - dt.timedelta(days=1)
-    by_client = int(session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "objection_client", AuditEvent.target == f"client:{key}", AuditEvent.at >= hour)) or 0)
-    if by_client >= PER_CLIENT_HOUR \
-            or _count_since(session, Objection.contact == contact.strip(), Objection.created_at >= hour) >= PER_CONTACT_HOUR \
-            or _count_since(session, Objection.declaration_id == declaration_id, Objection.created_at >= day) \
-            >= PER_DECLARATION_DAY:
-        raise RateLimited()
+def _check_rate(session: Session, declaration_id: int, contact: str, address: str, now: dt.datetime) -> str:
+    """Count this objection under its three limits (in the caller's transaction: a refusal rolls the
+    counts back); RateLimited with the latest time a refused limit reopens. Returns the client's key.
+    An unknown address (a local proxy not declared in ``TITLES_TRUSTED_PROXIES``) skips the address limit
+    rather than making it one limit for the whole public; the contact and declaration limits still hold."""
+    client = hashed_key("client", address)
+    hits: list[Hit] = [] if address == UNKNOWN_ADDRESS else [hit(session, BY_CLIENT, client, now)]
+    hits += [hit(session, BY_CONTACT, hashed_key("contact", contact), now),  # always in this order: no lock cycle
+             hit(session, BY_DECLARATION, str(declaration_id), now)]
+    refused = [h.retry_after for h in hits if not h.allowed]
+    if refused:
+        raise RateLimited(now + max(refused), now)
+    return client
 
 
 def raise_public_objection(session: Session, batch_id: int, declaration_id: int, name: str, contact: str,
-                           text: str, client_key: str, now: dt.datetime | None = None,
+                           text: str, client: str | None, now: dt.datetime | None = None,
                            today: dt.date | None = None) -> int:
     """A member of the public objects to a declaration named in a running public notice; returns its id.
-    It lands with the unit owning the notice (its objections list)."""
+    ``client`` is the client's address (``client_address``). It lands with the unit owning the notice
+    (its objections list); the contact is stored normalised."""
     now = now or utcnow()
     today = today or local_date(now)
     batch = _running_batch(session, batch_id, today)
@@ -158,8 +195,8 @@ def raise_public_objection(session: Session, batch_id: int, declaration_id: int,
                                                            PublicityItem.declaration_id == declaration_id))
     if listed is None:
         raise NotFound("portal.not_found")
-    key = (client_key or "")[:64]
-    _check_rate(session, declaration_id, contact or "", key, now)
+    contact = normalise_contact(contact)
+    key = _check_rate(session, declaration_id, contact, client or UNKNOWN_ADDRESS, now)
     objection_id = raise_objection(session, declaration_id, name, contact, text, batch.id, now=now, today=today)
     audit.append(session, kind="objection", action="objection_client", at=now, target=f"client:{key}",
                  detail={"objection_id": objection_id})
@@ -179,7 +216,7 @@ def load_notice(uow: UnitOfWork, batch_id: int, today: dt.date, lang: str = "zh"
 
 
 def object_to(uow: UnitOfWork, batch_id: int, declaration_id: int, name: str, contact: str, text: str,
-              client: str, today: dt.date) -> int:
+              client: str | None, today: dt.date) -> int:
     with uow.write() as session:
         return raise_public_objection(session, batch_id, declaration_id, name, contact, text, client,
                                       today=today)

@@ -3,6 +3,10 @@
 The login cookie is signed with a key generated on the first start and kept in the database
 (``app_secret``), never in the repository; every app server behind a load balancer reads the
 same key, so a cookie signed by one is accepted by the others.
+
+The audit checkpoint key is the opposite: it must not be in the database (``core.audit.checkpoint``), so
+the first start generates it into the file store; every start then signs the trail's heads into the
+external anchor log, and a thread does so again every ``TITLES_AUDIT_CHECKPOINT_MINUTES``.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from core.audit import checkpoint
 from core.calendar.desk import fill_ahead
 from core.common.config import demo_mode, local_date
 from core.setup.demo import ensure_demo_data
@@ -57,3 +62,14 @@ def app_secret(uow: UnitOfWork, name: str) -> str:
 def cookie_secret(uow: UnitOfWork) -> str:
     """The key that signs the login cookie (JWT)."""
     return app_secret(uow, COOKIE_KEY)
+
+
+def start_audit_checkpoints(uow: UnitOfWork) -> None:
+    """At an app server's start: the checkpoint key (generated if absent), one checkpoint now, then
+    periodic ones. A checkpoint that cannot be written does not stop the app; ``verify`` will say so."""
+    try:
+        checkpoint.ensure_key()
+        checkpoint.checkpoint(uow)
+    except (OSError, checkpoint.AuditKeyMissing):
+        pass
+    checkpoint.start_periodic(uow)

@@ -199,8 +199,10 @@ def test_anchors_are_written_every_k_appends_of_a_chain(uow, chains, monkeypatch
     assert first_broken(uow) is None
 
 
-def test_the_commands_anchor_and_verify(sqlite_only, chains, monkeypatch, capsys):
+def test_the_commands_anchor_and_verify(sqlite_only, chains, monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("TITLES_DATABASE_URL", str(sqlite_only.engine.url))
+    monkeypatch.delenv("TITLES_AUDIT_KEY", raising=False)  # the key and the anchor log of this test only
+    monkeypatch.setenv("TITLES_FILE_STORE", str(tmp_path / "files"))
     ids = interleaved(sqlite_only)
     assert audit.main(["anchor"]) == 0 and "anchor written" in capsys.readouterr().out
     assert audit.main(["verify"]) == 0 and "OK" in capsys.readouterr().out

@@ -20,10 +20,10 @@ def _world(uow, state: str = "unit_verify"):
 def test_home_numbers_count_the_scope_and_the_to_dos(uow):
     w, d = _world(uow)
     unit = home_numbers(uow, w.actor("unit_op"))
-    assert unit["total"] == 2 and unit["by_state"] == {"draft": 1, "unit_verify": 1}
+    assert unit["total"] == 1 and unit["by_state"] == {"unit_verify": 1}  # the draft is the applicant's
     assert unit["todo"] == {"unit_verify": 1, "unit_publicity": 0, "unit_recommend": 0}
     assert dict(unit["funnel"]["review"])["submitted"] == 1
-    assert sum(n for _, n in unit["weekly_new"]) == 2
+    assert sum(n for _, n in unit["weekly_new"]) == 1
     sibling = home_numbers(uow, w.actor("sibling_op"))
     assert sibling["total"] == 0
     applicant = home_numbers(uow, w.actor("applicant"))
@@ -60,3 +60,16 @@ def test_committee_choices_are_offered_only_with_assign_committee(uow):
     detail = desk.load_detail(uow, w.actor("prov_hr"), "relay", d)
     assert "assign_committee" in [o.action for o in detail.options]
     assert detail.committees == [(w.committee_id, "省工程系列高级评委会")]
+
+
+def test_a_cancelled_draft_is_counted_by_no_one_but_its_applicant(uow):
+    with uow.write() as s:
+        w = World.build(s)
+        d = w.new_declaration()
+        w.drive(d, "material_receipt")  # with the committee
+        thrown_away = w.new_declaration()
+        w.do("applicant", thrown_away, "cancel")  # a draft the applicant never submitted
+    assert home_numbers(uow, w.actor("applicant"))["total"] == 2
+    for who in ("unit_op", "city_hr", "committee_op"):
+        numbers = home_numbers(uow, w.actor(who))
+        assert numbers["total"] == 1 and "cancelled" not in numbers["by_state"], who

@@ -120,12 +120,12 @@ def test_aggregates_by_state_funnel_week_and_todo(uow):
                                  holder_unit_id=w.units["city"])])
     with uow.read() as s:
         dept_unit, city_unit = s.get(Unit, dept), s.get(Unit, w.units["city"])
-        assert by_state(s, dept_unit) == {"approved": 5, "relay": 4, "unit_verify": 3, "draft": 2,
+        assert by_state(s, dept_unit) == {"approved": 5, "relay": 4, "unit_verify": 3,  # drafts: the applicant's
                                           "policy_review": 2, "unit_publicity": 2, "returned": 1}
         assert by_state(s, dept_unit.path) == by_state(s, dept_unit.path.rstrip("/"))
         assert by_state(s, outside) == {"unit_verify": 6}
         everything = by_state(s)
-        assert sum(everything.values()) == 26 and everything["unit_verify"] == 9 and everything["hr_review"] == 1
+        assert sum(everything.values()) == 24 and everything["unit_verify"] == 9 and everything["hr_review"] == 1
         assert by_state(s, city_unit, flow="review") == {k: v for k, v in everything.items() if k != "hr_review"}
         assert by_state(s, dept_unit, year=2025) == {}
         province = s.get(Unit, w.units["prov"])  # its subtree holds every unit: counted without a unit filter
@@ -143,9 +143,9 @@ def test_aggregates_by_state_funnel_week_and_todo(uow):
         assert [day for day, _ in weeks] == week_starts(12, today)
         assert weeks[0][0] == dt.date(2026, 9, 7) and weeks[-1][0] == dt.date(2026, 11, 23)
         # 19 declarations in the dept subtree, created round-robin over the 4 instants above
-        assert weeks[-1][1] == 5 and weeks[-2][1] == 5 and weeks[0][1] == 5
-        assert sum(n for _, n in weeks) == 15
-        assert sum(n for _, n in weekly_new(s, today=today)) == 15 + 4  # outside: 6 rows, 2 too old
+        assert weeks[-1][1] == 5 and weeks[-2][1] == 5 and weeks[0][1] == 4  # one of them a draft
+        assert sum(n for _, n in weeks) == 14
+        assert sum(n for _, n in weekly_new(s, today=today)) == 14 + 4  # outside: 6 rows, 2 too old
 
         assert todo_counts(s, [(employer, ("unit_verify", "unit_publicity")), (dept, ["relay"]),
                                (employer, ()), (outside.id, ("unit_verify", "unit_verify")),
@@ -153,10 +153,30 @@ def test_aggregates_by_state_funnel_week_and_todo(uow):
         assert todo_counts(s, []) == []
 
         board = dashboard(s, city_unit, workspaces=[(employer, ("unit_verify",))], today=today)
-        assert board["total"] == 26 and board["by_state"] == everything
+        assert board["total"] == 24 and board["by_state"] == everything
         assert board["funnel"]["review"][0] == ("submitted", 23)
         assert board["funnel"]["initial_determination"][2] == ("hr_review", 1)
         assert board["todo"] == [3] and len(board["weekly_new"]) == 12
         assert dashboard(s, province, today=today)["weekly_new"] == weekly_new(s, today=today)
         frame = as_frame(board["by_state"], "state")
-        assert list(frame.columns) == ["state", "count"] and frame["count"].sum() == 26
+        assert list(frame.columns) == ["state", "count"] and frame["count"].sum() == 24
+
+
+def test_organisation_dashboards_never_count_an_applicants_draft_or_a_draft_thrown_away(uow):
+    """Drafts belong to the applicant: the unit sees a declaration once it is submitted. A cancelled
+    declaration counts if it was submitted before it was cancelled, not if it was a cancelled draft."""
+    today = dt.date(2026, 3, 4)
+    with uow.write() as s:
+        w = World.build(s)
+        employer = w.units["employer"]
+        _declarations(s, w, [dict(state="draft", holder_unit_id=None)] * 3
+                      + [dict(state="cancelled", holder_unit_id=None)] * 2  # drafts thrown away
+                      + [dict(state="cancelled", holder_unit_id=None, submitted_at=T0)]  # cancelled once returned
+                      + [dict(state="unit_verify", holder_unit_id=employer, submitted_at=T0)])
+    with uow.read() as s:
+        unit, province = s.get(Unit, employer), s.get(Unit, w.units["prov"])
+        for scope in (unit, province, None):
+            assert by_state(s, scope) == {"cancelled": 1, "unit_verify": 1}
+            board = dashboard(s, scope, today=today)
+            assert board["total"] == 2 and board["by_state"] == {"cancelled": 1, "unit_verify": 1}
+            assert sum(n for _, n in board["weekly_new"]) == 2 == sum(n for _, n in weekly_new(s, scope, today=today))

@@ -3,7 +3,6 @@ period; objections by anyone, rate-limited, landing with the unit that owns the 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -59,9 +58,9 @@ def test_search_by_name_or_unit_and_internal_notices_stay_internal(uow, running)
     assert _notices(uow, DURING) == []
 
 
-def _object(uow, w, batch, d, client="browser-1", contact="13912345678", day=DURING, hour=2):
+def _object(uow, w, batch, d, client="203.0.113.7", contact="13912345678", day=DURING, hour=2):
     return run(uow, w, lambda w: portal.raise_public_objection(
-        w.session, batch, d, "王五", contact, TEXT, portal.client_key(client, contact), now=at(day, hour), today=day))
+        w.session, batch, d, "王五", contact, TEXT, client, now=at(day, hour), today=day))
 
 
 def test_anyone_may_object_and_it_lands_with_the_owning_unit(uow, running):
@@ -79,20 +78,34 @@ def test_anyone_may_object_and_it_lands_with_the_owning_unit(uow, running):
 
 def test_objections_are_rate_limited_per_client_per_contact_and_per_declaration(uow, running):
     w, ids, batch = running
-    for _ in range(portal.PER_CLIENT_HOUR):
-        _object(uow, w, batch, ids[0])
+    for n in range(portal.PER_CLIENT_HOUR):
+        _object(uow, w, batch, ids[0], contact=f"1390000{n:04d}")
     with pytest.raises(portal.RateLimited):
-        _object(uow, w, batch, ids[0])
-    _object(uow, w, batch, ids[0], hour=4)  # an hour later the client may again
-    with pytest.raises(portal.RateLimited):  # a new browser, the same contact
+        _object(uow, w, batch, ids[0], contact="13900009999")
+    _object(uow, w, batch, ids[0], hour=4)  # hours later the address may again
+    with pytest.raises(portal.RateLimited):  # another address, the same contact
         for n in range(portal.PER_CONTACT_HOUR + 1):
-            _object(uow, w, batch, ids[1], client=f"other-{n}", hour=6)
+            _object(uow, w, batch, ids[1], client=f"198.51.100.{n}", hour=6)
     sent = 0
     with pytest.raises(portal.RateLimited):
         for n in range(portal.PER_DECLARATION_DAY + 1):
-            _object(uow, w, batch, ids[1], client=f"c{n}", contact=f"1390000{n:04d}", day=END, hour=1 + n % 12)
+            _object(uow, w, batch, ids[1], client=f"198.51.{n}.1", contact=f"1390000{n:04d}", day=END, hour=1 + n % 12)
             sent += 1
     assert sent == portal.PER_DECLARATION_DAY  # the earlier ones were days before
+
+
+@pytest.mark.parametrize("peer, forwarded, trusted, expected", [
+    ("203.0.113.7", None, 0, "203.0.113.7"),
+    ("203.0.113.7", "198.51.100.1", 0, "203.0.113.7"),  # the header is anyone's to write: ignored by default
+    ("10.0.0.2", "1.2.3.4, 198.51.100.1", 1, "198.51.100.1"),  # the trusted proxy's entry, not the forged one
+    ("10.0.0.2", "1.2.3.4, 198.51.100.1, 10.0.0.9", 2, "198.51.100.1"),
+    ("10.0.0.2", None, 1, "10.0.0.2"),
+    ("2001:db8:1:2:3:4:5:6", None, 0, "2001:db8:1:2::/64"),  # one subscriber's IPv6 network
+    ("::ffff:203.0.113.7", None, 0, "203.0.113.7"),
+    (None, None, 0, portal.UNKNOWN_ADDRESS), ("garbage", None, 0, portal.UNKNOWN_ADDRESS)])
+def test_the_client_address_is_the_connections_unless_a_trusted_proxy_reports_it(peer, forwarded, trusted,
+                                                                                   expected):
+    assert portal.client_address(peer, forwarded, trusted) == expected
 
 
 # --- property: nothing personal on the portal -------------------------------------------------------
@@ -101,6 +114,14 @@ CHINESE = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9
 ID_NUMBER = st.from_regex(r"[1-6]\d{16}[\dX]", fullmatch=True)
 PHONE = st.from_regex(r"1[3-9]\d{9}", fullmatch=True)
 PEOPLE = st.lists(st.tuples(CHINESE, ID_NUMBER, PHONE), min_size=1, max_size=4, unique_by=lambda p: p[1])
+
+
+def written(digits: str, k: int) -> str:
+    """The digits as people write them: with spaces, dashes or dots, a mobile with a country code."""
+    sep = (" ", "-", ".", " - ")[k % 4]
+    if len(digits) == 11:
+        return ("+86 ", "0086-", "+86", "86 ")[k % 4] + sep.join((digits[:3], digits[3:7], digits[7:]))
+    return sep.join((digits[:6], digits[6:14], digits[14:]))
 
 
 @pytest.fixture
@@ -133,7 +154,8 @@ def test_portal_text_never_contains_an_id_number_or_a_phone(base, people):
             ids.append(d.id)
         entries = [NoticeEntry(name, "工程", "土木建筑工程", "副高级") for name, _, _ in people]
         notice = default_notice("市建筑设计院", entries, today, today + dt.timedelta(days=7))
-        typed = " ".join(f"联系人电话{phone}，身份证{idn}" for _, idn, phone in people)  # an operator's slip
+        typed = " ".join(f"联系人电话{phone}，身份证{idn}，或{written(phone, k)}，{written(idn, k + 1)}"
+                         for k, (_, idn, phone) in enumerate(people))  # an operator's slip, as people write
         batch = PublicityBatch(kind="unit", owner_unit_id=w.units["employer"], title=notice.title,
                                body=notice.body + typed, starts_on=today, ends_on=today + dt.timedelta(days=7),
                                status="published", is_public=True)
@@ -148,3 +170,17 @@ def test_portal_text_never_contains_an_id_number_or_a_phone(base, people):
     for name, id_number, phone in people:
         assert name in text
         assert id_number not in text and id_number[:-1] not in text and phone not in text
+        digits = "".join(c for c in text if c.isdigit())
+        assert id_number[:-1] not in digits and phone not in digits and phone[3:] not in digits
+
+
+def test_an_unknown_address_is_not_one_limit_for_the_whole_public(uow, running):
+    """Behind a local proxy nobody declared, every visitor's address is unknown: the address limit is
+    skipped (it would stop the whole province at three an hour), the contact limit still holds."""
+    w, ids, batch = running
+    for n in range(portal.PER_CLIENT_HOUR + 2):
+        _object(uow, w, batch, ids[0], client=None, contact=f"1390000{n:04d}")
+    for n in range(portal.PER_CONTACT_HOUR):
+        _object(uow, w, batch, ids[1], client=None)
+    with pytest.raises(portal.RateLimited):
+        _object(uow, w, batch, ids[1], client=None)

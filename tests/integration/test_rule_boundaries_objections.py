@@ -1,6 +1,6 @@
 """Objection limits at their boundaries: the field lengths of an objection, the reason of a resolution,
-and the public portal's rate limits (3 an hour per browser, 3 an hour per contact, 20 a day per
-declaration), each on both sides, with "now" fixed by the test. Also the notice's title and body lengths.
+and the public portal's rate limits (3 an hour per client address, 3 an hour per contact, 20 a day
+per declaration), each on both sides, with "now" fixed by the test. Also the notice's title and body lengths.
 """
 from __future__ import annotations
 
@@ -93,46 +93,87 @@ def test_a_resolution_reason_may_be_2000_characters_but_not_2001(uow, publicised
 
 
 # --- the public portal's rate limits ----------------------------------------------------------------
+# Fixed windows counted in the database (core.common.rate_limit): hours from the full UTC hour, days from
+# 00:00 UTC (08:00 in Beijing). T0 is 02:00 UTC, the start of an hour.
 
-def public(uow, w: World, d: int, batch: int, at: dt.datetime, *, client: str = "browser", contact: str = "13900000000"):
+ADDRESS = "203.0.113.7"
+
+
+def public(uow, w: World, d: int, batch: int, at: dt.datetime, *, client: str = ADDRESS,
+           contact: str = "13900000000"):
     with world_in(uow, w) as ww:
         return raise_public_objection(ww.session, batch, d, "王五", contact, "业绩材料存疑", client, now=at,
                                       today=START + DAY)
 
 
-def test_a_browser_may_object_three_times_an_hour_and_not_a_fourth(uow, publicised):
+def test_a_client_address_may_object_three_times_an_hour_and_not_a_fourth(uow, publicised):
     w, d, batch = publicised
     for i in range(3):
         public(uow, w, d, batch, T0 + i * SECOND, contact=f"1390000000{i}")
-    with pytest.raises(RateLimited):
+    with pytest.raises(RateLimited) as refused:
         public(uow, w, d, batch, T0 + 3 * SECOND, contact="13900000009")
+    assert refused.value.retry_at == T0 + HOUR and str(refused.value) == "提交过于频繁，请于 11:00 后再试"
+    public(uow, w, d, batch, T0 + 3 * SECOND, client="198.51.100.1", contact="13900000009")  # another address
 
 
-def test_a_browsers_hour_counts_until_the_first_objection_is_exactly_an_hour_old(uow, publicised):
+def test_the_hour_of_an_address_ends_at_the_full_hour(uow, publicised):
     w, d, batch = publicised
     for i in range(3):
         public(uow, w, d, batch, T0 + i * SECOND, contact=f"1390000000{i}")
     with pytest.raises(RateLimited):
-        public(uow, w, d, batch, T0 + HOUR, contact="13900000009")
-    public(uow, w, d, batch, T0 + HOUR + SECOND, contact="13900000009")
+        public(uow, w, d, batch, T0 + HOUR - SECOND, contact="13900000009")
+    public(uow, w, d, batch, T0 + HOUR, contact="13900000009")
 
 
-def test_a_contact_may_object_three_times_an_hour_from_any_browser_and_not_a_fourth(uow, publicised):
+def test_a_contact_may_object_three_times_an_hour_from_any_address_and_not_a_fourth(uow, publicised):
     w, d, batch = publicised
     for i in range(3):
-        public(uow, w, d, batch, T0 + i * SECOND, client=f"browser{i}")
+        public(uow, w, d, batch, T0 + i * SECOND, client=f"198.51.100.{i}")
     with pytest.raises(RateLimited):
-        public(uow, w, d, batch, T0 + HOUR, client="browser9")
-    public(uow, w, d, batch, T0 + HOUR + SECOND, client="browser9")
+        public(uow, w, d, batch, T0 + HOUR - SECOND, client="198.51.100.9")
+    public(uow, w, d, batch, T0 + HOUR, client="198.51.100.9")
+
+
+def test_one_phone_written_with_spaces_dashes_or_a_country_code_is_one_contact(uow, publicised):
+    w, d, batch = publicised
+    for i, written in enumerate(("177 9293 6902", "+86 177-9293-6902", "0086 17792936902")):
+        public(uow, w, d, batch, T0 + i * SECOND, client=f"198.51.100.{i}", contact=written)
+    with pytest.raises(RateLimited):
+        public(uow, w, d, batch, T0 + 3 * SECOND, client="198.51.100.9", contact="+8617792936902")
+    with world_in(uow, w) as ww:  # stored in one form too
+        assert set(ww.session.scalars(select(Objection.contact))) == {"+8617792936902"}
+
+
+def test_an_email_in_capitals_is_the_same_contact(uow, publicised):
+    w, d, batch = publicised
+    for i, written in enumerate(("Wang@Example.cn", "wang@example.CN ", " WANG@EXAMPLE.CN")):
+        public(uow, w, d, batch, T0 + i * SECOND, client=f"198.51.100.{i}", contact=written)
+    with pytest.raises(RateLimited):
+        public(uow, w, d, batch, T0 + 3 * SECOND, client="198.51.100.9", contact="wang@example.cn")
 
 
 def test_a_declaration_takes_twenty_public_objections_a_day_and_not_a_twenty_first(uow, publicised):
     w, d, batch = publicised
     for i in range(20):
-        public(uow, w, d, batch, T0 + i * SECOND, client=f"browser{i}", contact=f"139000000{i:02d}")
+        public(uow, w, d, batch, T0 + i * SECOND, client=f"198.51.100.{i}", contact=f"139000000{i:02d}")
+    with pytest.raises(RateLimited) as refused:
+        public(uow, w, d, batch, T0 + 20 * SECOND, client="198.51.100.99", contact="13900000099")
+    assert str(refused.value) == "提交过于频繁，请于 9月10日 08:00 后再试"  # the UTC day ends at 08:00 Beijing
+    next_day = dt.datetime(2026, 9, 10, tzinfo=UTC)
     with pytest.raises(RateLimited):
-        public(uow, w, d, batch, T0 + DAY, client="browser99", contact="13900000099")
-    public(uow, w, d, batch, T0 + DAY + SECOND, client="browser99", contact="13900000099")
+        public(uow, w, d, batch, next_day - SECOND, client="198.51.100.99", contact="13900000099")
+    public(uow, w, d, batch, next_day, client="198.51.100.99", contact="13900000099")
+
+
+def test_a_refused_objection_is_not_counted(uow, publicised):
+    w, d, batch = publicised
+    for i in range(3):
+        public(uow, w, d, batch, T0 + i * SECOND, contact=f"1390000000{i}")
+    for _ in range(5):
+        with pytest.raises(RateLimited):
+            public(uow, w, d, batch, T0 + 10 * SECOND, contact="13900000009")
+    with world_in(uow, w) as ww:
+        assert ww.session.scalar(select(func.count()).select_from(Objection)) == 3
 
 
 # --- what a public notice may show -------------------------------------------------------------------
