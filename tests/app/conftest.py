@@ -44,16 +44,26 @@ def app_db(tmp_path, demo_template, monkeypatch) -> str:
     return url
 
 
+def _with_error_details(get_option):
+    def get(key: str):
+        return "full" if key == "client.showErrorDetails" else get_option(key)
+    return get
+
+
 @pytest.fixture(autouse=True)
 def no_exception_after_any_run(monkeypatch):
-    """Every AppTest run in these tests must end without an exception element on the page."""
+    """Every AppTest run in these tests must end without an exception element on the page. The app hides
+    error details from users (``client.showErrorDetails = "none"``); a failing test shows them."""
+    from streamlit import config as streamlit_config
     from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(streamlit_config, "get_option", _with_error_details(streamlit_config.get_option))
 
     original = AppTest._run
 
     def checked_run(self, *args, **kwargs):
         result = original(self, *args, **kwargs)
-        assert not self.exception, [e.value for e in self.exception]
+        assert not self.exception, [(e.value, e.stack_trace[-4:]) for e in self.exception]
         return result
 
     monkeypatch.setattr(AppTest, "_run", checked_run)
