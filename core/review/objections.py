@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.audit import trail as audit
 from core.common.config import local_date
 from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.common.text import clean_line, clean_text
 from core.common.masking import mask_phone
 from core.review.publicity import KINDS, running_batch_of
 from core.declaring.transitions import act, options
@@ -33,7 +34,7 @@ LIMITS = {"name": (2, 50), "contact": (5, 100), "text": (5, 2000)}
 
 def _clean(field: str, value: str | None) -> str:
     low, high = LIMITS[field]
-    value = (value or "").strip()
+    value = (clean_text if field == "text" else clean_line)(value, f"field.objection_{field}")
     if not low <= len(value) <= high:
         raise ValidationError(f"objection.{field}_invalid", min=low, max=high)
     return value
@@ -145,7 +146,7 @@ def resolve_objection(session: Session, actor: Actor, objection_id: int, outcome
         raise InvalidAction("objection.already_resolved")
     if outcome not in OUTCOMES:
         raise ValidationError("objection.bad_outcome")
-    reason = (reason or "").strip()
+    reason = clean_text(reason, "field.reason")
     if not reason:
         raise ValidationError("error.reason_required")
     if len(reason) > MAX_REASON:
