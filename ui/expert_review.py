@@ -71,7 +71,7 @@ def _dossier(actor: Actor, item: views.ReviewItem) -> None:
     save = actions.Action("save", tr("expert_review.save"), done=tr("expert_review.saved"),
                           perform=lambda c: reviews.save(uow, actor, c.data["id"], c.data["opinion"], final=False))
     finish = actions.Action("finalize", tr("expert_review.finalize"), done=tr("expert_review.finalized"),
-                            confirm=tr("expert_review.confirm_finalize", dossier=plain(item.dossier.label)),
+                            confirm=tr("expert_review.confirm_finalize", dossier=item.dossier.label),  # shown by st.text
                             perform=lambda c: reviews.save(uow, actor, c.data["id"], c.data["opinion"], final=True))
     left, right = st.columns(2)
     with left:
