@@ -2,13 +2,17 @@
 service that takes them (one message, naming the field), on SQLite and PostgreSQL; the record is unchanged."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
+from core.calendar import admin as calendar_admin
 from core.common.errors import ValidationError
 from core.declaring.records import add_record
 from core.files.store import minimal_pdf
-from core.identity import people
+from core.identity import people, unit_admin
+from core.org import parent_links
 from core.org import unit_registration as reg
 from core.panel import sessions
 from core.review.objections import raise_objection
@@ -115,3 +119,20 @@ def test_records_panel_titles_and_reviewer_names_refuse_control_characters(uow):
             "field.session_title")
     refused(lambda: run(uow, w, lambda w: create_reviewer(w.session, w.actor("committee_op"), w.committee_id, (SERIES,),
                                                           display_name="审查\u2068员")), "field.display_name")
+
+
+def test_link_requests_holiday_names_and_unit_edits_refuse_control_characters(uow):
+    with uow.write() as s:
+        w = World.build(s)
+        w.actors["prov_admin"] = w._actor("prov_admin", "unit_admin", w.units["prov"])
+    admin = w.actor("unit_admin")
+    refused(lambda: run(uow, w, lambda w: parent_links.request_link(w.session, admin, w.units["other_dept"],
+                                                                    "业务\x1b归口调整")), "field.reason")
+    refused(lambda: run(uow, w, lambda w: calendar_admin.do_set_day(w.session, w.actor("prov_admin"),
+                                                                    dt.date(2027, 2, 14), "workday", "春节\u202e调休")),
+            "field.day_name")
+    refused(lambda: run(uow, w, lambda w: unit_admin.edit_unit(w.session, admin, name="市建筑\x00设计院",
+                                                               legal_representative="王五", contact_phone="13912345678")),
+            "field.unit_name")
+    with uow.read() as s:
+        assert s.get(Unit, w.units["employer"]).name == "市建筑设计院"
