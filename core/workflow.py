@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from core.common.errors import ConcurrentChange, Forbidden, GuardFailed, InvalidAction, NotFound, ValidationError
+from core.common.i18n import MESSAGES
+from core.common.text import clean_text
 from core.machines import ALL
 from core.machines.declaration import (  # noqa: F401  (the declaration's table, re-exported for callers)
     APPLICANT_HELD, FLOWS, GUARDS, HOLDER_OPERATORS, INITIAL, INITIAL_STATES, MAX_REASON, OPERATORS,
@@ -183,6 +185,10 @@ def _guard_problems(m: Machine, row: Transition, s: Any, facts: Any, actor: Acto
 
 
 def _check_inputs(m: Machine, row: Transition, payload: dict) -> str | None:
+    for name in ("reason", "opinion", *row.inputs):
+        if isinstance(payload.get(name), str):
+            label = "field.reason" if name in ("reason", "opinion") else f"input.{name}"
+            clean_text(payload[name], label if label in MESSAGES else "field.input")
     reason = (payload.get("reason") or "").strip()
     if row.needs_reason and not reason:
         raise ValidationError("error.reason_required")

@@ -4,12 +4,12 @@ import streamlit as st
 from core.desks.home import UNIT_SCOPED
 from core.desks.workspaces import workspace
 from ui import charts, state
-from ui.i18n import tr
+from ui.i18n import tr, tr_safe
 from ui.pages_map import icon, page_file
 
 principal, actor = state.principal(), state.actor()
 state.show_flash()
-st.title(tr("home.welcome", name=principal.display_name if principal else ""))
+st.title(tr_safe("home.welcome", name=principal.display_name if principal else ""))
 if actor is None:
     st.info(tr("home.no_workspace"))
     st.stop()

@@ -16,7 +16,7 @@ from core.desks.admin import people, personal_accounts, unit_admin
 from core.identity.unit_accounts import AccountRow
 from core.workflow import Actor
 from ui import actions, db
-from ui.i18n import tr
+from ui.i18n import tr, tr_safe
 
 P = "unit_accounts"
 TEMP = f"{P}.temp_password"  # shown once by ui.accounts
@@ -80,11 +80,11 @@ def account_panel(admin: Actor, row: AccountRow) -> None:
         else:
             st.caption(tr("admin.not_editable"))
     with st.expander(tr("uadmin.leave_title")):
-        sure = st.checkbox(tr("uadmin.leave_confirm", name=row.person_name), key=f"{P}.leave_ok_{row.id}")
+        sure = st.checkbox(tr_safe("uadmin.leave_confirm", name=row.person_name), key=f"{P}.leave_ok_{row.id}")
         offer(step("leave", tr("uadmin.leave"), partial(admin_desk.write, uow, unit_admin.leave_unit, admin,
                                                         row.id)), disabled=not sure)
     with st.expander(tr("uadmin.handover_title")):
-        sure = st.checkbox(tr("uadmin.handover_confirm", name=row.person_name), key=f"{P}.handover_ok_{row.id}")
+        sure = st.checkbox(tr_safe("uadmin.handover_confirm", name=row.person_name), key=f"{P}.handover_ok_{row.id}")
         offer(step("handover", tr("uadmin.handover"), partial(admin_desk.write, uow, unit_admin.hand_over, admin,
                                                                row.id)), disabled=not sure)
 

@@ -16,7 +16,7 @@ from core.identity.unit_accounts import AccountRow
 from core.workflow import Actor
 from core.desks.workspaces import may_use
 from ui import account_admin, actions, db, state
-from ui.i18n import tr
+from ui.i18n import tr, tr_safe
 
 WS = "unit_accounts"
 TEMP = f"{WS}.temp_password"
@@ -41,7 +41,7 @@ def render() -> None:
     actions.show_outcome(WS)
     temp = st.session_state.pop(TEMP, None)
     if temp:
-        st.warning(tr("accounts.temp_password", password=temp))
+        st.warning(tr_safe("accounts.temp_password", password=temp))
     listing, joining, creating = st.tabs([tr("uadmin.tab_accounts"), tr("uadmin.tab_new"), tr("uadmin.tab_create")])
     with joining:
         account_admin.new_accounts(admin)

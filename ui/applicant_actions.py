@@ -18,7 +18,7 @@ from core.common.i18n import t
 from core.machines.pledge import pledge_matches
 from core.workflow import Actor, Option
 from ui import actions, db
-from ui.i18n import lang, tr
+from ui.i18n import lang, plain, tr
 
 P = "my_declarations"
 
@@ -64,7 +64,7 @@ def _text(problem) -> str:
 def _checklist(ed: desk.Editor) -> None:
     if ed.problems:
         st.warning(tr("mine.problems", n=len(ed.problems)) + "\n\n"
-                   + "\n".join(f"- {_text(p)}" for p in ed.problems))
+                   + "\n".join(f"- {plain(_text(p))}" for p in ed.problems))
     else:
         st.success(tr("mine.ready"))
 

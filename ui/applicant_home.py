@@ -14,7 +14,7 @@ from core.desks import applicant as desk
 from core.common.errors import DomainError
 from core.workflow import INITIAL, REVIEW, Actor
 from ui import db, declaration_editor, declaration_form, dossier_view, state
-from ui.i18n import show_error, tr
+from ui.i18n import show_error, tr, tr_safe
 
 P = "my_declarations"
 PICK = f"{P}.pick"
@@ -45,11 +45,11 @@ def _open_created(declaration_id: int) -> None:
 
 def _binding(actor: Actor, info: desk.Overview) -> None:
     if info.binding == "bound":
-        st.caption(tr("mine.bound", unit=info.unit_name))
+        st.caption(tr_safe("mine.bound", unit=info.unit_name))
         return
     st.warning(tr("guard.not_bound"))
     if info.binding == "pending":
-        st.info(tr("mine.pending", unit=info.unit_name))
+        st.info(tr_safe("mine.pending", unit=info.unit_name))
     with st.expander(tr("mine.bind_title"), expanded=info.binding == "none"):
         text = st.text_input(tr("mine.search"), key=f"{P}.unit_search")
         if not text.strip():

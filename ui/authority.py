@@ -18,7 +18,7 @@ from core.declaring.choices import choices_levels, choices_series
 from core.org.unit_registration import region_bureaus
 from core.workflow import Actor
 from ui import actions, db, worktabs
-from ui.i18n import lang, tr
+from ui.i18n import lang, tr, tr_safe
 
 WS = "authority"
 
@@ -80,7 +80,7 @@ def _decide(actor: Actor) -> None:
     _table(rows, f"{WS}.pending")
     for r in rows:
         cols = st.columns([3, 1, 1])
-        opinion = cols[0].text_input(tr("authority.opinion", name=r.name), key=f"{WS}.opinion_{r.id}", max_chars=200)
+        opinion = cols[0].text_input(tr_safe("authority.opinion", name=r.name), key=f"{WS}.opinion_{r.id}", max_chars=200)
         for col, verb, accept in ((cols[1], "accept", True), (cols[2], "reject", False)):
             with col:
                 _offer(verb, tr(f"uadmin.{verb}"),

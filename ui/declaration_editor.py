@@ -12,7 +12,7 @@ from core.desks import applicant as desk
 from core.common.errors import DomainError
 from core.workflow import Actor
 from ui import actions, applicant_actions, db, declaration_form, dossier_view, record_forms, state
-from ui.i18n import show_error, tr
+from ui.i18n import show_error, tr, tr_safe
 
 P = "my_declarations"
 REASON_STATES = ("returned", "supplement", "terminated", "not_approved")
@@ -52,7 +52,7 @@ def _last_reason(d) -> None:
         return
     event = next((e for e in reversed(d.timeline) if e.action in REFUSALS and e.comment), None)
     if event is not None:
-        st.warning(tr("mine.last_reason", action=f"action.{event.action}", time=dossier_view.when(event.at),
+        st.warning(tr_safe("mine.last_reason", action=f"action.{event.action}", time=dossier_view.when(event.at),
                       unit=event.unit_name or "—", text=event.comment))
 
 

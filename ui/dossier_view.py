@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.declaring.dossier import Dossier
 from core.reporting.stats import CHINA_TZ
-from ui.i18n import lang, tr
+from ui.i18n import lang, plain, tr
 
 
 def when(value: dt.datetime | None) -> str:
@@ -45,7 +45,7 @@ def facts(d: Dossier) -> None:
     ]
     left, right = st.columns(2)
     for i, (label, value) in enumerate(rows):
-        (left if i % 2 == 0 else right).markdown(f"**{label}**：{value}")
+        (left if i % 2 == 0 else right).markdown(f"**{label}**：{plain(value)}")
 
 
 def records(d: Dossier, key: str) -> None:
@@ -59,7 +59,7 @@ def records(d: Dossier, key: str) -> None:
     if not d.attachments:
         st.caption(tr("detail.no_attachments"))
     else:
-        st.markdown("\n".join(f"- {name}" for _, name in d.attachments))
+        st.markdown("\n".join(f"- {plain(name)}" for _, name in d.attachments))
 
 
 def timeline(d: Dossier, key: str) -> None:

@@ -15,7 +15,7 @@ import streamlit as st
 from core.panel import reviews, views
 from core.workflow import Actor
 from ui import actions, db, panel_common as common, reviewer_dossier, worktabs
-from ui.i18n import plain, tr
+from ui.i18n import plain, tr, tr_safe
 
 WS = "expert_review"
 PICK = f"{WS}.pick"
@@ -53,7 +53,7 @@ def _key(item: views.ReviewItem, field: str) -> str:
 
 def _dossier(actor: Actor, item: views.ReviewItem) -> None:
     st.subheader(plain(item.dossier.label))
-    st.caption(tr("expert_review.where", session=item.session_title, group=item.group_name, part=_part(item)))
+    st.caption(tr_safe("expert_review.where", session=item.session_title, group=item.group_name, part=_part(item)))
     reviewer_dossier.render(actor, item.assignment_id, key=f"{WS}.dossier.{item.assignment_id}")
     fields = reviews.fields_for(item.is_main, item.defense)
     if item.final:
@@ -71,7 +71,7 @@ def _dossier(actor: Actor, item: views.ReviewItem) -> None:
     save = actions.Action("save", tr("expert_review.save"), done=tr("expert_review.saved"),
                           perform=lambda c: reviews.save(uow, actor, c.data["id"], c.data["opinion"], final=False))
     finish = actions.Action("finalize", tr("expert_review.finalize"), done=tr("expert_review.finalized"),
-                            confirm=tr("expert_review.confirm_finalize", dossier=plain(item.dossier.label)),
+                            confirm=tr("expert_review.confirm_finalize", dossier=item.dossier.label),  # shown by st.text
                             perform=lambda c: reviews.save(uow, actor, c.data["id"], c.data["opinion"], final=True))
     left, right = st.columns(2)
     with left:

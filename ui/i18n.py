@@ -5,7 +5,7 @@ import re
 
 import streamlit as st
 
-from core.common.i18n import DEFAULT_LANG, LANGS, t
+from core.common.i18n import DEFAULT_LANG, LANGS, NESTED, t
 
 LANG_KEY = "lang"
 SWITCH_KEY = "app.lang"
@@ -21,12 +21,32 @@ def tr(key: str, **params: object) -> str:
     return t(key, lang(), **params)
 
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]$~|])")
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character (CommonMark may escape each)
+_SHORTCODE = re.compile(r"\\:(?=(?:\\?[\w+-])+\\:)", re.ASCII)  # :smile: (emoji shortcodes are matched after unescaping)
+_BREAK = re.compile(r"\s*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])\s*")
 
 
-def plain(text: str) -> str:
-    """User text (names, reasons) inside a Markdown body: its Markdown characters escaped, shown as typed."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+def plain(text: object) -> str:
+    """Text people typed (names, reasons, titles) as literal text inside anything Streamlit renders as Markdown.
+
+    The one guard for user text in ``st.markdown``, ``st.caption``, headings, alerts, toasts and widget, expander,
+    tab and dialog labels: every ASCII punctuation character is backslash-escaped, so no emphasis, link, image,
+    heading, list, quote, table, HTML tag, entity, ``$`` maths, ``:red[...]`` directive or ``:material/...:``
+    icon can form, and bare URLs (``http\\://``, ``www\\.``) are not autolinked; line breaks become one space
+    and the ends are trimmed, so no new block (and no indented code) starts; ``:word:`` emoji shortcodes get a
+    zero-width space after the colon. The text shows as typed. Where a widget shows its text as plain text
+    (selectbox and multiselect options, dataframes, ``st.text``), pass it unescaped.
+    """
+    escaped = _PUNCTUATION.sub(r"\\\1", _BREAK.sub(" ", str(text)).strip())
+    return _SHORTCODE.sub("\\:\u200b", escaped)
+
+
+def tr_safe(key: str, **params: object) -> str:
+    """``tr`` for Markdown: the catalogue's template as written, every text parameter through :func:`plain`
+    (a parameter that is itself a catalogue key, ``state.x``, ``action.y``..., is translated first)."""
+    language = lang()
+    return t(key, language, **{k: plain(t(v, language) if isinstance(v, str) and v.startswith(NESTED) else v)
+                               if isinstance(v, str) else v for k, v in params.items()})
 
 
 def error_text(error: Exception) -> tuple[str, list[str]]:

@@ -15,7 +15,7 @@ from core.common.errors import DomainError
 from core.panel import distribution, views, voting
 from core.workflow import Actor
 from ui import actions, db, panel_common as common, worktabs
-from ui.i18n import show_error, tr
+from ui.i18n import show_error, tr, tr_safe
 
 WS = "panel_group"
 GROUP, DOSSIER, CHOSEN, MAIN = f"{WS}.group", f"{WS}.dossier", f"{WS}.chosen", f"{WS}.main"
@@ -100,7 +100,7 @@ def _distribute(actor: Actor, board: views.LeaderBoard) -> None:
     uow = db.uow()
     step = actions.Action(
         "distribute", tr("panel_group.distribute"),
-        done=tr("panel_group.distributed", dossier=dossiers[declaration_id]),
+        done=tr_safe("panel_group.distributed", dossier=dossiers[declaration_id]),
         perform=lambda c: distribution.distribute(uow, actor, board.group.id, c.data["dossier"], c.data["members"],
                                                   c.data["main"]))
     actions.action_button(WS, step, data={"dossier": declaration_id},

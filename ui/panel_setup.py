@@ -12,7 +12,7 @@ import streamlit as st
 from core.panel import drawing, rules, sessions, views
 from core.workflow import Actor
 from ui import actions, db, panel_common as common
-from ui.i18n import tr
+from ui.i18n import tr, tr_safe
 
 
 def setup_tab(ws: str, actor: Actor, session_id: int) -> None:
@@ -73,7 +73,7 @@ def _assign(ws: str, actor: Actor, session_id: int, board: views.Board) -> None:
 
 
 def _group(ws: str, actor: Actor, g: views.GroupView, editable: bool) -> None:
-    with st.expander(tr("panel_admin.group_head", name=g.name, status=tr(f"panel.group.{g.status}"),
+    with st.expander(tr_safe("panel_admin.group_head", name=g.name, status=tr(f"panel.group.{g.status}"),
                         dossiers=len(g.dossiers), members=len([m for m in g.members if not m.declined])),
                      expanded=True):
         if g.dossiers:

@@ -16,7 +16,7 @@ from core.review import portal
 from core.desks import unit as unit_desk
 from core.common.errors import DomainError
 from ui import db, state
-from ui.i18n import lang, show_error, tr
+from ui.i18n import lang, plain, show_error, tr, tr_safe
 
 P = "portal"
 
@@ -48,8 +48,8 @@ def _notice(batch_id: int, today) -> None:
     except DomainError as error:
         show_error(error)
         return
-    st.subheader(notice.title)
-    st.caption(tr("portal.owner", owner=notice.owner) + " · "
+    st.subheader(plain(notice.title))
+    st.caption(tr_safe("portal.owner", owner=notice.owner) + " · "
                + tr("portal.period", start=notice.starts_on.isoformat(), end=notice.ends_on.isoformat()))
     columns = {"name": "portal.col_name", "employer": "portal.col_employer", "series": "portal.col_series",
                "specialty": "portal.col_specialty", "level": "portal.col_level"}
@@ -58,7 +58,7 @@ def _notice(batch_id: int, today) -> None:
     if notice.body:
         with st.expander(tr("publicity.notice"), expanded=False):
             st.text(notice.body)
-    st.info(tr("portal.how_to_object", owner=notice.owner))
+    st.info(tr_safe("portal.how_to_object", owner=notice.owner))
     _objection_form(notice, today)
 
 
@@ -79,4 +79,4 @@ def _objection_form(notice: portal.PublicNotice, today) -> None:
     except DomainError as error:
         show_error(error)
         return
-    st.success(tr("portal.object_done", owner=notice.owner))
+    st.success(tr_safe("portal.object_done", owner=notice.owner))

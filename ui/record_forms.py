@@ -20,7 +20,7 @@ from core.declaring.evidence import fetch_evidence
 from core.declaring.record_schema import CHOICE, DATE, FLAG, LONG, SCHEMAS, UNTIL, Field, accepts_evidence
 from core.workflow import Actor
 from ui import db, state
-from ui.i18n import lang, show_error, tr
+from ui.i18n import lang, plain, show_error, tr, tr_safe
 
 P = "my_declarations"
 EDITING = f"{P}.editing"
@@ -59,7 +59,7 @@ def _row(actor: Actor, declaration_id: int, row: RecordView, n: int, editable: b
     schema = SCHEMAS[row.module]
     with st.container(border=True):
         parts = [f"{_name(f)}：{_value_text(f, row.data[f.name])}" for f in schema.fields if f.name in row.data]
-        st.markdown(f"**{tr('mine.row', n=n)}** " + "；".join(parts))
+        st.markdown(f"**{tr('mine.row', n=n)}** " + plain("；".join(parts)))
         _files(actor, row, editable)
         if not editable:
             return
@@ -106,7 +106,7 @@ def _files(actor: Actor, row: RecordView, editable: bool) -> None:
 
 def _file(actor: Actor, row: RecordView, f: EvidenceFile, editable: bool) -> None:
     cols = st.columns([4, 1, 1])
-    cols[0].markdown(f":material/attach_file: {f.name}（{max(1, f.size // 1024)} KB）")
+    cols[0].markdown(f":material/attach_file: {plain(f.name)}（{max(1, f.size // 1024)} KB）")
     cols[1].download_button(tr("mine.download"), data=partial(_file_bytes, db.uow(), actor, f.id), file_name=f.name,
                             mime=f.media_type, key=f"{P}.file{f.id}.download", on_click="ignore")
     if editable and cols[2].button(tr("mine.remove_file"), key=f"{P}.file{f.id}.remove"):
@@ -124,7 +124,7 @@ def _upload(actor: Actor, declaration_id: int, row: RecordView) -> None:
             show_error(error)
             return
         st.session_state[f"{P}.r{row.id}.round"] = round_ + 1  # a fresh, empty uploader
-        state.flash("success", tr("mine.uploaded", name=upload.name))
+        state.flash("success", tr_safe("mine.uploaded", name=upload.name))
         st.rerun()
 
 

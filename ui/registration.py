@@ -13,7 +13,7 @@ from core.desks import applicant as applicant_desk
 from core.common.config import RULES
 from core.common.errors import DomainError
 from db.uow import UnitOfWork
-from ui.i18n import show_error, tr
+from ui.i18n import show_error, tr, tr_safe
 
 REGISTER = "auth.register"  # set: the signed-out shell shows this page instead of the login form
 DONE = "reg.done"
@@ -37,7 +37,7 @@ def render(uow: UnitOfWork) -> None:
     st.title(tr("reg.title"))
     done = st.session_state.get(DONE)
     if done:
-        st.success(tr("reg.done", login=done))
+        st.success(tr_safe("reg.done", login=done))
         st.button(tr("reg.back"), key="reg.back_done", on_click=_back, type="primary")
         return
     st.caption(tr("reg.intro"))

@@ -12,7 +12,7 @@ import streamlit as st
 from core.review import reviewer_accounts as ra
 from core.workflow import Actor
 from ui import actions, db, worktabs
-from ui.i18n import tr
+from ui.i18n import tr, tr_safe
 
 WS = "reviewer_accounts"
 CREATED = f"{WS}.created"
@@ -24,7 +24,7 @@ def render() -> None:
         return
     created = st.session_state.pop(CREATED, None)
     if created:
-        st.success(tr("reviewer.created", login=created[0], password=created[1]))
+        st.success(tr_safe("reviewer.created", login=created[0], password=created[1]))
     committees, rows = ra.load(db.uow(), actor)
     if not committees:
         st.info(tr("reviewer.no_committees"))

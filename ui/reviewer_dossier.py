@@ -9,7 +9,7 @@ import streamlit as st
 from core.panel import reviewer_dossier
 from core.workflow import Actor
 from ui import db
-from ui.i18n import tr
+from ui.i18n import plain, tr
 
 
 def render(actor: Actor, assignment_id: int, key: str) -> None:
@@ -37,5 +37,5 @@ def _files(actor: Actor, assignment_id: int, kind: str, files: list[tuple[int, s
     for file_id, name, media_type in files:
         def fetch(file_id: int = file_id) -> bytes:
             return reviewer_dossier.open_file(db.uow(), actor, assignment_id, kind, file_id)[2]
-        st.download_button(name, data=fetch, file_name=name, mime=media_type or "application/octet-stream",
+        st.download_button(plain(name), data=fetch, file_name=name, mime=media_type or "application/octet-stream",
                            on_click="ignore", key=f"{key}.{kind}.{file_id}")

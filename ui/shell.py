@@ -16,7 +16,7 @@ from core.workflow import Actor
 from core.desks.workspaces import WORKSPACES, workspaces_for
 from ui import db, registration, state, unit_registration
 from ui.auth import AuthShell
-from ui.i18n import language_switch, tr
+from ui.i18n import language_switch, tr, tr_safe
 from ui.pages_map import icon, page_file
 
 NAV = "app.nav"  # ids of the pages in the current navigation (read by tests and the home page)
@@ -65,7 +65,7 @@ def run() -> None:
         return
     actor = _pick_context(principal)
     state.set_current(principal, actor)
-    st.sidebar.caption(tr("auth.signed_in_as", name=principal.display_name))
+    st.sidebar.caption(tr_safe("auth.signed_in_as", name=principal.display_name))
     shell.logout_button()
     _navigation(principal, actor).run()
 

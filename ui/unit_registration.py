@@ -11,7 +11,7 @@ from core.desks import admin as admin_desk
 from core.common.errors import DomainError
 from core.org.unit_registration import UnitForm, region_bureaus
 from db.uow import UnitOfWork
-from ui.i18n import show_error, tr
+from ui.i18n import show_error, tr, tr_safe
 
 UNIT_REGISTER = "auth.unit_register"
 P = "unitreg"
@@ -37,7 +37,7 @@ def render(uow: UnitOfWork) -> None:
     st.title(tr("unitreg.title"))
     done = st.session_state.get(DONE)
     if done:
-        st.success(tr("unitreg.done", name=done))
+        st.success(tr_safe("unitreg.done", name=done))
         st.button(tr("unitreg.back"), key=f"{P}.back_done", on_click=_back, type="primary")
         return
     st.caption(tr("unitreg.intro"))

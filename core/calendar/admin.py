@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.audit import trail as audit
 from core.calendar import store
 from core.common.errors import NotFound, ValidationError
+from core.common.text import clean_line, clean_text
 from core.machines.calendar_year import NAME as MACHINE, keeps_calendar
 from core.workflow import Actor, available_actions, perform
 from core.workflow_store import OrgFacts, RecordStore
@@ -88,7 +89,7 @@ def do_set_day(session: Session, actor: Actor, day: dt.date, kind: str, name: st
     """List ``day`` as a holiday or a make-up working day (replacing what it was)."""
     now = now or utcnow()
     _require_editor(session, actor)
-    name = (name or "").strip()
+    name = clean_line(name, "field.day_name")
     if kind not in DAY_KINDS:
         raise ValidationError("calendar.kind_invalid")
     if len(name) > MAX_NAME:
@@ -125,7 +126,7 @@ def do_confirm_year(session: Session, actor: Actor, year: int, source: str, now:
     """Confirm the year's listed dates as the State Council's official schedule (``source``: the notice)."""
     now = now or utcnow()
     _require_editor(session, actor)
-    source = (source or "").strip()
+    source = clean_text(source, "field.source")
     if not 2 <= len(source) <= MAX_SOURCE:
         raise ValidationError("calendar.source_invalid", max=MAX_SOURCE)
     _year_row(session, _check_year(year), now)

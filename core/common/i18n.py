@@ -13,7 +13,8 @@ from pathlib import Path
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 LOCALES = Path(__file__).with_name("locales")
-_NESTED = ("state.", "action.", "role.", "missing.", "input.", "guard.", "kind.", "level.", "flow.")
+NESTED = ("state.", "action.", "role.", "missing.", "input.", "guard.", "kind.", "level.", "flow.")
+_NESTED = NESTED
 
 
 def load_catalogue(root: Path = LOCALES) -> dict[str, dict[str, str]]:

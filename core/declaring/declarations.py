@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from core.audit import trail as audit
 from core.declaring.choices import applicant_unit, field_problems, year_problem
 from core.common.errors import Forbidden, InvalidAction, NotFound, ValidationError
+from core.common.text import clean_text
 from core.declaring.modules import MODULES, required_modules
 from core.identity.role_exclusion import check_may_declare
 from core.org.scope import visible_declarations
@@ -83,7 +84,7 @@ def _values(raw: dict[str, Any]) -> dict[str, Any]:
     for name in FIELDS:
         value = raw.get(name)
         if isinstance(value, str):
-            value = value.strip() or None
+            value = clean_text(value, "field.declaration") or None
         if name == "committee_id" and value is not None:
             value = int(value) if str(value).isdigit() else -1
         out[name] = value

@@ -17,6 +17,7 @@ from core.audit import trail as audit
 from core.declaring.declarations import editable_declaration
 from core.declaring.dossier import access_declaration
 from core.common.errors import NotFound, ValidationError
+from core.common.text import clean_text
 from core.declaring.record_schema import MAX_ROWS, SCHEMAS, clean_row, needs_evidence, row_problems
 from core.org.scope import visible_declarations
 from core.workflow import Actor
@@ -49,6 +50,9 @@ def _checked_row(module: str, data: Any, today: dt.date) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError("rec.invalid")
     row = clean_row(module, data)
+    for value in row.values():
+        if isinstance(value, str):
+            clean_text(value, "field.record")
     if not row:
         raise ValidationError("rec.empty")
     if problems := row_problems(module, row, strict=False, today=today):

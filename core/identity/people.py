@@ -15,6 +15,7 @@ from stdnum.cn import ric
 from core.audit import trail as audit
 from core.identity.accounts import create_account, grant_role
 from core.common.errors import NotFound, ValidationError
+from core.common.text import clean_line
 from core.identity.passwords import policy_problems
 from core.workflow import Actor, perform
 from core.workflow_store import RecordStore
@@ -37,7 +38,7 @@ def register_applicant(session: Session, *, name: str, id_number: str, phone: st
     """Self-registration: the ID number becomes the login name. Lists every problem together."""
     now = now or utcnow()
     problems: list[str] = []
-    name = (name or "").strip()
+    name = clean_line(name, "field.person_name")
     if not 2 <= len(name) <= 30:
         problems.append("person.name_invalid")
     try:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core.audit import trail as audit
 from core.identity.accounts import _admin_target, create_account, grant_role, has_acted
 from core.common.errors import NotFound, ValidationError
+from core.common.text import clean_line
 from core.identity.people import PHONE, validate_id_number
 from core.workflow import Actor
 from db.base import utcnow
@@ -18,7 +19,7 @@ from db.models import Person
 
 
 def _fields(name: str, phone: str) -> tuple[str, str, list[str]]:
-    name, phone = (name or "").strip(), (phone or "").strip()
+    name, phone = clean_line(name, "field.person_name"), (phone or "").strip()
     problems = []
     if not 2 <= len(name) <= 30:
         problems.append("person.name_invalid")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.audit import trail as audit
 from core.identity.accounts import _admin_target, grant_role, normalize_login
 from core.common.errors import NotFound, ValidationError
+from core.common.text import clean_line
 from core.identity.role_exclusion import check_may_take_unit_role
 from core.org.scope import subtree
 from core.org.unit_registration import contact_problems
@@ -159,7 +160,7 @@ def complete_name(session: Session, admin: Actor, account_id: int, name: str, no
     """Complete or correct the person's name (and the account's display name)."""
     now = now or utcnow()
     account = _admin_target(session, admin, account_id)
-    name = (name or "").strip()
+    name = clean_line(name, "field.person_name")
     if not 2 <= len(name) <= 30:
         raise ValidationError("admin.name_invalid")
     session.get(Person, account.person_id).name = name

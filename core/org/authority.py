@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.common.errors import NotFound, ValidationError
+from core.common.text import clean_line
 from core.workflow import Actor, perform
 from core.workflow_store import RecordStore
 from db.base import utcnow
@@ -31,6 +32,7 @@ class AuthorityForm:
 
 def _problems(session: Session, form: AuthorityForm) -> list[str]:
     problems = []
+    clean_line(form.name, "field.committee_name")
     if not 2 <= len((form.name or "").strip()) <= 100:
         problems.append("authority.name_invalid")
     if session.get(Series, form.series_code or "") is None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
 from core.common.errors import NotFound, ValidationError
+from core.common.text import clean_text
 from core.workflow import Actor, check_may, perform
 from core.workflow_store import RecordStore
 from db.base import utcnow
@@ -51,7 +52,7 @@ def request_link(session: Session, actor: Actor, parent_unit_id: int, reason: st
                                                        UnitLinkRequest.status == "pending")) is not None:
         raise ValidationError("link.pending_exists")
     row = UnitLinkRequest(child_unit_id=child.id, parent_unit_id=parent.id,
-                          reason=(reason or "").strip()[:1000] or None,
+                          reason=clean_text(reason, "field.reason")[:1000] or None,
                           requested_at=now)
     session.add(row)
     session.flush()

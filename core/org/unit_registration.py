@@ -18,6 +18,7 @@ from stdnum.cn import uscc as uscc_std
 
 from core.audit import trail as audit
 from core.common.errors import NotFound, ValidationError
+from core.common.text import clean_line
 from core.files.content import checked_name, display_name
 from core.files.store import read_blob, store_bytes
 from core.org.scope import subtree
@@ -48,7 +49,11 @@ class UnitForm:
 
 
 def contact_problems(name: str, legal_representative: str, contact_phone: str) -> list[str]:
-    """Problems with a unit's name, legal representative and contact phone (registration and edits)."""
+    """Problems with a unit's name, legal representative and contact phone (registration and edits).
+
+    Control characters in the name or the representative are refused at once (ValidationError)."""
+    clean_line(name, "field.unit_name")
+    clean_line(legal_representative, "field.legal_representative")
     problems = []
     if not 2 <= len(name) <= 100:
         problems.append("unitreg.name_invalid")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.common.text import clean_text
 from core.machines.spec import Actor
 from core.panel.facts import SIGNED_IN, member_of
 from core.panel.sessions import log
@@ -45,7 +46,7 @@ def _clean(opinion: dict, allowed: tuple[str, ...]) -> dict:
                 raise ValidationError("panel.review.score_range")
             out[name] = score
         else:
-            text = str(value).strip()
+            text = clean_text(value, f"panel.field.{name}")
             if len(text) > MAX_TEXT:
                 raise ValidationError("panel.review.too_long", max=MAX_TEXT)
             if text:

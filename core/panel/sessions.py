@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core.audit import trail as audit
 from core.common.config import local_date
 from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.common.text import clean_line
 from core.identity.accounts import grant_role
 from core.machines.spec import Actor
 from core.panel import rules
@@ -50,7 +51,7 @@ def own_committees(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str, int, s
 def create(uow: UnitOfWork, actor: Actor, committee_id: int, title: str, *, meeting_on: dt.date | None = None,
            blind_review: bool = False, defense: bool = False) -> int:
     """A new session in ``setup`` for one of the unit's committees with approved authority."""
-    title = (title or "").strip()
+    title = clean_line(title, "field.session_title")
     if not title or len(title) > MAX_TITLE:
         raise ValidationError("panel.title_required", max=MAX_TITLE)
     now = utcnow()
@@ -84,7 +85,7 @@ def set_settings(uow: UnitOfWork, actor: Actor, session_id: int, *, blind_review
 
 
 def add_group(uow: UnitOfWork, actor: Actor, session_id: int, name: str) -> int:
-    name = (name or "").strip()
+    name = clean_line(name, "field.group_name")
     if not name or len(name) > MAX_TITLE:
         raise ValidationError("panel.group_name_required", max=MAX_TITLE)
     now = utcnow()

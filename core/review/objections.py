@@ -21,6 +21,7 @@ from core.audit import trail as audit
 from core.common.config import local_date
 from core.common.contact import normalise_contact
 from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.common.text import clean_line, clean_text
 from core.common.masking import mask_phone
 from core.review.publicity import KINDS, running_batch_of
 from core.declaring.transitions import act, options
@@ -36,7 +37,7 @@ MAX_BULK = 200  # objections dismissed in one click
 
 def _clean(field: str, value: str | None) -> str:
     low, high = LIMITS[field]
-    value = (value or "").strip()
+    value = (clean_text if field == "text" else clean_line)(value, f"field.objection_{field}")
     if not low <= len(value) <= high:
         raise ValidationError(f"objection.{field}_invalid", min=low, max=high)
     return value
@@ -136,7 +137,7 @@ def resolution_outcomes(session: Session, actor: Actor, objection_id: int, today
 
 
 def _reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, "field.reason")
     if not reason:
         raise ValidationError("error.reason_required")
     if len(reason) > MAX_REASON:

@@ -24,6 +24,7 @@ from core.org.scope import require_operator
 from core.review.batch import unique_ids
 from core.common.config import local_date
 from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.common.text import clean_line, clean_text
 from core.declaring.transitions import act
 from core.org.scope import visible_declarations
 from core.calendar.service import check_period, provisional_note
@@ -61,7 +62,7 @@ def _audit(session: Session, actor: Actor, action: str, batch_id: int, now: dt.d
 
 
 def _clean_notice(title: str, body: str) -> tuple[str, str]:
-    title, body = (title or "").strip(), (body or "").strip()
+    title, body = clean_line(title, "field.publicity_title"), clean_text(body, "field.publicity_body")
     if not title or len(title) > MAX_TITLE:
         raise ValidationError("publicity.title_invalid", max=MAX_TITLE)
     if len(body) > MAX_BODY:

@@ -21,6 +21,7 @@ from core.audit import trail as audit
 from core.identity.accounts import create_account, grant_role, has_acted
 from core.identity.sessions import end_all_sessions
 from core.common.errors import InvalidAction, NotFound, ValidationError
+from core.common.text import clean_line
 from core.workflow import Actor
 from db.base import utcnow
 from db.models import Account, Committee, RoleGrant, Series, Specialty
@@ -78,7 +79,7 @@ def _clean_scope(session: Session, series_codes: Iterable[str], specialty_codes:
 
 
 def _clean_name(name: str | None, fallback: str) -> str:
-    name = (name or "").strip() or fallback
+    name = clean_line(name, "field.display_name") or fallback
     if len(name) > MAX_NAME:
         raise ValidationError("reviewer.name_invalid", max=MAX_NAME)
     return name

@@ -2,6 +2,7 @@
 the demo data a test needs by query (its ids depend on the day the demo was built for)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -55,6 +56,11 @@ def errors(at: AppTest) -> list[str]:
 
 def infos(at: AppTest) -> list[str]:
     return [e.value for e in at.info]
+
+
+def unescaped(markdown: str) -> str:
+    """The text a Markdown body shows when its typed parts went through ``ui.i18n.plain`` (escapes undone)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u200b", "")
 
 
 # --- actions: every action button is found one way, by ui.actions' key scheme ---------------------------

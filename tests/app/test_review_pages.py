@@ -12,7 +12,7 @@ from core.setup.demo import DEMO_PASSWORD
 from db.models import Declaration, Objection, Person, PublicityBatch, PublicityItem
 from db.uow import UnitOfWork
 
-from tests.app.support import action, assert_ok, click, confirm, errors, sign_in, start, submit
+from tests.app.support import action, assert_ok, click, confirm, errors, sign_in, start, submit, unescaped
 
 
 def _running_notice(app_db) -> tuple[int, str, str, str]:
@@ -117,7 +117,7 @@ def test_the_committee_operator_creates_a_reviewer_account_and_opens_the_publici
     assert errors(at) == []
     created = [s.value for s in at.success]
     assert created and "zc" in created[0]
-    login = created[0].split("审查账号 ")[1].split("。")[0]
+    login = unescaped(created[0]).split("审查账号 ")[1].split("。")[0]
     picker = at.selectbox(key="reviewer_accounts.pick")
     new_id = next(i for i in picker.options if login in i)
     picker.select(new_id).run()

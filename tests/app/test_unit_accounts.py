@@ -8,7 +8,7 @@ from core.setup.demo import DEMO_PASSWORD
 from db.models import Account
 from db.uow import UnitOfWork
 
-from tests.app.support import assert_ok, click, nav, sign_in, start
+from tests.app.support import assert_ok, click, nav, sign_in, start, unescaped
 
 WS = "unit_accounts"
 
@@ -31,7 +31,7 @@ def test_the_admin_resets_a_password_and_the_person_must_change_it_at_first_logi
     prefix = t("accounts.temp_password", password="")
     shown = [w.value for w in at.warning if w.value.startswith(prefix)]
     assert len(shown) == 1
-    temporary = shown[0][len(prefix):]
+    temporary = unescaped(shown[0][len(prefix):])
     at.run()
     assert not [w for w in at.warning if w.value.startswith(prefix)]  # shown once only
     fresh = sign_in(start(), "demo_applicant", temporary)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.common.errors import NotFound
 from core.desks.export import declarations_excel, inbox_excel
-from db.models import AuditEvent
+from db.models import AuditEvent, Declaration, Person, Unit
 from tests.integration.unit_support import declarations, run
 from tests.world import World
 
@@ -69,3 +69,24 @@ def test_a_role_without_the_workspace_cannot_export_its_inbox(uow, world):
     with pytest.raises(NotFound):
         run(uow, w, lambda w: inbox_excel(w.session, w.actor("dept_op"), "unit_verify"))
     assert _exports(uow) == []
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example","核验")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd")
+
+
+def test_names_that_look_like_formulas_are_exported_as_visible_text_never_as_formulas(uow, world):
+    """Issue 14 §3: a registered name or unit name starting with = + - @ is a text cell (data_type 's'), never 'f'."""
+    w, ids = world
+    with uow.write() as s:
+        for d, evil in zip(ids, FORMULAS):
+            declaration = s.get(Declaration, d)
+            s.get(Person, declaration.applicant_person_id).name = evil
+        s.get(Unit, w.units["employer"]).name = FORMULAS[0]
+    for data in (run(uow, w, lambda w: inbox_excel(w.session, w.actor("unit_op"), "unit_verify")),
+                 run(uow, w, lambda w: declarations_excel(w.session, w.actor("dept_op"), "returned", ids, lang="en"))):
+        sheet = load_workbook(io.BytesIO(data)).active
+        cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+        names = {c.value for c in cells if c.column == 2 and c.row > 1}
+        assert names == {"'" + evil for evil in FORMULAS[:len(ids)]}  # the text stays visible
+        assert {c.value for c in cells if c.column == 5 and c.row > 1} == {"'" + FORMULAS[0]}

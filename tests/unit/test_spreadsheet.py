@@ -1,5 +1,7 @@
 """Spreadsheet safety: text that would run as a formula is written as text, everything else unchanged."""
 import io
+import tomllib
+from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
@@ -24,3 +26,9 @@ def test_a_neutralised_cell_is_stored_as_text_not_as_a_formula():
     a, b = next(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows())
     assert (a.data_type, a.value) == ("s", "'=1+1")
     assert b.data_type == "f"  # what the helper prevents
+
+
+def test_tables_on_screen_offer_no_unaudited_csv_download():
+    """st.dataframe's own CSV download writes cells verbatim (formulas included) and bypasses the audited export."""
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True
