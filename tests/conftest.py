@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 import uuid
 import warnings
 
@@ -22,6 +23,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 os.environ.setdefault("TITLES_BCRYPT_ROUNDS", "4")  # production cost is 12; tests need speed, not strength
+# Files, the audit key and the checkpoint log of the run go to a scratch folder, never into the checkout's data/.
+SCRATCH = tempfile.mkdtemp(prefix="titles_tests_")
+os.environ.setdefault("TITLES_FILE_STORE", os.path.join(SCRATCH, "files"))
 
 from core.common import config
 from db import clock as db_clock
@@ -75,6 +79,7 @@ def clock(monkeypatch):
 
 
 def pytest_sessionfinish(session, exitstatus):  # noqa: ARG001
+    shutil.rmtree(SCRATCH, ignore_errors=True)
     name = _pg_state.get("name")
     if name:
         engine = _pg_state.pop("engine", None)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from core.audit import trail as audit
+from core.audit import checkpoint
 
 from core.reporting import audit_log as audit_view
 
@@ -111,8 +112,10 @@ def test_chain_verification_names_the_first_broken_row(uow):
         assert audit.verify(s) == ids[1]
 
 
-def test_the_verify_command_reports_the_first_broken_row(sqlite_only, monkeypatch, capsys):
+def test_the_verify_command_reports_the_first_broken_row(sqlite_only, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TITLES_DATABASE_URL", str(sqlite_only.engine.url))
+    monkeypatch.setenv("TITLES_FILE_STORE", str(tmp_path / "files"))
+    checkpoint.ensure_key()  # the key the first start writes outside the database
     with sqlite_only.write() as s:
         ids = [audit.append(s, kind="login", action="login", at=utcnow()) for _ in range(3)]
     assert audit.main(["verify"]) == 0 and "OK" in capsys.readouterr().out
