@@ -17,6 +17,7 @@ from core.declaring.store import SqlStore
 from db.base import utcnow
 from db.uow import UnitOfWork
 from core import refusals
+from core.refusals import refusals_audited
 
 
 def act(session: Session, actor: Actor, declaration_id: int, action: str, payload: dict | None = None, *,
@@ -39,6 +40,7 @@ def record_denial(session: Session, actor: Actor, target: str, action: str, erro
     refusals.record(session, actor, action, target, error, now)
 
 
+@refusals_audited
 def execute(uow: UnitOfWork, actor: Actor, declaration_id: int, action: str, payload: dict | None = None, *,
             expected_version: int | None = None, now: dt.datetime | None = None) -> int:
     """One click, one transaction. Permission denials are audited, then re-raised."""
