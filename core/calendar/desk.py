@@ -10,6 +10,7 @@ from core.calendar import admin, service, store
 from core.common import config
 from core.workflow import Actor
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 
@@ -46,11 +47,13 @@ def fill_ahead(uow: UnitOfWork, today: dt.date) -> list[int]:
 
 # --- the admin page ------------------------------------------------------------------------------
 
+@refusals_audited
 def may_edit(uow: UnitOfWork, actor: Actor) -> bool:
     with uow.read() as session:
         return admin.may_edit(session, actor)
 
 
+@refusals_audited
 def may_confirm(uow: UnitOfWork, actor: Actor, year: int) -> bool:
     with uow.read() as session:
         return admin.may_confirm(session, actor, year, config.today())
@@ -66,21 +69,25 @@ def days(uow: UnitOfWork, year: int) -> list[admin.DayRow]:
         return admin.list_days(session, year)
 
 
+@refusals_audited
 def add_year(uow: UnitOfWork, actor: Actor, year: int) -> bool:
     with uow.write() as session:
         return admin.do_add_year(session, actor, year)
 
 
+@refusals_audited
 def set_day(uow: UnitOfWork, actor: Actor, day: dt.date, kind: str, name: str) -> None:
     with uow.write() as session:
         admin.do_set_day(session, actor, day, kind, name)
 
 
+@refusals_audited
 def remove_day(uow: UnitOfWork, actor: Actor, day: dt.date) -> None:
     with uow.write() as session:
         admin.do_remove_day(session, actor, day)
 
 
+@refusals_audited
 def confirm_year(uow: UnitOfWork, actor: Actor, year: int, source: str) -> None:
     with uow.write() as session:
         admin.do_confirm_year(session, actor, year, source)

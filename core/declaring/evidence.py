@@ -26,6 +26,7 @@ from core.workflow import Actor
 from db.base import utcnow
 from db.models import Attachment, Declaration, StoredFile
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 MAX_FILES_PER_ROW = 10
 
@@ -82,6 +83,7 @@ def open_evidence(session: Session, actor: Actor, attachment_id: int,
     return attachment.original_name, media_type, data
 
 
+@refusals_audited
 def fetch_evidence(uow: UnitOfWork, actor: Actor, attachment_id: int) -> tuple[str, str, bytes]:
     """``open_evidence`` as one transaction for a download button; a refusal is audited as a denial."""
     try:

@@ -10,13 +10,14 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from core.audit import denials
 from core.common.config import local_date
 from core.common.errors import Forbidden, NotFound
 from core.workflow import Actor, Option, available_actions, perform
 from core.declaring.store import SqlStore
 from db.base import utcnow
 from db.uow import UnitOfWork
+from core import refusals
+from core.refusals import refusals_audited
 
 
 def act(session: Session, actor: Actor, declaration_id: int, action: str, payload: dict | None = None, *,
@@ -34,11 +35,12 @@ def options(session: Session, actor: Actor, declaration_id: int, today: dt.date 
 
 def record_denial(session: Session, actor: Actor, target: str, action: str, error: Exception,
                   now: dt.datetime | None = None) -> None:
-    """Audit a refusal (``core.audit.denials``: identical ones in a burst are counted, not all written)."""
-    denials.record(session, at=now or utcnow(), action=action, target=target, account_id=actor.account_id,
-                   role=actor.role, unit_id=actor.unit_id, error=getattr(error, "key", type(error).__name__))
+    """Audit a refusal (``core.audit.denials``: identical ones in a burst are counted, not all written) and
+    mark it audited, so the entry point it leaves (``core.refusals``) does not write it again."""
+    refusals.record(session, actor, action, target, error, now)
 
 
+@refusals_audited
 def execute(uow: UnitOfWork, actor: Actor, declaration_id: int, action: str, payload: dict | None = None, *,
             expected_version: int | None = None, now: dt.datetime | None = None) -> int:
     """One click, one transaction. Permission denials are audited, then re-raised."""

@@ -24,6 +24,7 @@ from core.identity import unit_admin
 from core.org import unit_registration
 from core.workflow import Actor
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 T = TypeVar("T")
@@ -57,10 +58,12 @@ def register_unit(uow: UnitOfWork, form: unit_registration.UnitForm, region_unit
                  letter_name=letter_name).name
 
 
+@refusals_audited
 def create_unit(uow: UnitOfWork, actor: Actor, form: unit_registration.UnitForm, kind: str) -> str:
     return write(uow, unit_registration.create_unit, actor, form, kind=kind).name
 
 
+@refusals_audited
 def unit_info(uow: UnitOfWork, admin: Actor) -> UnitInfo:
     def _info(session) -> UnitInfo:
         u = unit_admin.unit_details(session, admin)
@@ -75,6 +78,7 @@ class AccountFacts:
     editable: bool
 
 
+@refusals_audited
 def account_facts(uow: UnitOfWork, admin: Actor, account_id: int) -> AccountFacts:
     def _facts(session) -> AccountFacts:
         return AccountFacts(tuple(unit_admin.active_roles(session, account_id)),

@@ -25,6 +25,7 @@ from core.common.errors import InvalidAction, ValidationError
 from core.declaring.record_schema import SCHEMAS
 from core.workflow import Actor, Option
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 ACTIONS = ("submit", "resubmit", "cancel")  # what the applicant's page offers as buttons
@@ -71,6 +72,7 @@ def register(uow: UnitOfWork, **fields: str) -> str:
         return people.register_applicant(session, **fields).login_name
 
 
+@refusals_audited
 def overview(uow: UnitOfWork, actor: Actor) -> Overview:
     with uow.read() as session:
         status, unit_name = people.binding_status(session, actor.person_id) if actor.person_id else ("none", None)
@@ -82,11 +84,13 @@ def search_units(uow: UnitOfWork, text: str) -> list[tuple[int, str]]:
         return people.search_units(session, text)
 
 
+@refusals_audited
 def request_binding(uow: UnitOfWork, actor: Actor, unit_id: int) -> None:
     with uow.write() as session:
         people.request_binding(session, actor, unit_id)
 
 
+@refusals_audited
 def form_choices(uow: UnitOfWork, actor: Actor, year: int, level: str | None, series: str | None,
                  review_type: str | None) -> FormChoices:
     """The cascade for the form: levels; series of the level; specialties of the series; committees."""
@@ -103,16 +107,19 @@ def form_choices(uow: UnitOfWork, actor: Actor, year: int, level: str | None, se
         return FormChoices(found.levels, found.series, found.specialties, self_review, committees)
 
 
+@refusals_audited
 def create(uow: UnitOfWork, actor: Actor, flow: str, year: int, fields: dict[str, Any]) -> int:
     with uow.write() as session:
         return declarations.create_draft(session, actor, flow=flow, year=year, **fields)
 
 
+@refusals_audited
 def save_fields(uow: UnitOfWork, actor: Actor, declaration_id: int, changes: dict[str, Any]) -> None:
     with uow.write() as session:
         declarations.update_fields(session, actor, declaration_id, changes)
 
 
+@refusals_audited
 def editor(uow: UnitOfWork, actor: Actor, declaration_id: int) -> Editor:
     """The dossier, the form values, what may change now, the rows, the actions and every open problem."""
     with uow.read() as session:
@@ -128,36 +135,43 @@ def editor(uow: UnitOfWork, actor: Actor, declaration_id: int) -> Editor:
                       problems, declarations.notice_for(session, actor, d.id))
 
 
+@refusals_audited
 def problems(uow: UnitOfWork, actor: Actor, declaration_id: int) -> list[submission.Problem]:
     with uow.read() as session:
         return submission.problems_before_submit(session, actor, declaration_id)
 
 
+@refusals_audited
 def add_row(uow: UnitOfWork, actor: Actor, declaration_id: int, module: str, data: dict[str, Any]) -> int:
     with uow.write() as session:
         return records.add_record(session, actor, declaration_id, module, data)
 
 
+@refusals_audited
 def update_row(uow: UnitOfWork, actor: Actor, record_id: int, data: dict[str, Any]) -> None:
     with uow.write() as session:
         records.update_record(session, actor, record_id, data)
 
 
+@refusals_audited
 def remove_row(uow: UnitOfWork, actor: Actor, record_id: int) -> None:
     with uow.write() as session:
         records.remove_record(session, actor, record_id)
 
 
+@refusals_audited
 def attach(uow: UnitOfWork, actor: Actor, declaration_id: int, record_id: int, name: str, data: bytes) -> int:
     with uow.write() as session:
         return evidence.attach_evidence(session, actor, declaration_id, record_id, name, data)
 
 
+@refusals_audited
 def detach(uow: UnitOfWork, actor: Actor, attachment_id: int) -> None:
     with uow.write() as session:
         evidence.remove_evidence(session, actor, attachment_id)
 
 
+@refusals_audited
 def act(uow: UnitOfWork, actor: Actor, declaration_id: int, action: str, payload: dict, version: int) -> int:
     """Submit, resubmit or cancel: one transaction through the engine (which checks everything again)."""
     if action not in ACTIONS:
@@ -165,6 +179,7 @@ def act(uow: UnitOfWork, actor: Actor, declaration_id: int, action: str, payload
     return transitions.execute(uow, actor, declaration_id, action, payload, expected_version=version)
 
 
+@refusals_audited
 def form_pdf(uow: UnitOfWork, actor: Actor, declaration_id: int, lang: str, now: dt.datetime | None = None) -> bytes:
     with uow.read() as session:
         return declaration_form_pdf(session, actor, declaration_id, lang, now)

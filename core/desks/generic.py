@@ -16,6 +16,7 @@ from core.desks.inbox import Cursor, InboxPage
 from core.workflow import Actor, Option
 from core.desks.workspaces import inbox, require, shown_actions
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 YEARS_BACK = 4
@@ -43,6 +44,7 @@ def filter_choices(uow: UnitOfWork, today: dt.date | None = None) -> Choices:
     return Choices(list(range(year + 1, year - YEARS_BACK, -1)), levels, series)
 
 
+@refusals_audited
 def load_inbox(uow: UnitOfWork, actor: Actor, workspace_id: str, *, after: Cursor | None = None, limit: int = 50,
                year: int | None = None, level: str | None = None, series: str | None = None,
                actions: bool = False) -> InboxPage:
@@ -54,6 +56,7 @@ def load_inbox(uow: UnitOfWork, actor: Actor, workspace_id: str, *, after: Curso
     return replace(page, actions={i: shown_actions(o) for i, o in page.actions.items()})
 
 
+@refusals_audited
 def load_detail(uow: UnitOfWork, actor: Actor, workspace_id: str, declaration_id: int) -> Detail:
     """The dossier (NotFound when outside the actor's scope) and the actions offered now."""
     require(actor, workspace_id)
@@ -65,6 +68,7 @@ def load_detail(uow: UnitOfWork, actor: Actor, workspace_id: str, declaration_id
     return Detail(info, options, committees)
 
 
+@refusals_audited
 def act(uow: UnitOfWork, actor: Actor, workspace_id: str, declaration_id: int, action: str, payload: dict,
         expected_version: int) -> int:
     """One click, one transaction (core.declaring.transitions.execute); a stale version raises ConcurrentChange

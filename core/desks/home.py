@@ -19,6 +19,7 @@ from core.workflow import Actor
 from core.desks.workspaces import todo_counts
 from db.models import Declaration
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 UNIT_SCOPED = frozenset({"unit_operator", "unit_admin", "dept_operator", "hr_operator"})
 
@@ -60,6 +61,7 @@ def dashboard_for(session: Session, actor: Actor, *, weeks: int = 12, today: dt.
     return _clause_dashboard(session, clause, weeks=weeks, today=today)
 
 
+@refusals_audited
 def home_numbers(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
     """The dashboard plus the to-do count of each of the actor's workspaces."""
     with uow.read() as session:

@@ -29,6 +29,7 @@ from core.declaring.transitions import record_denial
 from core.workflow import Actor
 from db.base import utcnow
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 def today() -> dt.date:
@@ -38,21 +39,25 @@ def today() -> dt.date:
 
 # --- work lists ------------------------------------------------------------------------------------
 
+@refusals_audited
 def verification_page(uow: UnitOfWork, actor: Actor, status: str, **filters) -> worklists.WorkPage:
     with uow.read() as session:
         return worklists.verification_list(session, actor, status, **filters)
 
 
+@refusals_audited
 def returned_page(uow: UnitOfWork, actor: Actor, **filters) -> worklists.WorkPage:
     with uow.read() as session:
         return worklists.returned_list(session, actor, **filters)
 
 
+@refusals_audited
 def withdrawable(uow: UnitOfWork, actor: Actor) -> list[worklists.WorkRow]:
     with uow.read() as session:
         return worklists.withdrawable_list(session, actor)
 
 
+@refusals_audited
 def batch_approve(uow: UnitOfWork, actor: Actor, ids: list[int]) -> dict[int, int]:
     """Approve all, or nothing (BatchFailed names every failing declaration)."""
     with uow.write() as session:
@@ -61,11 +66,13 @@ def batch_approve(uow: UnitOfWork, actor: Actor, ids: list[int]) -> dict[int, in
 
 # --- exports (audited: a write) ----------------------------------------------------------------------
 
+@refusals_audited
 def export_inbox(uow: UnitOfWork, actor: Actor, workspace_id: str, lang: str, **filters) -> bytes:
     with uow.write() as session:
         return export.inbox_excel(session, actor, workspace_id, lang=lang, **filters)
 
 
+@refusals_audited
 def export_rows(uow: UnitOfWork, actor: Actor, what: str, ids: list[int], lang: str) -> bytes:
     with uow.write() as session:
         return export.declarations_excel(session, actor, what, ids, lang=lang)
@@ -73,12 +80,14 @@ def export_rows(uow: UnitOfWork, actor: Actor, what: str, ids: list[int], lang: 
 
 # --- publicity -------------------------------------------------------------------------------------
 
+@refusals_audited
 def notice(uow: UnitOfWork, actor: Actor, ids: list[int], start: dt.date, end: dt.date,
            lang: str) -> publicity_view.Notice:
     with uow.read() as session:
         return publicity_view.notice_for(session, actor, ids, start, end, lang=lang)
 
 
+@refusals_audited
 def create_publicity(uow: UnitOfWork, actor: Actor, ids: list[int], title: str, body: str, start: dt.date,
                      end: dt.date, is_public: bool) -> int:
     with uow.write() as session:
@@ -86,31 +95,37 @@ def create_publicity(uow: UnitOfWork, actor: Actor, ids: list[int], title: str, 
                                                today=today())
 
 
+@refusals_audited
 def publish(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
     with uow.write() as session:
         publicity.publish(session, actor, batch_id, today=today())
 
 
+@refusals_audited
 def discard(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
     with uow.write() as session:
         publicity.discard_draft(session, actor, batch_id)
 
 
+@refusals_audited
 def edit_notice(uow: UnitOfWork, actor: Actor, batch_id: int, title: str, body: str) -> None:
     with uow.write() as session:
         publicity.edit_notice(session, actor, batch_id, title, body, today=today())
 
 
+@refusals_audited
 def complete(uow: UnitOfWork, actor: Actor, batch_id: int) -> publicity.Completion:
     with uow.write() as session:
         return publicity.complete_batch(session, actor, batch_id, today=today())
 
 
+@refusals_audited
 def batches(uow: UnitOfWork, actor: Actor) -> list[publicity_view.BatchRow]:
     with uow.read() as session:
         return publicity_view.list_batches(session, actor, "unit")
 
 
+@refusals_audited
 def in_open_batches(uow: UnitOfWork, actor: Actor) -> dict[int, int]:
     """Declaration id -> the unit's draft or not yet ended batch it is in (a new batch cannot take it)."""
     day, found = today(), {}
@@ -122,6 +137,7 @@ def in_open_batches(uow: UnitOfWork, actor: Actor) -> dict[int, int]:
     return found
 
 
+@refusals_audited
 def batch(uow: UnitOfWork, actor: Actor, batch_id: int) -> publicity_view.BatchDetail:
     with uow.read() as session:
         return publicity_view.batch_detail(session, actor, batch_id)
@@ -129,16 +145,19 @@ def batch(uow: UnitOfWork, actor: Actor, batch_id: int) -> publicity_view.BatchD
 
 # --- objections ------------------------------------------------------------------------------------
 
+@refusals_audited
 def batch_objections(uow: UnitOfWork, actor: Actor, batch_id: int) -> list[objections.ObjectionRow]:
     with uow.read() as session:
         return objections.list_objections(session, actor, status=None, batch_id=batch_id)
 
 
+@refusals_audited
 def outcomes(uow: UnitOfWork, actor: Actor, objection_id: int) -> list[str]:
     with uow.read() as session:
         return objections.resolution_outcomes(session, actor, objection_id, today())
 
 
+@refusals_audited
 def resolve(uow: UnitOfWork, actor: Actor, objection_id: int, outcome: str, reason: str) -> None:
     """One resolution; a refusal for scope is audited as a denial (in its own transaction), then raised."""
     try:
@@ -150,6 +169,7 @@ def resolve(uow: UnitOfWork, actor: Actor, objection_id: int, outcome: str, reas
         raise
 
 
+@refusals_audited
 def dismiss_many(uow: UnitOfWork, actor: Actor, objection_ids: list[int], reason: str) -> int:
     """A bulk dismissal; a refusal for scope is audited as one denial naming the ids, then raised."""
     try:
@@ -164,6 +184,7 @@ def dismiss_many(uow: UnitOfWork, actor: Actor, objection_ids: list[int], reason
 
 # --- recommendation --------------------------------------------------------------------------------
 
+@refusals_audited
 def own_committee_ids(uow: UnitOfWork, actor: Actor, ids: list[int]) -> set[int]:
     """Of these declarations, those the unit may give to its own self-review committee now."""
     with uow.read() as session:
@@ -178,6 +199,7 @@ def proof_ids(uow: UnitOfWork, ids: list[int]) -> set[int]:
         return {i for i in ids if recommendation.has_unit_proof(session, i)}
 
 
+@refusals_audited
 def recommend(uow: UnitOfWork, actor: Actor, ids: list[int], operator_name: str, operator_phone: str,
               proof: tuple[str, bytes] | None) -> dict[int, int]:
     """Attach the proof (when given) and report upward, in one transaction: all or nothing."""
@@ -187,6 +209,7 @@ def recommend(uow: UnitOfWork, actor: Actor, ids: list[int], operator_name: str,
         return recommendation.recommend(session, actor, ids, operator_name, operator_phone, today=today())
 
 
+@refusals_audited
 def assign_own(uow: UnitOfWork, actor: Actor, ids: list[int]) -> dict[int, int]:
     with uow.write() as session:
         return recommendation.assign_own_committee(session, actor, ids, today=today())
@@ -194,21 +217,25 @@ def assign_own(uow: UnitOfWork, actor: Actor, ids: list[int]) -> dict[int, int]:
 
 # --- reporting paths -------------------------------------------------------------------------------
 
+@refusals_audited
 def path_targets(uow: UnitOfWork, actor: Actor, search: str | None) -> list[tuple[int, str]]:
     with uow.read() as session:
         return report_paths.path_targets(session, actor, search or None)
 
 
+@refusals_audited
 def apply_path(uow: UnitOfWork, actor: Actor, series: str, level: str, target_unit_id: int) -> int:
     with uow.write() as session:
         return report_paths.apply_path(session, actor, series, level, target_unit_id)
 
 
+@refusals_audited
 def paths(uow: UnitOfWork, actor: Actor, direction: str) -> list[report_paths.PathRow]:
     with uow.read() as session:
         return report_paths.list_paths(session, actor, direction)
 
 
+@refusals_audited
 def decide_path(uow: UnitOfWork, actor: Actor, path_id: int, approve: bool, reason: str | None) -> None:
     with uow.write() as session:
         report_paths.decide_path(session, actor, path_id, approve, reason)

@@ -18,6 +18,7 @@ from core.workflow import Actor
 from db.base import utcnow
 from db.models import Account, Person, RoleGrant, Unit
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 MAX_ROWS = 500
 
@@ -80,21 +81,25 @@ def locked_count(session: Session, admin: Actor, now: dt.datetime | None = None)
                               .where(clause, Account.locked_until > (now or utcnow()))) or 0)
 
 
+@refusals_audited
 def load_accounts(uow: UnitOfWork, admin: Actor, search: str | None = None) -> list[AccountRow]:
     with uow.read() as session:
         return list_accounts(session, admin, search=search)
 
 
+@refusals_audited
 def do_set_enabled(uow: UnitOfWork, admin: Actor, account_id: int, enabled: bool) -> None:
     with uow.write() as session:
         accounts.set_enabled(session, admin, account_id, enabled)
 
 
+@refusals_audited
 def do_unlock(uow: UnitOfWork, admin: Actor, account_id: int) -> None:
     with uow.write() as session:
         accounts.unlock(session, admin, account_id)
 
 
+@refusals_audited
 def do_reset_password(uow: UnitOfWork, admin: Actor, account_id: int) -> str:
     """Start a reset; returns the one-time password to show to the admin once."""
     with uow.write() as session:

@@ -16,8 +16,10 @@ from core.panel.sessions import log
 from db.base import utcnow
 from db.models import PanelMember
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
+@refusals_audited
 def sign(uow: UnitOfWork, actor: Actor, session_id: int, member_ids: Iterable[int], *, signed_in: bool) -> int:
     """Sign these members in (or out); returns how many changed."""
     ids = sorted({int(i) for i in member_ids})

@@ -23,6 +23,7 @@ from core.panel.views import dossier_labels, session_dossiers
 from db.base import utcnow
 from db.models import BlindOpinion
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class BlindFile:
     uploaded_at: dt.datetime
 
 
+@refusals_audited
 def upload(uow: UnitOfWork, actor: Actor, session_id: int, declaration_id: int, filename: str, data: bytes) -> int:
     """Store one blind-review opinion for a dossier of the session; returns its id. All or nothing."""
     name = checked_name(filename)
@@ -55,6 +57,7 @@ def upload(uow: UnitOfWork, actor: Actor, session_id: int, declaration_id: int, 
         return row.id
 
 
+@refusals_audited
 def list_for(uow: UnitOfWork, actor: Actor, session_id: int) -> list[BlindFile]:
     """The session's blind-review opinions, by dossier then upload order (committee unit only)."""
     with uow.read() as s:

@@ -23,6 +23,7 @@ from core.panel.views import SessionRow, _session_row, dossier_label
 from db.models import (Declaration, DossierAssignment, Expert, GroupDeclaration, PanelMember, PanelSession, Person,
                        ReviewGroup, Unit, VoteParticipation)
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Console:
         return sum(d.eligible for d in self.dossiers)
 
 
+@refusals_audited
 def console(uow: UnitOfWork, actor: Actor, session_id: int) -> Console:
     with uow.read() as s:
         panel = viewer_session(s, actor, session_id, rules.CONSOLE_DUTIES)

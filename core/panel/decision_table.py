@@ -41,6 +41,7 @@ from core.panel.facts import committee_counts
 from core.panel.voting import result_hash
 from db.models import Committee, Declaration, Level, PanelSession, Person, Series, Specialty, TallyResult, Unit
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 HEADERS = ("panel_table.col.number", "panel_table.col.name", "panel_table.col.unit", "panel_table.col.title",
            "panel_table.col.level", "panel_table.col.members", "panel_table.col.present", "panel_table.col.yes",
@@ -97,6 +98,7 @@ def digest_of(record_hashes: tuple[str, ...] | list[str]) -> str:
     return "-".join(code[i:i + 4] for i in range(0, DIGEST_LENGTH, 4))
 
 
+@refusals_audited
 def build(uow: UnitOfWork, actor: Actor, session_id: int, *, lang: str = "zh") -> DecisionTable:
     """The 评审表决表 of a tallied session the actor may see (its committee unit's operator, its chair or a vice
     chair; NotFound otherwise). Refused before the tally and when a tally row no longer matches its hash."""

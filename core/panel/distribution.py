@@ -22,6 +22,7 @@ from core.workflow_store import RecordStore
 from db.base import utcnow
 from db.models import DossierAssignment, GroupDeclaration, PanelMember, PanelSession, ReviewGroup
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 def led_group(s, actor: Actor, group_id: int) -> ReviewGroup:
@@ -31,6 +32,7 @@ def led_group(s, actor: Actor, group_id: int) -> ReviewGroup:
     return group
 
 
+@refusals_audited
 def distribute(uow: UnitOfWork, actor: Actor, group_id: int, declaration_id: int, member_ids: Iterable[int],
                main_member_id: int) -> None:
     """Give one dossier to these experts of the group, one of them the main reviewer (replaces an earlier
@@ -65,6 +67,7 @@ def distribute(uow: UnitOfWork, actor: Actor, group_id: int, declaration_id: int
             reviewers=len(ids))
 
 
+@refusals_audited
 def group_step(uow: UnitOfWork, actor: Actor, group_id: int, action: str, expected_version: int | None = None) -> None:
     """进入评审 (``start_group_review``) or 进入组内投票 (``open_group_vote``) through the engine; opening the
     vote also sets its counters at zero (core.panel.counters)."""

@@ -40,6 +40,7 @@ from db.base import utcnow
 from db.models import (Account, Committee, Declaration, Expert, ExpertConflict, GroupDeclaration, GroupNeed,
                        PanelDraw, PanelMember, PanelSession)
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ def still_needed(s: Session, group_id: int, specialty: str) -> int:
     return max(0, need - sum(1 for codes in covering if specialty in (codes or [])))
 
 
+@refusals_audited
 def draw_for_group(uow: UnitOfWork, actor: Actor, group_id: int, specialty: str, *,
                    seed: str | None = None) -> DrawResult:
     """Draw the experts a group still needs for one specialty (抽取). ``seed`` is for a reproducible
@@ -131,6 +133,7 @@ def draw_for_group(uow: UnitOfWork, actor: Actor, group_id: int, specialty: str,
         return _draw(s, actor, panel, group.id, specialty, wanted, "group", now, seed)
 
 
+@refusals_audited
 def draw_committee(uow: UnitOfWork, actor: Actor, session_id: int, count: int, *,
                    seed: str | None = None) -> DrawResult:
     """Draw committee members who vote in the full committee only (no group); they are recused from
@@ -171,6 +174,7 @@ def _draw(s: Session, actor: Actor, panel: PanelSession, group_id: int | None, s
     return DrawResult(record.id, wanted, tuple(drawn), len(pool), excluded)
 
 
+@refusals_audited
 def decline(uow: UnitOfWork, actor: Actor, member_id: int) -> None:
     """An expert who cannot come declines; a further drawing fills the place (they are never drawn
     again for this session)."""
@@ -187,6 +191,7 @@ def decline(uow: UnitOfWork, actor: Actor, member_id: int) -> None:
         log(s, actor, "decline", f"panel_member:{member.id}", now, session_id=panel.id)
 
 
+@refusals_audited
 def replay(uow: UnitOfWork, actor: Actor, draw_id: int) -> Replay:
     """Run a recorded drawing again from its seed and pool, and compare with what was recorded."""
     with uow.read() as s:
@@ -205,6 +210,7 @@ def replay_record(s: Session, record: PanelDraw) -> Replay:
                   pool_hash(pool, record.rule_version) == record.pool_hash, members == set(record.drawn_expert_ids))
 
 
+@refusals_audited
 def draws(uow: UnitOfWork, actor: Actor, session_id: int) -> list[PanelDraw]:
     with uow.read() as s:
         operated_session(s, actor, session_id)

@@ -28,6 +28,7 @@ from core.panel.views import dossier_labels, session_dossiers
 from db.base import utcnow
 from db.models import Attachment, BlindOpinion, Declaration, Level, Person, Series, Specialty, StoredFile, Unit
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 HIDDEN = "＊＊＊"
 
@@ -70,6 +71,7 @@ def _name_zh(s: Session, model, key) -> str:
     return row.name_zh if row else (key or "—")
 
 
+@refusals_audited
 def dossier(uow: UnitOfWork, actor: Actor, assignment_id: int) -> ReviewerDossier:
     with uow.read() as s:
         row, _member, panel = own_assignment(s, actor, assignment_id)
@@ -111,6 +113,7 @@ def strip_metadata(data: bytes, media_type: str) -> bytes:
     return data
 
 
+@refusals_audited
 def open_file(uow: UnitOfWork, actor: Actor, assignment_id: int, kind: str, file_id: int,
               now: dt.datetime | None = None) -> tuple[str, str, bytes]:
     """(shown name, media type, bytes) of an evidence file (``kind="evidence"``) or a blind opinion

@@ -17,6 +17,7 @@ from core.panel.sessions import log
 from db.base import utcnow
 from db.models import DossierAssignment, PanelMember, PanelSession, ReviewGroup
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 MAX_TEXT = 2000
 MAIN_FIELDS = ("academic", "defense_question", "defense_evaluation", "defense_score", "overall")
@@ -66,6 +67,7 @@ def own_assignment(s, actor: Actor, assignment_id: int) -> tuple[DossierAssignme
     return row, member, panel
 
 
+@refusals_audited
 def save(uow: UnitOfWork, actor: Actor, assignment_id: int, opinion: dict, *, final: bool) -> None:
     """暂存 (``final=False``) or 完成材料审查 (``final=True``: every field of the reviewer's part required)."""
     now = utcnow()

@@ -27,6 +27,7 @@ from db.base import utcnow
 from db.models import (Account, Committee, Declaration, Expert, GroupDeclaration, GroupNeed, PanelMember, PanelSession,
                        ReviewGroup, RoleGrant)
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 MAX_TITLE = 100
 
@@ -37,6 +38,7 @@ def log(session: Session, actor: Actor, action: str, target: str, now: dt.dateti
                  role=actor.role, unit_id=actor.unit_id, target=target, detail=detail)
 
 
+@refusals_audited
 def own_committees(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str, int, str]]:
     """(id, name, year, series) of the committees with approved review authority the unit organises."""
     if actor.role != "committee_operator" or actor.unit_id is None:
@@ -48,6 +50,7 @@ def own_committees(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str, int, s
             .order_by(Committee.year.desc(), Committee.id))]
 
 
+@refusals_audited
 def create(uow: UnitOfWork, actor: Actor, committee_id: int, title: str, *, meeting_on: dt.date | None = None,
            blind_review: bool = False, defense: bool = False) -> int:
     """A new session in ``setup`` for one of the unit's committees with approved authority."""
@@ -70,6 +73,7 @@ def create(uow: UnitOfWork, actor: Actor, committee_id: int, title: str, *, meet
         return panel.id
 
 
+@refusals_audited
 def set_settings(uow: UnitOfWork, actor: Actor, session_id: int, *, blind_review: bool, defense: bool,
                  meeting_on: dt.date | None = None) -> None:
     """Blind review and defense (盲评、答辩), settable until the review starts."""
@@ -84,6 +88,7 @@ def set_settings(uow: UnitOfWork, actor: Actor, session_id: int, *, blind_review
             defense=panel.defense)
 
 
+@refusals_audited
 def add_group(uow: UnitOfWork, actor: Actor, session_id: int, name: str) -> int:
     name = clean_line(name, "field.group_name")
     if not name or len(name) > MAX_TITLE:
@@ -101,6 +106,7 @@ def add_group(uow: UnitOfWork, actor: Actor, session_id: int, name: str) -> int:
         return group.id
 
 
+@refusals_audited
 def waiting_dossiers(uow: UnitOfWork, actor: Actor, session_id: int) -> list[tuple[int, str, str | None]]:
     """(declaration id, series, specialty) of the committee's dossiers in panel review not yet in a group
     of an untallied session: what can be assigned to this session's groups."""
@@ -118,6 +124,7 @@ def _unassigned(panel: PanelSession):
                    Declaration.state == "panel_review", Declaration.id.not_in(grouped)))
 
 
+@refusals_audited
 def assign(uow: UnitOfWork, actor: Actor, group_id: int, declaration_ids: Iterable[int]) -> int:
     """Put dossiers into a group; each dossier is in exactly one group. Returns how many were added."""
     ids = sorted({int(i) for i in declaration_ids})
@@ -135,6 +142,7 @@ def assign(uow: UnitOfWork, actor: Actor, group_id: int, declaration_ids: Iterab
         return len(ids)
 
 
+@refusals_audited
 def unassign(uow: UnitOfWork, actor: Actor, group_id: int, declaration_id: int) -> None:
     now = utcnow()
     with uow.write() as s:
@@ -148,6 +156,7 @@ def unassign(uow: UnitOfWork, actor: Actor, group_id: int, declaration_id: int) 
         log(s, actor, "unassign", f"review_group:{group.id}", now, declaration=declaration_id)
 
 
+@refusals_audited
 def set_need(uow: UnitOfWork, actor: Actor, group_id: int, specialty_code: str, count: int) -> None:
     """How many experts of a specialty the group needs (0 allowed)."""
     if not isinstance(count, int) or not 0 <= count <= 50:
@@ -165,6 +174,7 @@ def set_need(uow: UnitOfWork, actor: Actor, group_id: int, specialty_code: str, 
         log(s, actor, "set_need", f"review_group:{group.id}", now, specialty=specialty_code, count=count)
 
 
+@refusals_audited
 def set_duty(uow: UnitOfWork, actor: Actor, member_id: int, duty: str) -> None:
     """Appoint a member's duty (专家职务). One group leader per group (a group member); one chair per
     session; committee member, vice chair and chair vote in the full committee (§6.2.10.1's notes)."""
@@ -221,6 +231,7 @@ def ensure_role(s: Session, account_id: int, role: str, committee_id: int | None
         grant_role(s, account_id, role, None, committee_id=committee_id, year=year, now=now)
 
 
+@refusals_audited
 def start_review(uow: UnitOfWork, actor: Actor, session_id: int, expected_version: int | None = None) -> None:
     """Setup is complete: groups staffed, a leader each, a chair; the groups may distribute now."""
     now = utcnow()

@@ -20,6 +20,7 @@ from core.panel.facts import ACTIVE, recused_clause
 from db.models import (BlindOpinion, Committee, Declaration, DossierAssignment, Expert, GroupDeclaration, GroupNeed,
                        PanelMember, PanelSession, Person, ReviewGroup, TallyResult, Unit, VoteParticipation)
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _session_row(s: Session, panel: PanelSession) -> SessionRow:
                       panel.blind_review, panel.defense, panel.meeting_on)
 
 
+@refusals_audited
 def sessions(uow: UnitOfWork, actor: Actor) -> list[SessionRow]:
     """The sessions of the committees the operator's unit organises, newest first."""
     with uow.read() as s:
@@ -93,6 +95,7 @@ def sessions(uow: UnitOfWork, actor: Actor) -> list[SessionRow]:
         return [_session_row(s, p) for p in panels]
 
 
+@refusals_audited
 def member_sessions(uow: UnitOfWork, actor: Actor, duties: tuple[str, ...]) -> list[SessionRow]:
     """Sessions where the actor holds one of these duties, newest first (tallied ones too: their results)."""
     with uow.read() as s:
@@ -134,6 +137,7 @@ def _members(s: Session, session_id: int) -> list[Member]:
             for m, name, unit, codes in rows]
 
 
+@refusals_audited
 def board(uow: UnitOfWork, actor: Actor, session_id: int) -> Board:
     """The committee unit's whole view of one session (names shown: it is the organiser)."""
     with uow.read() as s:
@@ -160,6 +164,7 @@ class LeaderBoard:
     voted: dict[int, int]                                     # declaration -> group votes cast
 
 
+@refusals_audited
 def my_groups(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str, str, str]]:
     """(group id, group name, session title, group status) of the groups the actor leads."""
     with uow.read() as s:
@@ -173,6 +178,7 @@ def my_groups(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str, str, str]]:
                    PanelSession.status != "tallied").order_by(ReviewGroup.id))]
 
 
+@refusals_audited
 def leader_board(uow: UnitOfWork, actor: Actor, group_id: int) -> LeaderBoard:
     with uow.read() as s:
         g = led_group(s, actor, group_id)
@@ -214,6 +220,7 @@ class ReviewItem:
     final: bool
 
 
+@refusals_audited
 def my_reviews(uow: UnitOfWork, actor: Actor) -> list[ReviewItem]:
     """The dossiers distributed to the actor, and nothing else (in untallied sessions)."""
     with uow.read() as s:
@@ -247,6 +254,7 @@ class BallotLine:
     session_title: str = ""
 
 
+@refusals_audited
 def ballot_sheet(uow: UnitOfWork, actor: Actor) -> list[BallotLine]:
     """Every dossier the actor may vote on now, in every open vote, and whether they already have."""
     with uow.read() as s:
@@ -310,6 +318,7 @@ class ResultRow:
     confirmed_at: dt.datetime
 
 
+@refusals_audited
 def results(uow: UnitOfWork, actor: Actor, session_id: int) -> tuple[SessionRow, list[ResultRow]]:
     """统票结果: the confirmed committee tally of a session, with the group's recommendation."""
     with uow.read() as s:

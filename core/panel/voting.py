@@ -37,6 +37,7 @@ from db.models import (Declaration, Expert, GroupDeclaration, PanelMember, Panel
                        VoteParticipation)
 from db.uow import UnitOfWork
 from core.audit import trail as audit
+from core.refusals import refusals_audited
 
 
 class AlreadyVoted(InvalidAction):
@@ -78,6 +79,7 @@ def _voter(s: Session, actor: Actor, panel: PanelSession, declaration_id: int, s
     return member_id
 
 
+@refusals_audited
 def cast(uow: UnitOfWork, actor: Actor, session_id: int, stage: str, choices: Mapping[int, str]) -> int:
     """Cast the actor's votes (dossier → approve / reject / abstain) in one transaction; returns how many.
     Either every vote counts or none does."""
@@ -155,6 +157,7 @@ def _group_dossiers(s: Session, group_id: int) -> list[int]:
     return sorted(s.scalars(select(GroupDeclaration.declaration_id).where(GroupDeclaration.group_id == group_id)))
 
 
+@refusals_audited
 def close_group_vote(uow: UnitOfWork, actor: Actor, group_id: int, expected_version: int | None = None) -> None:
     """The group leader closes the group vote: the group's count per dossier is kept as its recommendation."""
     now = utcnow()
@@ -167,6 +170,7 @@ def close_group_vote(uow: UnitOfWork, actor: Actor, group_id: int, expected_vers
             _record(s, actor, panel, declaration_id, "group", _figures(s, panel, declaration_id, "group", group.id), now)
 
 
+@refusals_audited
 def open_committee_vote(uow: UnitOfWork, actor: Actor, session_id: int, expected_version: int | None = None) -> None:
     """The committee unit opens the committee vote (every group voted, a quorum signed in)."""
     now = utcnow()
@@ -184,6 +188,7 @@ def _tally_actor_may(s: Session, actor: Actor, panel: PanelSession) -> None:
         raise NotFound()
 
 
+@refusals_audited
 def tally(uow: UnitOfWork, actor: Actor, session_id: int, expected_version: int | None = None) -> list[TallyResult]:
     """统票: quorum checked, each dossier's result written once with its hash, the session tallied, and each
     declaration moved on by the engine (``result_publicity`` or ``not_approved``)."""

@@ -24,6 +24,7 @@ from core.review.publicity_view import Notice, _entries, batch_detail, format_da
 from core.workflow import Actor
 from db.models import PublicityBatch, PublicityItem, Unit
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 COMMITTEE_KINDS = ("failed_review", "candidate", "result")
 
@@ -59,12 +60,14 @@ def _committee_of(session: Session, actor: Actor, kind: str, ids: list[int]) -> 
 
 # --- one transaction per page call -----------------------------------------------------------------
 
+@refusals_audited
 def notice(uow: UnitOfWork, actor: Actor, kind: str, ids: list[int], start: dt.date, end: dt.date,
            deadline: dt.date | None = None, lang: str = "zh") -> Notice:
     with uow.read() as session:
         return committee_notice(session, actor, kind, ids, start, end, deadline, lang)
 
 
+@refusals_audited
 def create(uow: UnitOfWork, actor: Actor, kind: str, ids: list[int], title: str, body: str, start: dt.date,
            end: dt.date, is_public: bool = True) -> int:
     with uow.write() as session:
@@ -73,36 +76,43 @@ def create(uow: UnitOfWork, actor: Actor, kind: str, ids: list[int], title: str,
                                       committee_id=committee_id)
 
 
+@refusals_audited
 def batches(uow: UnitOfWork, actor: Actor, kind: str):
     with uow.read() as session:
         return list_batches(session, actor, kind)
 
 
+@refusals_audited
 def batch(uow: UnitOfWork, actor: Actor, batch_id: int):
     with uow.read() as session:
         return batch_detail(session, actor, batch_id)
 
 
+@refusals_audited
 def publish(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
     with uow.write() as session:
         publicity.publish(session, actor, batch_id)
 
 
+@refusals_audited
 def discard(uow: UnitOfWork, actor: Actor, batch_id: int) -> None:
     with uow.write() as session:
         publicity.discard_draft(session, actor, batch_id)
 
 
+@refusals_audited
 def edit_notice(uow: UnitOfWork, actor: Actor, batch_id: int, title: str, body: str) -> None:
     with uow.write() as session:
         publicity.edit_notice(session, actor, batch_id, title, body)
 
 
+@refusals_audited
 def complete(uow: UnitOfWork, actor: Actor, batch_id: int) -> publicity.Completion:
     with uow.write() as session:
         return publicity.complete_batch(session, actor, batch_id)
 
 
+@refusals_audited(name="committee_publicity.open_batches")
 def in_open_batches(uow: UnitOfWork, actor: Actor, kind: str) -> dict[int, int]:
     """Declaration id -> open batch id of this kind the actor's unit owns (drafts and running ones)."""
     with uow.read() as session:

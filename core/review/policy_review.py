@@ -18,6 +18,7 @@ from core.org.scope import visible_declarations
 from core.workflow import Actor
 from db.models import Account, AuditEvent, Declaration
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ def initial_reviews(session: Session, actor: Actor, declaration_id: int) -> list
             for at, name, detail, comment in rows]
 
 
+@refusals_audited(name="policy_review.initial_reviews")
 def load_initial_reviews(uow: UnitOfWork, actor: Actor, declaration_id: int) -> list[InitialReview]:
     with uow.read() as session:
         return initial_reviews(session, actor, declaration_id)

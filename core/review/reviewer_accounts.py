@@ -26,6 +26,7 @@ from core.workflow import Actor
 from db.base import utcnow
 from db.models import Account, Committee, RoleGrant, Series, Specialty
 from db.uow import UnitOfWork
+from core.refusals import refusals_audited
 
 ROLE = "policy_reviewer"
 MAX_NAME = 60
@@ -185,29 +186,34 @@ def series_choices(session: Session, actor: Actor, committee_id: int) -> tuple[l
 
 # --- one transaction per page call -----------------------------------------------------------------
 
+@refusals_audited
 def load(uow: UnitOfWork, actor: Actor) -> tuple[list[tuple[int, str, int, str]], list[ReviewerRow]]:
     """The operator's committees and their reviewer accounts."""
     with uow.read() as session:
         return own_committees(session, actor), list_reviewers(session, actor)
 
 
+@refusals_audited
 def load_choices(uow: UnitOfWork, actor: Actor, committee_id: int):
     with uow.read() as session:
         return series_choices(session, actor, committee_id)
 
 
+@refusals_audited
 def do_create(uow: UnitOfWork, actor: Actor, committee_id: int, series_codes, specialty_codes,
               display_name: str | None):
     with uow.write() as session:
         return create_reviewer(session, actor, committee_id, series_codes, specialty_codes, display_name)
 
 
+@refusals_audited
 def do_edit(uow: UnitOfWork, actor: Actor, account_id: int, display_name: str | None, series_codes,
             specialty_codes) -> None:
     with uow.write() as session:
         edit_reviewer(session, actor, account_id, display_name, series_codes, specialty_codes)
 
 
+@refusals_audited
 def do_set_enabled(uow: UnitOfWork, actor: Actor, account_id: int, enabled: bool) -> None:
     with uow.write() as session:
         set_reviewer_enabled(session, actor, account_id, enabled)

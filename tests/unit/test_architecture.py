@@ -183,7 +183,7 @@ def test_the_checks_see_what_they_are_meant_to_catch(tmp_path):
 
 # --- the package layers of ARCHITECTURE.md ---------------------------------------------------------------
 
-LAYERS = ("common", "audit", "files", "machines", "workflow", "workflow_store", "calendar", "org", "identity",
+LAYERS = ("common", "audit", "files", "machines", "workflow", "workflow_store", "refusals", "calendar", "org", "identity",
           "declaring", "review", "panel", "reporting", "desks", "setup")  # bottom to top: a package imports only below
 
 
