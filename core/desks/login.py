@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.identity import accounts
-
 from core.identity import sessions
 from core.common.config import trusted_proxies
 from core.common.errors import Throttled, ValidationError
+from core.common.text import bad_characters
 from core.identity.passwords import dummy_hash
 from core.identity.sessions import Principal
 from core.workflow import Actor
@@ -37,13 +37,26 @@ def client_address(peer: str | None, forwarded_for: list[str] | None = None, pro
     return entries[-proxies] if len(entries) >= proxies else peer
 
 
+LOGIN_NAME_MAX = 64  # no account name is longer (ID number 18, USCC 18, chosen names fewer)
+
+
+def as_typed(login_name: str | None) -> str:
+    """A login name as the lookups and the audit row may hold it. Characters no account name has (control
+    characters, NUL, which PostgreSQL refuses, lone surrogates, which UTF-8 cannot encode) become U+FFFD and
+    the name is cut to ``LOGIN_NAME_MAX``: such a name is simply unknown, answered like any other."""
+    name = login_name or ""
+    for ch in bad_characters(name):
+        name = name.replace(ch, "\ufffd")
+    return name[:LOGIN_NAME_MAX]
+
+
 def gate(uow: UnitOfWork, login_name: str, client: str | None = None) -> str:
     """The password hash to check: the account's if it may try to log in now, else a dummy one nothing
     matches (same bcrypt cost). Raises Throttled, before any lookup, when the client (or everyone) failed
     too often this minute."""
     with uow.write() as session:
         wait = accounts.login_refused_for(session, client)
-        password_hash = None if wait is not None else accounts.login_gate(session, login_name)
+        password_hash = None if wait is not None else accounts.login_gate(session, as_typed(login_name))
     if wait is not None:  # raised after the commit: the refusal is counted and audited
         raise Throttled(seconds=wait)
     return password_hash or dummy_hash()
@@ -59,7 +72,7 @@ def begin(uow: UnitOfWork, login_name: str, client: str | None = None, agent: st
 def fail(uow: UnitOfWork, login_name: str, client: str | None = None) -> None:
     """Record a failed login (counts towards the account's lockout and the client's throttle; audited)."""
     with uow.write() as session:
-        accounts.record_login_failure(session, login_name, client=client)
+        accounts.record_login_failure(session, as_typed(login_name), client=client)
 
 
 def resolve(uow: UnitOfWork, token: str | None, client: str | None = None,
