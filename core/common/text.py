@@ -49,3 +49,17 @@ def clean_line(value: object, field: str) -> str:
 def clean_text(value: object, field: str) -> str:
     """Multi-line ``value`` stripped (CR LF as LF); refused if it holds a control character other than LF/tab."""
     return _checked(value, field, multiline=True)
+
+
+SEARCH_MAX = 50  # characters of a search box that are looked for
+
+
+def search_fragments(value: object, most: int = 5) -> list[str]:
+    """What a search box asks for, as fragments a query may hold: split on spaces, every refused character
+    dropped (PostgreSQL refuses NUL in text; a lone surrogate cannot be encoded), at most ``most`` fragments
+    of at most ``SEARCH_MAX`` characters together. Use them with ``column.contains(f, autoescape=True)``, so
+    ``%`` and ``_`` are looked for as typed rather than matching anything."""
+    text = "" if value is None else str(value)
+    for ch in bad_characters(text):
+        text = text.replace(ch, " ")
+    return text[:SEARCH_MAX].split()[:most]

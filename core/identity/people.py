@@ -16,6 +16,7 @@ from core.audit import trail as audit
 from core.identity.accounts import create_account, grant_role
 from core.common.errors import NotFound, ValidationError
 from core.common.text import clean_line
+from core.common.text import search_fragments
 from core.identity.passwords import policy_problems
 from core.workflow import Actor, perform
 from core.workflow_store import RecordStore
@@ -66,7 +67,7 @@ def register_applicant(session: Session, *, name: str, id_number: str, phone: st
 
 def search_units(session: Session, text: str, limit: int = 20) -> list[tuple[int, str]]:
     """Active employer units whose name contains every typed fragment (模糊查询)."""
-    fragments = [f for f in (text or "").split() if f][:5]
+    fragments = search_fragments(text)
     if not fragments:
         return []
     query = select(Unit.id, Unit.name).where(Unit.status == "active", Unit.kind.in_(("employer", "department")))

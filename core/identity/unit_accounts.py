@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.identity import accounts
 from core.common.masking import mask_id_number
+from core.common.text import search_fragments
 from core.org.scope import subtree
 from core.workflow import Actor
 from db.base import utcnow
@@ -53,9 +54,9 @@ def list_accounts(session: Session, admin: Actor, *, search: str | None = None,
     query = (select(Account, Person.name, Person.id_number, Unit.name)
              .join(Person, Person.id == Account.person_id).join(Unit, Unit.id == Person.unit_id)
              .where(clause, Account.id != admin.account_id).order_by(Unit.name, Account.login_name).limit(MAX_ROWS))
-    if search:
-        pattern = f"%{search.strip()}%"
-        query = query.where(or_(Account.login_name.like(pattern), Person.name.like(pattern)))
+    for fragment in search_fragments(search):
+        query = query.where(or_(Account.login_name.contains(fragment, autoescape=True),
+                                Person.name.contains(fragment, autoescape=True)))
     rows = session.execute(query).all()
     roles = _roles(session, [a.id for a, *_ in rows])
     return [AccountRow(a.id, a.login_name, a.display_name, pname, mask_id_number(idn), uname,

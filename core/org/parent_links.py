@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.audit import trail as audit
 from core.common.errors import NotFound, ValidationError
 from core.common.text import clean_text
+from core.common.text import search_fragments
 from core.workflow import Actor, check_may, perform
 from core.workflow_store import RecordStore
 from db.base import utcnow
@@ -30,7 +31,7 @@ def _audit(session: Session, actor: Actor, action: str, target: str, now: dt.dat
 def candidate_parents(session: Session, text: str, limit: int = 20) -> list[tuple[int, str]]:
     """Active departments and HR bureaus whose name contains every typed fragment."""
     query = select(Unit.id, Unit.name).where(Unit.kind.in_(PARENT_KINDS), Unit.status == "active")
-    for fragment in [f for f in (text or "").split() if f][:5]:
+    for fragment in search_fragments(text):
         query = query.where(Unit.name.contains(fragment, autoescape=True))
     return [tuple(r) for r in session.execute(query.order_by(Unit.path).limit(limit))]
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from core.audit import trail as audit
 from core.org.scope import require_operator
 from core.common.errors import ValidationError
+from core.common.text import search_fragments
 from core.org.scope import subtree
 from core.workflow import Actor, perform
 from core.workflow_store import RecordStore
@@ -40,8 +41,8 @@ def path_targets(session: Session, actor: Actor, search: str | None = None, limi
     query = (select(Unit.id, Unit.name).where(Unit.kind.in_(TARGET_KINDS), Unit.status == "active",
                                               Unit.id.not_in(subtree(session, unit_id)))
              .order_by(Unit.name, Unit.id).limit(max(1, min(limit, 500))))
-    if search:
-        query = query.where(Unit.name.contains(search.strip()))
+    for fragment in search_fragments(search):
+        query = query.where(Unit.name.contains(fragment, autoescape=True))
     return [(i, n) for i, n in session.execute(query)]
 
 

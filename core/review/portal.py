@@ -33,6 +33,7 @@ from core.common.config import local_date, local_time, trusted_proxies
 from core.common.contact import normalise_contact
 from core.common.errors import DomainError, NotFound
 from core.common.rate_limit import Hit, Limit, hashed_key, hit
+from core.common.text import search_fragments
 from core.review.objections import raise_objection
 from core.review.publicity import is_running
 from db.base import utcnow
@@ -104,16 +105,15 @@ def public_notices(session: Session, today: dt.date, search: str | None = None) 
                     PublicityBatch.starts_on, PublicityBatch.ends_on, count)
              .join(owner, owner.id == PublicityBatch.owner_unit_id).where(*_running(today))
              .order_by(PublicityBatch.starts_on.desc(), PublicityBatch.id.desc()).limit(MAX_LIST))
-    text = (search or "").strip()
-    if text:
-        pattern = f"%{text}%"
+    for fragment in search_fragments(search):
         employer = aliased(Unit)
         people = (select(PublicityItem.batch_id).join(Declaration, Declaration.id == PublicityItem.declaration_id)
                   .join(Person, Person.id == Declaration.applicant_person_id)
                   .join(employer, employer.id == Declaration.unit_id)
-                  .where(or_(Person.name.like(pattern), employer.name.like(pattern))))
-        query = query.where(or_(PublicityBatch.id.in_(people), owner.name.like(pattern),
-                                PublicityBatch.title.like(pattern)))
+                  .where(or_(Person.name.contains(fragment, autoescape=True),
+                             employer.name.contains(fragment, autoescape=True))))
+        query = query.where(or_(PublicityBatch.id.in_(people), owner.name.contains(fragment, autoescape=True),
+                                PublicityBatch.title.contains(fragment, autoescape=True)))
     return [NoticeRow(r[0], r[1], scrub(r[2]), r[3], r[4], r[5], int(r[6] or 0)) for r in session.execute(query)]
 
 

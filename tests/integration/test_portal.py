@@ -58,6 +58,19 @@ def test_search_by_name_or_unit_and_internal_notices_stay_internal(uow, running)
     assert _notices(uow, DURING) == []
 
 
+@pytest.mark.parametrize("typed, found", [
+    ("\x00", True), ("\udcff", True),  # nothing left to look for: every running notice
+    ("设计\x00院", True),  # the fragments around the refused character
+    ("%", False), ("_", False), ("设计院 %", False),  # wildcards looked for as typed
+    ("设计院\u202e" + "x" * 300, False),  # the x... fragment matches nothing
+])
+def test_a_search_box_holding_anything_answers_without_error_and_wildcards_match_as_typed(uow, running, typed,
+                                                                                           found):
+    w, ids, batch = running
+    assert [n.id for n in _notices(uow, DURING, typed)] == ([batch] if found else [])
+    assert [n.id for n in _notices(uow, DURING, "申报人 设计院")] == [batch]  # every fragment must match
+
+
 def _object(uow, w, batch, d, client="203.0.113.7", contact="13912345678", day=DURING, hour=2):
     return run(uow, w, lambda w: portal.raise_public_objection(
         w.session, batch, d, "王五", contact, TEXT, client, now=at(day, hour), today=day))
