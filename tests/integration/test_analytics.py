@@ -1,0 +1,254 @@
+"""Throughput analytics (issue 12): the stage-visit summary kept by the write path and backfilled by the
+migration equals a replay of the audit events, and every aggregate equals a plain Python computation over
+those visits, on both backends; a city manager sees only the city's numbers; overdue work by working days."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, func, select, text, update
+
+from core.common.config import today as clock_today
+from core.machines.pledge import PLEDGE_TEXT
+from core.org.units import add_unit
+from core.reporting import analytics as an
+from db.models import Declaration, StageVisit, Unit
+from tests.integration import analytics_support as oracle
+from tests.world import HAPPY_PATH, World
+
+T0 = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)
+_MIGRATION = Path(__file__).resolve().parents[2] / "db/migrations/versions/0009_stage_visits.py"
+
+
+def migration():
+    spec = importlib.util.spec_from_file_location("stage_visits_migration", _MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Ticker:
+    """Moves the app's clock forward between steps, so visits last different times."""
+
+    def __init__(self, clock, start: dt.datetime):
+        self.clock, self.at = clock, start
+        clock(start)
+
+    def __call__(self, hours: float) -> None:
+        self.at += dt.timedelta(hours=hours)
+        self.clock(self.at)
+
+
+def forward(w: World, d: int, tick: Ticker, hours: float, until: str | None = None, steps: int = 99) -> None:
+    """Happy-path steps (at most ``steps``, or until ``until``), the clock moving ``hours`` before each."""
+    for _ in range(steps):
+        current = w.session.get(Declaration, d, populate_existing=True).state
+        if current == until:
+            return
+        step = next((s for state, s in HAPPY_PATH if state == current), None)
+        if current == "draft":
+            owner = w.session.get(Declaration, d).applicant_person_id
+            name = next(n for n, a in w.actors.items() if a.role == "applicant" and a.person_id == owner)
+            step = lambda w_, d_, n=name: w_.do(n, d_, "submit", pledge=PLEDGE_TEXT)  # noqa: E731
+        if step is None:
+            return
+        if current == "relay":  # the relay's hops: pick the step of the current holder
+            holder = w.session.get(Declaration, d).holder_unit_id
+            name = {w.units["dept"]: "dept_op", w.units["city"]: "city_hr"}.get(holder)
+            step = (lambda w_, d_, n=name: w_.do(n, d_, "approve")) if name else \
+                (lambda w_, d_: w_.do("prov_hr", d_, "assign_committee", committee_id=w_.committee_id))
+        if current == "filing" and w.session.get(Declaration, d).holder_unit_id == w.units["prov"]:
+            step = lambda w_, d_: w_.do("prov_hr", d_, "filing_approved")  # noqa: E731
+        tick(hours)
+        step(w, d)
+
+
+def id_number(n: int) -> str:
+    body = f"11010119900307{n:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+
+
+def applicant(w: World, name: str, unit: str = "employer") -> int:
+    """A new applicant of the unit (one active declaration per person and year)."""
+    person = w._person(name, w.units[unit], id_number(len(w.actors)))
+    w.actors[name] = w._actor(name, "applicant", None, person_id=person)
+    return person
+
+
+def declare(w: World, name: str, unit: str = "employer") -> int:
+    return w.new_declaration(person_id=applicant(w, name, unit), unit=unit)
+
+
+def scenario(w: World, tick: Ticker) -> dict[str, int]:
+    """Four declarations with approvals, a return, a withdrawal, a failed policy review."""
+    a, b, c, e = w.new_declaration(), declare(w, "b"), declare(w, "c"), declare(w, "e")
+    forward(w, a, tick, 20)  # all the way to approved
+    forward(w, b, tick, 5, steps=1)
+    tick(30)
+    w.do("unit_op", b, "reject", reason="材料不全")
+    tick(7)
+    w.do("b", b, "resubmit", pledge=PLEDGE_TEXT)
+    tick(3)
+    w.do("unit_op", b, "approve")
+    tick(1)
+    w.do("unit_op", b, "withdraw")  # back to unit_verify: a second visit
+    forward(w, b, tick, 50, until="relay")
+    forward(w, c, tick, 11, until="policy_review")
+    tick(40)
+    w.do("reviewer", c, "recheck_fail", reason="业绩不符合条件")
+    forward(w, e, tick, 2, until="unit_publicity")
+    return dict(a=a, b=b, c=c, e=e)
+
+
+@pytest.fixture
+def built(uow, clock):
+    with uow.write() as s:
+        w = World.build(s)
+        ids = scenario(w, Ticker(clock, T0))
+    return w, ids
+
+
+def test_the_write_path_keeps_the_visits_the_events_replay(uow, built):
+    with uow.read() as s:
+        stored = oracle.stored_visits(s)
+        assert stored == oracle.replay_visits(s)
+        visits = oracle.as_dicts(stored)
+    b = built[1]["b"]
+    mine = [v for v in visits if v["declaration_id"] == b]
+    assert [v["state"] for v in mine][:5] == ["unit_verify", "returned", "unit_verify", "unit_publicity", "unit_verify"]
+    assert mine[3]["left_action"] == "withdraw" and mine[4]["entered_action"] == "withdraw"
+    relay = [v for v in visits if v["declaration_id"] == built[1]["a"] and v["state"] == "relay"]
+    assert len(relay) == 3  # one visit per hop: department, city, province
+    assert all(v["left_s"] is None for v in visits if v["state"] == "approved")
+
+
+def test_the_migration_backfills_the_same_visits_from_the_events(uow, built):
+    with uow.write() as s:
+        expected = oracle.stored_visits(s)
+        s.execute(delete(StageVisit))
+        s.execute(text(migration().BACKFILL.format(epoch=migration().EPOCH[s.bind.dialect.name])))
+    with uow.read() as s:
+        assert oracle.stored_visits(s) == expected
+
+
+@pytest.mark.parametrize("by", an.GROUPS)
+def test_time_in_stage_equals_the_plain_computation(uow, built, by):
+    w, _ = built
+    with uow.read() as s:
+        visits = oracle.as_dicts(oracle.stored_visits(s))
+        expected = oracle.time_in_stage(visits, by, oracle.city_of(s), an.stage_states())
+        got = an.time_in_stage(s, w.actor("prov_hr"), an.Filters(), by)
+    assert {(t.state, t.group): (t.visits, round(t.median_days * 86400), round(t.p90_days * 86400),
+                                 round(t.max_days * 86400)) for t in got} == expected
+    assert expected  # the scenario closes visits in several states
+
+
+def test_throughput_and_work_in_progress_equal_the_plain_computation(uow, built):
+    w, _ = built
+    first, last = T0.date() - dt.timedelta(days=1), clock_today()
+    with uow.read() as s:
+        visits = oracle.as_dicts(oracle.stored_visits(s))
+        rows = an.throughput(s, w.actor("prov_hr"), an.Filters(), first, last)
+    expected = oracle.flow(visits, first, last, an.stage_states())
+    assert {(r.day, r.state): (r.entered, r.left, r.wip) for r in rows} == expected
+    assert sum(r.entered for r in rows) > 10
+    weeks = an.by_week(rows)
+    assert sum(r.entered for r in weeks) == sum(r.entered for r in rows)
+
+
+def test_outcomes_and_unit_rates_equal_the_plain_computation(uow, built):
+    w, ids = built
+    with uow.read() as s:
+        visits = oracle.as_dicts(oracle.stored_visits(s))
+        for by in ("series", "level", "year"):
+            got = {(o.stage, o.group): (o.passed, o.failed) for o in an.outcomes(s, w.actor("prov_hr"), an.Filters(), by)}
+            assert got == oracle.outcomes(visits, by)
+        committee = an.outcomes(s, w.actor("prov_hr"), an.Filters(), "committee")
+        rates = {r.unit_id: (r.declarations, r.returned, r.supplemented)
+                 for r in an.unit_rates(s, w.actor("prov_hr"), an.Filters())}
+    assert {(o.stage, o.group, o.passed, o.failed) for o in committee} == {
+        ("policy_review", w.committee_id, 1, 1), ("panel_review", w.committee_id, 1, 0)}
+    assert rates == oracle.unit_rates(visits) == {w.units["employer"]: (4, 1, 0)}
+
+
+def test_a_city_manager_sees_only_the_city(uow, built, clock):
+    w, ids = built
+    with uow.write() as s:
+        w.session = s
+        prov = w.units["prov"]
+        other_city = add_unit(s, name="另一市人社局", kind="hr_bureau", region_level="city", parent=s.get(Unit, prov))
+        other_emp = add_unit(s, name="另一市医院", kind="employer", parent=other_city)
+        person = w._person("王五", other_emp.id, "110101199201010018")
+        w.actors["far_applicant"] = w._actor("far_applicant", "applicant", None, person_id=person)
+        w.actors["far_op"] = w._actor("far_op", "unit_operator", other_emp.id)
+        w.actors["far_hr"] = w._actor("far_hr", "hr_operator", other_city.id)
+        far = w.new_declaration(person_id=person, unit="employer")
+        s.execute(update(Declaration).where(Declaration.id == far).values(unit_id=other_emp.id))
+        w.do("far_applicant", far, "submit", pledge=PLEDGE_TEXT)
+        w.do("far_op", far, "approve")
+    city_units = None
+    with uow.read() as s:
+        visits = oracle.as_dicts(oracle.stored_visits(s))
+        cities = oracle.city_of(s)
+        city_units = {u for u, c in cities.items() if c == w.units["city"]}
+        mine = [v for v in visits if v["unit_id"] in city_units]
+        far_visits = [v for v in visits if v["declaration_id"] == far]
+        assert far_visits and not any(v["unit_id"] in city_units for v in far_visits)
+        city_hr, far_hr = w.actor("city_hr"), w.actor("far_hr")
+        for by in an.GROUPS:
+            got = {(t.state, t.group): t.visits for t in an.time_in_stage(s, city_hr, an.Filters(), by)}
+            assert got == {k: v[0] for k, v in oracle.time_in_stage(mine, by, cities, an.stage_states()).items()}
+        first, last = T0.date(), clock_today()
+        flow = an.throughput(s, city_hr, an.Filters(), first, last)
+        assert sum(r.entered for r in flow) == sum(1 for v in mine if v["state"] in an.stage_states()
+                                                   and first <= oracle.day_of(v["entered_s"]) <= last)
+        far_flow = an.throughput(s, far_hr, an.Filters(), first, last)
+        assert sum(r.entered for r in far_flow) == 2  # unit_verify and unit_publicity of its one declaration
+        assert {r.unit_id for r in an.unit_rates(s, city_hr, an.Filters())} <= city_units
+        assert {r.unit_id for r in an.unit_rates(s, far_hr, an.Filters())} == {other_emp.id}
+        assert far not in an.drill(s, city_hr, an.Filters(), state="unit_publicity", current=True)
+        assert an.drill(s, far_hr, an.Filters(), state="unit_publicity", current=True) == [far]
+        # a region filter outside one's scope narrows to nothing, never widens
+        assert an.time_in_stage(s, city_hr, an.Filters(region=other_city.id), "state") == []
+        assert an.overdue(s, city_hr, an.Filters(region=other_city.id)).total == 0
+        assert an.forecast(s, far_hr, an.Filters()).remaining == 1
+        assert an.forecast(s, city_hr, an.Filters()).remaining == \
+            s.scalar(select(func.count()).select_from(Declaration).where(
+                Declaration.unit_id.in_(city_units), Declaration.state.in_(an.BEFORE_PANEL)))
+        # someone without an analytics role sees nothing
+        assert an.time_in_stage(s, w.actor("applicant"), an.Filters(), "state") == []
+
+
+def test_overdue_work_counts_working_days_past_the_limit(uow, clock):
+    # Entered unit verification on Monday 2026-06-01; by Monday 2026-06-15 (Dragon Boat Festival on Friday
+    # 19 June is later) ten working days have passed: five over the limit of five.
+    with uow.write() as s:
+        w = World.build(s)
+        clock(dt.datetime(2026, 6, 1, 10, 0, tzinfo=an.CHINA))
+        late = w.new_declaration()
+        w.do("applicant", late, "submit", pledge=PLEDGE_TEXT)
+        clock(dt.datetime(2026, 6, 12, 10, 0, tzinfo=an.CHINA))
+        fresh = w.new_declaration(person_id=w.actors["other_applicant"].person_id, unit="sibling")
+        w.do("other_applicant", fresh, "submit", pledge=PLEDGE_TEXT)
+    today = dt.date(2026, 6, 15)
+    with uow.read() as s:
+        result = an.overdue(s, w.actor("city_hr"), an.Filters(), today=today)
+        assert [(r.declaration_id, r.state, r.holder_unit_id, r.working_days, r.days_over) for r in result.rows] == [
+            (late, "unit_verify", w.units["employer"], 10, 5)]
+        assert result.per_holder == [(w.units["employer"], "unit_verify", 1)] and result.total == 1
+        assert an.overdue_held(s, w.units["employer"], ("unit_verify",), today=today) == 1
+        assert an.overdue_held(s, w.units["sibling"], ("unit_verify",), today=today) == 0
+        # on the fifth working day it is not yet overdue
+        assert an.overdue(s, w.actor("city_hr"), an.Filters(), today=dt.date(2026, 6, 8)).total == 0
+        assert an.overdue(s, w.actor("city_hr"), an.Filters(), today=dt.date(2026, 6, 9)).total == 1
+
+
+def test_the_forecast_states_its_rate(uow, built):
+    w, _ = built
+    with uow.read() as s:
+        f = an.forecast(s, w.actor("prov_hr"), an.Filters(), today=clock_today())
+    assert f.year == clock_today().year and f.window_days == an.FORECAST_WINDOW_DAYS
+    assert f.reached == 1 and f.remaining == 3  # b in relay, c in failed publicity, e in unit publicity
