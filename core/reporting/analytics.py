@@ -342,15 +342,20 @@ def overdue(session: Session, actor: Actor, filters: Filters, *, today: dt.date 
     return Overdue(counts, rows, sum(n for _, _, n in counts))
 
 
-def overdue_held(session: Session, unit_id: int, states: Iterable[str], *, today: dt.date | None = None) -> int:
-    """How many declarations this unit holds in these states beyond their limit (for the home to-do count)."""
+def overdue_held(session: Session, unit_id: int, spaces: dict[str, Iterable[str]], *,
+                 today: dt.date | None = None) -> dict[str, int]:
+    """For each named set of states (a workspace's): how many declarations this unit holds in them beyond
+    their limit (the home to-do counts' overdue part). One calendar load and one GROUP BY."""
     today = today or config.today()
-    limits = {s: d for s, d in config.sla_working_days().items() if s in set(states)}
-    if not limits:
-        return 0
-    cutoffs = overdue_cutoffs(calendar_for(session, today - CUTOFF_LOOKBACK, today), today, limits)
-    return int(session.scalar(select(func.count()).select_from(_D).where(
-        _D.c.holder_unit_id == unit_id, _overdue_clause(cutoffs))) or 0)
+    wanted = {s for states in spaces.values() for s in states}
+    limits = {s: d for s, d in config.sla_working_days().items() if s in wanted}
+    found: dict[str, int] = {}
+    if limits:
+        cutoffs = overdue_cutoffs(calendar_for(session, today - CUTOFF_LOOKBACK, today), today, limits)
+        found = {s: int(n) for s, n in session.execute(
+            select(_D.c.state, func.count()).where(_D.c.holder_unit_id == unit_id, _overdue_clause(cutoffs))
+            .group_by(_D.c.state))}
+    return {name: sum(found.get(s, 0) for s in set(states)) for name, states in spaces.items()}
 
 
 # --- outcomes -----------------------------------------------------------------------------------------

@@ -5,25 +5,31 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import io
 import random
 import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from openpyxl import load_workbook
 from sqlalchemy import delete, func, select, text, update
 
 from core.common.config import today as clock_today
 from core.common.errors import DomainError
+from core.common.errors import NotFound
+from core.desks import analytics as analytics_desk
+from core.desks.home import overdue_counts
 from core.machines.pledge import PLEDGE_TEXT
 from core.org.units import add_unit
 from core.reporting import analytics as an
-from db.models import Declaration, StageVisit, Unit
+from db.models import AuditEvent, Declaration, StageVisit, Unit
 from db.uow import UnitOfWork
 from tests.integration import analytics_support as oracle
 from tests.world import HAPPY_PATH, World
 
 T0 = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)
+FAR_NAME = "=HYPERLINK(\"x\")另一市医院"  # a hostile unit name: exports must never run it
 _MIGRATION = Path(__file__).resolve().parents[2] / "db/migrations/versions/0009_stage_visits.py"
 
 
@@ -185,7 +191,7 @@ def test_a_city_manager_sees_only_the_city(uow, built, clock):
         w.session = s
         prov = w.units["prov"]
         other_city = add_unit(s, name="另一市人社局", kind="hr_bureau", region_level="city", parent=s.get(Unit, prov))
-        other_emp = add_unit(s, name="另一市医院", kind="employer", parent=other_city)
+        other_emp = add_unit(s, name=FAR_NAME, kind="employer", parent=other_city)
         person = w._person("王五", other_emp.id, "110101199201010018")
         w.actors["far_applicant"] = w._actor("far_applicant", "applicant", None, person_id=person)
         w.actors["far_op"] = w._actor("far_op", "unit_operator", other_emp.id)
@@ -225,6 +231,29 @@ def test_a_city_manager_sees_only_the_city(uow, built, clock):
                 Declaration.unit_id.in_(city_units), Declaration.state.in_(an.BEFORE_PANEL)))
         # someone without an analytics role sees nothing
         assert an.time_in_stage(s, w.actor("applicant"), an.Filters(), "state") == []
+    # every table and export of the page: the city's never names the other city's unit; the province's does,
+    # as text that is never a formula
+    window = dict(first=T0.date(), last=clock_today())
+    for who, sees in (("city_hr", False), ("prov_hr", True)):
+        for group in ("unit", "city"):
+            data = analytics_desk.dashboard(uow, w.actor(who), an.Filters(), group=group, outcome_group="committee",
+                                            **window)
+            tables = analytics_desk.tables(data, group=group, outcome_group="committee")
+            for name in tables:
+                book = load_workbook(io.BytesIO(analytics_desk.excel(uow, w.actor(who), name, an.Filters(), group=group,
+                                                                     outcome_group="committee", **window)))
+                cells = [c for row in book.active.iter_rows(values_only=True) for c in row]
+                assert FAR_NAME not in cells  # never as a formula
+                if not sees:
+                    assert "'" + FAR_NAME not in cells, name
+                elif name == "rates":
+                    assert "'" + FAR_NAME in cells
+                assert len(cells) == len(tables[name][0]) * (1 + len(tables[name][1]))  # the table on the screen
+    with uow.read() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.kind == "export", AuditEvent.target.like("analytics:%"))) == 2 * 2 * len(tables)
+    with pytest.raises(NotFound):
+        analytics_desk.dashboard(uow, w.actor("applicant"), an.Filters(), **window)
 
 
 def test_overdue_work_counts_working_days_past_the_limit(uow, clock):
@@ -244,8 +273,14 @@ def test_overdue_work_counts_working_days_past_the_limit(uow, clock):
         assert [(r.declaration_id, r.state, r.holder_unit_id, r.working_days, r.days_over) for r in result.rows] == [
             (late, "unit_verify", w.units["employer"], 10, 5)]
         assert result.per_holder == [(w.units["employer"], "unit_verify", 1)] and result.total == 1
-        assert an.overdue_held(s, w.units["employer"], ("unit_verify",), today=today) == 1
-        assert an.overdue_held(s, w.units["sibling"], ("unit_verify",), today=today) == 0
+        assert an.overdue_held(s, w.units["employer"], {"unit_verify": ("unit_verify", "supplement_verify"),
+                                                        "unit_publicity": ("unit_publicity",)}, today=today) == \
+            {"unit_verify": 1, "unit_publicity": 0}
+        assert an.overdue_held(s, w.units["sibling"], {"unit_verify": ("unit_verify",)}, today=today) == \
+            {"unit_verify": 0}
+        assert overdue_counts(s, w.actor("unit_op"), today=today) == {
+            "unit_verify": 1, "unit_publicity": 0, "unit_recommend": 0}
+        assert overdue_counts(s, w.actor("applicant"), today=today) == {}
         # on the fifth working day it is not yet overdue
         assert an.overdue(s, w.actor("city_hr"), an.Filters(), today=dt.date(2026, 6, 8)).total == 0
         assert an.overdue(s, w.actor("city_hr"), an.Filters(), today=dt.date(2026, 6, 9)).total == 1
