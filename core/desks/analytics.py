@@ -23,7 +23,7 @@ from core.desks import listing
 from core.desks.export import table_workbook
 from core.desks.listing import Scope
 from core.desks.workspaces import HOLDER, require, workspaces_for
-from core.org.scope import unit_path
+from core.org.scope import unit_path, visible_declarations
 from core.reporting import analytics as an
 from core.workflow import MACHINES, Actor
 from db.base import utcnow
@@ -107,12 +107,15 @@ def regions(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str]]:
 
 
 def drill(uow: UnitOfWork, actor: Actor, filters: an.Filters, *, limit: int = 200, **what: Any) -> dict[str, Any]:
-    """The declarations behind one bar or cell (``core.reporting.analytics.drill``), read-only, in scope; and the
+    """The declarations behind one bar or cell (``core.reporting.analytics.drill``), read-only, in scope and
+    readable by the actor (``visible_declarations``); and the
     actor's own workspace whose inbox lists that state, if any (the page links to it)."""
     require(actor, WS)
     with uow.read() as s:
         ids = an.drill(s, actor, filters, limit=limit, **what)
-        scope = Scope.of(and_(Declaration.id.in_(ids or [-1]), an.declaration_scope(s, actor)))
+        # the list names applicants: it also obeys the general read rule (core.org.scope)
+        scope = Scope.of(and_(Declaration.id.in_(ids or [-1]), an.declaration_scope(s, actor),
+                              visible_declarations(s, actor)))
         rows = listing.page(s, scope, limit=min(limit, listing.MAX_LIMIT)).rows if ids else []
     order = {i: n for n, i in enumerate(ids)}
     inbox = next((w.id for w in workspaces_for([actor]) if w.source == HOLDER and what.get("state") in w.states), None)

@@ -369,3 +369,17 @@ def test_random_histories_aggregate_like_their_replay(tmp_path, sqlite_template,
 
     check()
     assert {"withdraw", "reject", "resubmit", "recheck_pass", "refuse"} <= seen  # the histories did wander
+
+
+def test_drill_down_lists_the_declarations_behind_a_bar_and_the_inbox_that_holds_them(uow, built):
+    w, ids = built
+    window = an.Filters()
+    with uow.read() as s:
+        by_unit = an.time_in_stage(s, w.actor("prov_hr"), window, "unit", states=("relay",))
+    city_relay = next(t for t in by_unit if t.group == w.units["city"])
+    found = analytics_desk.drill(uow, w.actor("prov_hr"), window, state="relay", by="unit", group=w.units["city"])
+    assert sorted(r.id for r in found["rows"]) == sorted({ids["a"], ids["c"]}) and city_relay.visits == 2
+    assert found["inbox"] == "relay"  # the provincial bureau's own relay inbox lists that state
+    mine = analytics_desk.drill(uow, w.actor("unit_op"), window, state="unit_publicity", current=True)
+    assert [r.id for r in mine["rows"]] == [ids["e"]] and mine["inbox"] == "unit_publicity"
+    assert analytics_desk.drill(uow, w.actor("committee_op"), window, state="unit_publicity", current=True)["inbox"] is None
