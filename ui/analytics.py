@@ -168,15 +168,15 @@ def _flow(actor: Actor, filters: Filters, data: dict, tables: dict, export) -> N
     x_title = tr("analytics.col.week" if data["weekly"] else "analytics.col.day")
     st.subheader(tr("analytics.cfd"))
     st.altair_chart(alt.Chart(frame).mark_area().encode(
-        x=alt.X("day:T", title=x_title), y=alt.Y("wip:Q", stack=True, title=tr("analytics.col.wip")),
+        x=alt.X("day:T", title=x_title, axis=alt.Axis(format="%m-%d")), y=alt.Y("wip:Q", stack=True, title=tr("analytics.col.wip")),
         color=alt.Color("state:N", title=tr("analytics.col.state")),
         tooltip=[alt.Tooltip("state:N", title=tr("analytics.col.state")), alt.Tooltip("day:T", title=x_title),
                  alt.Tooltip("wip:Q", title=tr("analytics.col.wip"))]).properties(height=320),
         key=f"{WS}.chart.cfd")
-    st.subheader(tr("analytics.throughput"))
+    st.subheader(tr("analytics.throughput_week" if data["weekly"] else "analytics.throughput"))
     pick = alt.selection_point(name="pick", fields=["code", "day"])
     event = st.altair_chart(alt.Chart(frame).mark_bar().encode(
-        x=alt.X("day:T", title=x_title), y=alt.Y("entered:Q", title=tr("analytics.col.entered")),
+        x=alt.X("day:T", title=x_title, axis=alt.Axis(format="%m-%d")), y=alt.Y("entered:Q", title=tr("analytics.col.entered")),
         color=alt.Color("state:N", title=tr("analytics.col.state")),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
         tooltip=[alt.Tooltip("state:N", title=tr("analytics.col.state")), alt.Tooltip("day:T", title=x_title),
