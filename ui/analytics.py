@@ -101,7 +101,7 @@ def _live(actor: Actor, controls: dict[str, Any]) -> None:
     with flow:
         _flow(actor, filters, data, tables, export)
     with times:
-        _times(actor, filters, data, tables, group, export)
+        _times(actor, filters, data, tables, group, export, (first, last))
     with late:
         _overdue(actor, data, tables, export)
     with outcomes:
@@ -197,7 +197,8 @@ def _flow(actor: Actor, filters: Filters, data: dict, tables: dict, export) -> N
             _drill(actor, filters, tr(f"state.{state_code}"), state=state_code, current=True)
 
 
-def _times(actor: Actor, filters: Filters, data: dict, tables: dict, group: str, export) -> None:  # noqa: ANN001
+def _times(actor: Actor, filters: Filters, data: dict, tables: dict, group: str, export,  # noqa: ANN001
+           period: tuple[dt.date, dt.date]) -> None:
     st.subheader(tr("analytics.time_overall"))
     overall = data["overall"]
     if overall:
@@ -216,7 +217,8 @@ def _times(actor: Actor, filters: Filters, data: dict, tables: dict, group: str,
         export("overall")
         chosen = _picked(event, "pick")
         if chosen and "code" in chosen[0]:
-            _drill(actor, filters, tr(f"state.{chosen[0]['code']}"), state=chosen[0]["code"])
+            _drill(actor, filters, tr(f"state.{chosen[0]['code']}"), state=chosen[0]["code"], by="state",
+                   period=period)
     else:
         st.caption(tr("analytics.empty"))
     st.subheader(tr("analytics.slowest", group=tr(f"analytics.group.{group}")))
@@ -226,7 +228,8 @@ def _times(actor: Actor, filters: Filters, data: dict, tables: dict, group: str,
     rows = event.selection.rows if event is not None else []
     if rows:
         x, shown = data["slowest"][rows[0]], tables["slowest"][1][rows[0]]
-        _drill(actor, filters, f"{shown[0]} · {shown[2]}", state=x["state"], by=group, group=x["group"])
+        _drill(actor, filters, f"{shown[0]} · {shown[2]}", state=x["state"], by=group, group=x["group"],
+               period=period)
     with st.expander(tr("analytics.time_by", group=tr(f"analytics.group.{group}"))):
         _table(tables, "times")
         if data["times"]:

@@ -46,15 +46,15 @@ def dashboard(uow: UnitOfWork, actor: Actor, filters: an.Filters, *, first: dt.d
               group: str = "unit", outcome_group: str = "series", lang: str = "zh",
               today: dt.date | None = None) -> dict[str, Any]:
     """Every chart's rows for the actor's scope, in one read: flow (per day, or per week over a long period),
-    time in stage by ``group`` and the slowest groups, overdue work, outcomes by ``outcome_group``, return and
+    time in stage (of the visits that ended from ``first`` to ``last``) by ``group`` and the slowest groups, overdue work, outcomes by ``outcome_group``, return and
     supplement rates, objections, the forecast; with the names of the units, series, levels and committees."""
     require(actor, WS)
     today = today or config.today()
     with uow.read() as s:
         flow = an.throughput(s, actor, filters, first, last)
         weekly = (last - first).days >= WEEKLY_AFTER_DAYS
-        times = an.time_in_stage(s, actor, filters, group)
-        overall = an.time_in_stage(s, actor, filters, "state")
+        times = an.time_in_stage(s, actor, filters, group, period=(first, last))
+        overall = an.time_in_stage(s, actor, filters, "state", period=(first, last))
         late = an.overdue(s, actor, filters, today=today)
         outcomes = an.outcomes(s, actor, filters, outcome_group)
         rates = an.unit_rates(s, actor, filters)

@@ -224,10 +224,19 @@ def _group_column(by: str):
     raise ValueError(by)
 
 
+def _ended_between(period: tuple[dt.date, dt.date] | None) -> list[ColumnElement[bool]]:
+    if period is None:
+        return [_V.c.left_s.is_not(None)]
+    first, last = period
+    return [_V.c.left_s >= day_start_s(first), _V.c.left_s < day_start_s(last + dt.timedelta(days=1))]
+
+
 def time_in_stage(session: Session, actor: Actor, filters: Filters, by: str = "state",
-                  states: Iterable[str] | None = None) -> list[StageTime]:
-    """Median, p90 and max days of the closed visits of each state, per group, in one query: each visit's
-    duration ranked within its (state, group) by ``ROW_NUMBER()``, the ranks ceil(n/2) and ceil(0.9 n) picked."""
+                  states: Iterable[str] | None = None, *,
+                  period: tuple[dt.date, dt.date] | None = None) -> list[StageTime]:
+    """Median, p90 and max days of the visits of each state that ended (in ``period``, China-time days, if
+    given), per group, in one query: each visit's duration ranked within its (state, group) by
+    ``ROW_NUMBER()``, the ranks ceil(n/2) and ceil(0.9 n) picked."""
     group, join = _group_column(by)
     duration = (_V.c.left_s - _V.c.entered_s).label("d")
     states = tuple(states or stage_states(filters.flow))
@@ -235,7 +244,7 @@ def time_in_stage(session: Session, actor: Actor, filters: Filters, by: str = "s
     ranked = (select(_V.c.state.label("state"), group.label("g"), duration,
                      func.row_number().over(partition_by=partition, order_by=duration).label("rn"),
                      func.count().over(partition_by=partition).label("n"))
-              .where(*_where_visits(session, actor, filters), _V.c.state.in_(states), _V.c.left_s.is_not(None)))
+              .where(*_where_visits(session, actor, filters), _V.c.state.in_(states), *_ended_between(period)))
     if join is not None:
         ranked = ranked.select_from(join)
     r = ranked.subquery("ranked")
@@ -476,7 +485,8 @@ def forecast(session: Session, actor: Actor, filters: Filters, *, today: dt.date
 # --- drill-down ----------------------------------------------------------------------------------------
 
 def drill(session: Session, actor: Actor, filters: Filters, *, state: str, by: str | None = None,
-          group: object = None, day: dt.date | None = None, current: bool = False, limit: int = 500) -> list[int]:
+          group: object = None, day: dt.date | None = None, current: bool = False,
+          period: tuple[dt.date, dt.date] | None = None, limit: int = 500) -> list[int]:
     """The declarations behind one bar or cell: of a state (now, with ``current``; entered on ``day``; or
     visited, in the group ``by``/``group`` of time in stage), in scope, newest first."""
     if current:
@@ -487,10 +497,11 @@ def drill(session: Session, actor: Actor, filters: Filters, *, state: str, by: s
     source = _V
     if day is not None:
         where += [_V.c.entered_s >= day_start_s(day), _V.c.entered_s < day_start_s(day + dt.timedelta(days=1))]
+    if by is not None:  # a bar or row of time in stage: the visits that ended (in the period)
+        where.extend(_ended_between(period))
     if by not in (None, "state"):
         column, join = _group_column(by)
         where.append(column.is_(None) if group in (None, "") else column == group)
-        where.append(_V.c.left_s.is_not(None))
         source = join if join is not None else _V
     query = (select(_V.c.declaration_id, func.max(_V.c.entered_s)).select_from(source).where(*where)
              .group_by(_V.c.declaration_id).order_by(func.max(_V.c.entered_s).desc(), _V.c.declaration_id.desc())

@@ -60,11 +60,13 @@ def city_of(session) -> dict[int, int | None]:
     return {u.id: next((c.id for c in cities if u.path.startswith(c.path)), None) for u in units}
 
 
-def time_in_stage(visits: list[dict], by: str, cities: dict[int, int | None], states) -> dict:
-    """(state, group) -> (n, median, p90, max) in seconds, of the closed visits."""
+def time_in_stage(visits: list[dict], by: str, cities: dict[int, int | None], states, period=None) -> dict:
+    """(state, group) -> (n, median, p90, max) in seconds, of the closed visits (that ended in the period)."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     for v in visits:
         if v["left_s"] is None or v["state"] not in states:
+            continue
+        if period is not None and not period[0] <= day_of(v["left_s"]) <= period[1]:
             continue
         group = {"state": "", "unit": v["holder_unit_id"], "series": v["series_code"], "level": v["level_code"],
                  "city": cities.get(v["unit_id"])}[by]

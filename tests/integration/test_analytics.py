@@ -155,6 +155,14 @@ def test_time_in_stage_equals_the_plain_computation(uow, built, by):
     assert {(t.state, t.group): (t.visits, round(t.median_days * 86400), round(t.p90_days * 86400),
                                  round(t.max_days * 86400)) for t in got} == expected
     assert expected  # the scenario closes visits in several states
+    period = (T0.date() + dt.timedelta(days=6), clock_today())  # only the visits that ended in the period
+    with uow.read() as s:
+        cities = oracle.city_of(s)
+        got = an.time_in_stage(s, w.actor("prov_hr"), an.Filters(), by, period=period)
+    in_period = oracle.time_in_stage(visits, by, cities, an.stage_states(), period)
+    assert {(t.state, t.group): (t.visits, round(t.median_days * 86400), round(t.p90_days * 86400),
+                                 round(t.max_days * 86400)) for t in got} == in_period
+    assert 0 < sum(n for n, *_ in in_period.values()) < sum(n for n, *_ in expected.values())
 
 
 def test_throughput_and_work_in_progress_equal_the_plain_computation(uow, built):

@@ -58,16 +58,17 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['declaration_id'], ['declaration.id'],
                             name=op.f('fk_stage_visit_declaration_id_declaration')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stage_visit')))
-    op.create_index('ix_stage_visit_declaration', 'stage_visit', ['declaration_id', 'left_s'], unique=False)
-    op.create_index('ix_stage_visit_year_state', 'stage_visit', ['year', 'state', 'left_s', 'entered_s'],
-                    unique=False)
-    op.create_index('ix_stage_visit_unit', 'stage_visit', ['unit_id', 'year', 'state'], unique=False)
     bind = op.get_bind()
-    op.execute(BACKFILL.format(epoch=EPOCH[bind.dialect.name]))
+    op.execute(BACKFILL.format(epoch=EPOCH[bind.dialect.name]))  # before the indexes: one sorted build each
+    op.create_index('ix_stage_visit_declaration', 'stage_visit', ['declaration_id'], unique=False)
+    op.create_index('ix_stage_visit_left', 'stage_visit', ['left_s', 'state', 'entered_s'], unique=False)
+    op.create_index('ix_stage_visit_entered', 'stage_visit', ['entered_s', 'state'], unique=False)
+    op.create_index('ix_stage_visit_unit', 'stage_visit', ['unit_id', 'year', 'state'], unique=False)
 
 
 def downgrade() -> None:
     op.drop_index('ix_stage_visit_unit', table_name='stage_visit')
-    op.drop_index('ix_stage_visit_year_state', table_name='stage_visit')
+    op.drop_index('ix_stage_visit_entered', table_name='stage_visit')
+    op.drop_index('ix_stage_visit_left', table_name='stage_visit')
     op.drop_index('ix_stage_visit_declaration', table_name='stage_visit')
     op.drop_table('stage_visit')
