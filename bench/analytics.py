@@ -406,10 +406,15 @@ def run_backend(target, args, log) -> dict:
             result["history"] = history(uow, args.seed, log)
         with uow.read() as s:
             result["events"] = s.scalar(select(func.count()).select_from(StageVisit))
-        result["charts"] = bench_charts(uow, args.runs, log)
-        result["page"] = bench_page(uow, args.reruns, log)
-        result["overdue"] = bench_overdue(uow, args.overdue_calls, args.seed, log)
-        result["ratio"] = bench_ratio(uow, args.transitions, args.rounds, args.pairs, args.seed, log)
+        parts = set(args.only.split(","))
+        if "charts" in parts:
+            result["charts"] = bench_charts(uow, args.runs, log)
+        if "page" in parts:
+            result["page"] = bench_page(uow, args.reruns, log)
+        if "overdue" in parts:
+            result["overdue"] = bench_overdue(uow, args.overdue_calls, args.seed, log)
+        if "ratio" in parts:
+            result["ratio"] = bench_ratio(uow, args.transitions, args.rounds, args.pairs, args.seed, log)
     finally:
         uow.dispose()
         target.cleanup()
@@ -421,6 +426,11 @@ def report(results: list[dict], args) -> str:
     lines = [f"# Analytics benchmark ({dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC)", "",
              f"`python -m bench.analytics --n {args.n} --backend {args.backend}` on {os.cpu_count()} cores (shared).", ""]
     for r in results:
+        if "charts" not in r or "page" not in r or "overdue" not in r or "ratio" not in r:
+            lines += [f"## {r['backend']}, N = {r['n']:,} (parts)", "", "```", json.dumps(
+                {k: v for k, v in r.items() if k in ("history", "ratio", "page", "overdue")}, default=str, indent=1),
+                "```", ""]
+            continue
         h = r.get("history", {})
         lines += [f"## {r['backend']}, N = {r['n']:,}", "",
                   f"History: {h.get('events', 0):,} events, {h.get('visits', r.get('events', 0)):,} stage visits; "
@@ -457,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, default=2, help="runs with the summary on and off, alternating")
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "titles_bench")
+    ap.add_argument("--only", default="charts,page,overdue,ratio", help="parts to measure (comma-separated)")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--reuse", action="store_true")
     args = ap.parse_args(argv)

@@ -37,14 +37,24 @@ _OPEN_VISIT = insert(_V).from_select(
            _D.c.series_code, _D.c.level_code, _D.c.unit_id).where(_D.c.id == bindparam("d_id")))
 
 
+# PostgreSQL does both in one round trip: the UPDATE as a data-modifying CTE of the INSERT (SQLite has no
+# such CTE, and its two statements cost no round trip).
+_CLOSE_CTE = _CLOSE_VISIT.cte("closed")
+_OPEN_AND_CLOSE = _OPEN_VISIT.add_cte(_CLOSE_CTE)
+
+
 def _keep_stage_visits(session: Session, change: Change, action: str, version: int, now: dt.datetime) -> None:
     """Close the declaration's open visit and open the next one, unless the step stays in place."""
     if (change.from_state, change.from_holder_unit_id) == (change.to_state, change.to_holder_unit_id):
         return
-    params = {"d_id": change.record_id, "at_s": int(now.timestamp()), "v_action": action, "v_to": change.to_state}
-    session.execute(_CLOSE_VISIT, params)
-    session.execute(_OPEN_VISIT, {**params, "v_version": version, "v_holder": change.to_holder_unit_id,
-                                  "v_from": change.from_state})
+    params = {"d_id": change.record_id, "at_s": int(now.timestamp()), "v_action": action, "v_to": change.to_state,
+              "v_version": version, "v_holder": change.to_holder_unit_id, "v_from": change.from_state}
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_OPEN_AND_CLOSE, params)
+        return
+    connection.execute(_CLOSE_VISIT, params)
+    connection.execute(_OPEN_VISIT, params)
 
 
 def write_change(session: Session, guarded_update: Executable, values: dict[str, Any], actor: Actor,
