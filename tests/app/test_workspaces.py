@@ -90,7 +90,7 @@ def test_a_user_with_several_roles_picks_the_context_and_gets_its_workspaces(app
     picker = at.sidebar.selectbox(key="app.context")
     assert picker.options == [t("context.option", role=t("role.unit_operator"), unit="筑南市第一人民医院"),
                               t("context.option", role=t("role.dept_operator"), unit="筑南市卫生健康局")]
-    assert nav(at) == ["home", "unit_verify", "unit_publicity", "unit_recommend", "password"]
+    assert nav(at) == ["home", "unit_verify", "unit_publicity", "unit_recommend", "analytics", "password"]
     picker.select(1).run()
-    assert nav(at) == ["home", "relay", "org_admin", "password"]
+    assert nav(at) == ["home", "relay", "org_admin", "analytics", "password"]
     assert at.session_state["app.actor"].role == "dept_operator"
