@@ -19,7 +19,9 @@ from db.base import BigId, Base, code, intpk
 class StageVisit(Base):
     __tablename__ = "stage_visit"
     __table_args__ = (
-        Index("ix_stage_visit_declaration", "declaration_id"),  # the transition closes the open one
+        # The transition closes the open one: both columns, so no planner prefers ix_stage_visit_left's NULLs
+        # (every open visit) for ``left_s IS NULL``.
+        Index("ix_stage_visit_declaration", "declaration_id", "left_s"),
         Index("ix_stage_visit_left", "left_s", "state", "entered_s"),  # visits ended in a period: time in stage
         Index("ix_stage_visit_entered", "entered_s", "state"),  # visits begun in a period: flow, forecast
         Index("ix_stage_visit_unit", "unit_id", "year", "state"),  # a unit's subtree

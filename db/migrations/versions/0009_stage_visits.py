@@ -60,7 +60,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stage_visit')))
     bind = op.get_bind()
     op.execute(BACKFILL.format(epoch=EPOCH[bind.dialect.name]))  # before the indexes: one sorted build each
-    op.create_index('ix_stage_visit_declaration', 'stage_visit', ['declaration_id'], unique=False)
+    op.create_index('ix_stage_visit_declaration', 'stage_visit', ['declaration_id', 'left_s'], unique=False)
     op.create_index('ix_stage_visit_left', 'stage_visit', ['left_s', 'state', 'entered_s'], unique=False)
     op.create_index('ix_stage_visit_entered', 'stage_visit', ['entered_s', 'state'], unique=False)
     op.create_index('ix_stage_visit_unit', 'stage_visit', ['unit_id', 'year', 'state'], unique=False)
