@@ -2,7 +2,7 @@
 
 :func:`write_change` is the only code that writes the state of any machine's record: one guarded
 UPDATE (``WHERE id = ? AND version = expected``) and exactly one audit event, in the caller's
-transaction. ``SqlStore`` serves the declaration (its statements built once, for speed);
+transaction; a declaration's transition also keeps its stage-visit summary there (``stage_visit``). ``SqlStore`` serves the declaration (its statements built once, for speed);
 ``RecordStore`` serves every other machine through its :class:`Adapter` (table, state column,
 the fields its rules read, audit target).
 """
@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable, and_, bindparam, exists, func, select, update
+from sqlalchemy import BigInteger, Executable, and_, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import trail as audit
@@ -21,7 +21,41 @@ from core.workflow import MACHINES, TERMINAL, Actor, Change, LastStep, Record, S
 from core.common.errors import ConcurrentChange
 from db.models import (Attachment, AuditEvent, CalendarYear, Committee, Declaration, DeclarationRecord, Expert,
                        GroupDeclaration, Objection, PanelMember, PanelSession, Person, PublicityBatch,
-                       PublicityItem, ReportPath, ReviewGroup, TallyResult, Unit, UnitBinding, UnitLinkRequest)
+                       PublicityItem, ReportPath, ReviewGroup, StageVisit, TallyResult, Unit, UnitBinding, UnitLinkRequest)
+
+# The stage-visit summary (db.models.analytics): a transition that moves a declaration to another state or
+# holder closes its open visit and opens the next, in the same transaction. Built once, like the store's.
+_V = StageVisit.__table__
+_D = Declaration.__table__
+_CLOSE_VISIT = update(_V).where(_V.c.declaration_id == bindparam("d_id"), _V.c.left_s.is_(None)).values(
+    left_s=bindparam("at_s"), left_action=bindparam("v_action"), left_to=bindparam("v_to"))
+_OPEN_VISIT = insert(_V).from_select(
+    ["declaration_id", "version", "state", "holder_unit_id", "from_state", "entered_action", "entered_s",
+     "flow", "year", "series_code", "level_code", "unit_id"],
+    select(_D.c.id, bindparam("v_version"), bindparam("v_to"), bindparam("v_holder", type_=BigInteger()),
+           bindparam("v_from"), bindparam("v_action"), bindparam("at_s"), _D.c.flow, _D.c.year,
+           _D.c.series_code, _D.c.level_code, _D.c.unit_id).where(_D.c.id == bindparam("d_id")))
+
+
+# PostgreSQL does both in one round trip: the UPDATE as a data-modifying CTE of the INSERT (SQLite has no
+# such CTE, and its two statements cost no round trip).
+_CLOSE_CTE = _CLOSE_VISIT.cte("closed")
+_OPEN_AND_CLOSE = _OPEN_VISIT.add_cte(_CLOSE_CTE)
+
+
+def _keep_stage_visits(session: Session, change: Change, action: str, version: int, now: dt.datetime) -> None:
+    """Close the declaration's open visit and open the next one, unless the step stays in place."""
+    if (change.from_state, change.from_holder_unit_id) == (change.to_state, change.to_holder_unit_id):
+        return
+    params = {"d_id": change.record_id, "at_s": int(now.timestamp()), "v_action": action, "v_to": change.to_state,
+              "v_version": version, "v_holder": change.to_holder_unit_id, "v_from": change.from_state}
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_OPEN_AND_CLOSE, params)
+        return
+    connection.execute(_CLOSE_VISIT, params)
+    connection.execute(_OPEN_VISIT, params)
+
 
 def write_change(session: Session, guarded_update: Executable, values: dict[str, Any], actor: Actor,
                  change: Change, now: dt.datetime, *, kind: str, target: str, action: str | None = None,
@@ -38,6 +72,8 @@ def write_change(session: Session, guarded_update: Executable, values: dict[str,
                  from_state=change.from_state, to_state=change.to_state,
                  from_holder_unit_id=change.from_holder_unit_id, to_holder_unit_id=change.to_holder_unit_id,
                  version=new_version, comment=change.comment, detail=change.detail)
+    if kind == "transition" and declaration_id is not None:
+        _keep_stage_visits(session, change, action or change.action, new_version, now)
     return new_version
 
 

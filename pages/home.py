@@ -23,6 +23,9 @@ else:
     for i, (ws_id, count) in enumerate(data["todo"].items()):
         with columns[i % len(columns)]:
             st.metric(tr(workspace(ws_id).title_key), count)
+            late = data.get("overdue", {}).get(ws_id, 0)
+            if late:
+                st.caption(f":red[{tr('home.overdue', n=late)}]")
             st.page_link(page_file(ws_id), label=tr(workspace(ws_id).title_key), icon=icon(ws_id))
 
 scope = tr("home.scope_unit") if actor.role in UNIT_SCOPED else tr("home.scope_visible")

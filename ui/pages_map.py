@@ -22,6 +22,7 @@ ICONS: dict[str, str] = {
     "audit_log": ":material/history:",
     "calendar": ":material/calendar_month:",
     "reviewer_accounts": ":material/badge:",
+    "analytics": ":material/analytics:",
 }
 
 

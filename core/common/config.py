@@ -133,3 +133,15 @@ def console_refresh_seconds() -> float:
         return max(1.0, float(os.environ.get("TITLES_CONSOLE_REFRESH_SECONDS", "3")))
     except ValueError:
         return 3.0
+
+
+# Service levels (issue 12): how many working days (official calendar) a declaration may wait in a state
+# before it is overdue; relay counts per hop. Override one with ``TITLES_SLA_<STATE>`` (e.g. TITLES_SLA_RELAY=3).
+SLA_DEFAULTS = {"unit_verify": 5, "unit_publicity": 10, "unit_recommend": 5, "relay": 5, "material_receipt": 5,
+                "policy_review": 10, "failed_publicity": 10, "supplement_verify": 5, "policy_recheck": 5,
+                "candidate_publicity": 10, "result_publicity": 10, "filing": 10, "dept_review": 5, "hr_review": 5}
+
+
+def sla_working_days() -> dict[str, int]:
+    """The working-day limit of each state that has one."""
+    return {state: int(os.environ.get(f"TITLES_SLA_{state.upper()}", days)) for state, days in SLA_DEFAULTS.items()}

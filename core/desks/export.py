@@ -53,7 +53,8 @@ def _rows(session: Session, actor: Actor, ids: Sequence[int], lang: str) -> list
     return out
 
 
-def _workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+def table_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """One sheet: the headers, then the rows, every cell through safe_cell (also for other tables' exports)."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31] or "export"
@@ -76,7 +77,7 @@ def declarations_excel(session: Session, actor: Actor, what: str, declaration_id
     """
     ids = list(dict.fromkeys(int(i) for i in declaration_ids))[:MAX_ROWS]
     rows = _rows(session, actor, ids, lang)
-    data = _workbook(t("export.sheet", lang), [t(h, lang) for h in HEADERS], rows)
+    data = table_workbook(t("export.sheet", lang), [t(h, lang) for h in HEADERS], rows)
     audit.append(session, kind="export", action="excel", at=now or utcnow(), account_id=actor.account_id,
                  role=actor.role, unit_id=actor.unit_id, target=f"list:{what}",
                  detail={"what": what, "rows": len(rows), "requested": len(ids)})

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from core.reporting import stats
+from core.reporting import analytics, stats
 from core.org.scope import unit_path, visible_declarations
 from core.workflow import Actor
-from core.desks.workspaces import todo_counts
+from core.desks.workspaces import HOLDER, todo_counts, workspaces_for
 from db.models import Declaration
 from db.uow import UnitOfWork
 from core.refusals import refusals_audited
@@ -63,8 +63,17 @@ def dashboard_for(session: Session, actor: Actor, *, weeks: int = 12, today: dt.
 
 @refusals_audited
 def home_numbers(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
-    """The dashboard plus the to-do count of each of the actor's workspaces."""
+    """The dashboard plus the to-do count of each of the actor's workspaces and how many of them are overdue."""
     with uow.read() as session:
         data = dashboard_for(session, actor)
         data["todo"] = todo_counts(session, actor)
+        data["overdue"] = overdue_counts(session, actor)
     return data
+
+
+def overdue_counts(session: Session, actor: Actor, *, today: dt.date | None = None) -> dict[str, int]:
+    """Per holder workspace of the actor: how many of its to-dos are past their limit in working days."""
+    spaces = {w.id: w.states for w in workspaces_for([actor]) if w.source == HOLDER}
+    if actor.unit_id is None or not spaces:
+        return {}
+    return analytics.overdue_held(session, actor.unit_id, spaces, today=today)

@@ -74,6 +74,8 @@ WORKSPACES: tuple[Workspace, ...] = (
     _ws("audit_log", {"unit_admin", "hr_operator"}, (), "admin"),
     _ws("calendar", "unit_admin", (), "admin"),  # edits: provincial HR bureau only
     _ws("reviewer_accounts", "committee_operator", (), ACCOUNTS),
+    _ws("analytics", {"hr_operator", "committee_operator", "unit_admin", "unit_operator", "dept_operator"}, (),
+        "admin"),  # 统计分析 (core.desks.analytics): numbers of the actor's scope, no to-do count
 )
 _BY_ID = {w.id: w for w in WORKSPACES}
 

@@ -1,5 +1,6 @@
 """All models, imported together so ``Base.metadata`` is complete."""
 from db.base import Base
+from db.models.analytics import StageVisit
 from db.models.calendar import CalendarDay, CalendarYear
 from db.models.declaration import (AppSecret, Attachment, AuditChainHead, AuditEvent, Declaration,
                                    DeclarationRecord, StoredFile)
@@ -19,4 +20,5 @@ __all__ = [
     "GroupDeclaration", "GroupNeed", "PanelDraw", "PanelMember", "PanelSession", "ReviewGroup", "TallyResult",
     "VoteCount", "VoteParticipation", "Account", "AuthSession", "Expert", "ExpertConflict", "Person",
     "RoleGrant", "UnitBinding", "RateBucket", "Objection", "PublicityBatch", "PublicityItem",
+    "StageVisit",
 ]

@@ -11,15 +11,15 @@ from tests.app.support import assert_ok, nav, registered_url_paths, sign_in, sta
 
 EXPECTED = {
     "demo_applicant": ["my_declarations"],
-    "demo_unit_admin": ["unit_accounts", "org_admin", "audit_log", "calendar"],
-    "demo_prov_admin": ["unit_accounts", "org_admin", "audit_log", "calendar"],
-    "demo_unit_op": ["unit_verify", "unit_publicity", "unit_recommend"],
-    "demo_dept_op": ["relay", "org_admin"],
-    "demo_county_hr": ["relay", "filing", "org_admin", "authority", "audit_log"],
-    "demo_city_hr": ["relay", "filing", "org_admin", "authority", "audit_log"],
-    "demo_prov_hr": ["relay", "filing", "org_admin", "authority", "audit_log"],
+    "demo_unit_admin": ["unit_accounts", "org_admin", "audit_log", "calendar", "analytics"],
+    "demo_prov_admin": ["unit_accounts", "org_admin", "audit_log", "calendar", "analytics"],
+    "demo_unit_op": ["unit_verify", "unit_publicity", "unit_recommend", "analytics"],
+    "demo_dept_op": ["relay", "org_admin", "analytics"],
+    "demo_county_hr": ["relay", "filing", "org_admin", "authority", "audit_log", "analytics"],
+    "demo_city_hr": ["relay", "filing", "org_admin", "authority", "audit_log", "analytics"],
+    "demo_prov_hr": ["relay", "filing", "org_admin", "authority", "audit_log", "analytics"],
     "demo_committee_op": ["material_receipt", "committee_publicity", "panel_admin", "panel_console", "filing",
-                          "authority", "reviewer_accounts"],
+                          "authority", "reviewer_accounts", "analytics"],
     "demo_reviewer": ["policy_review", "committee_publicity"],
     "demo_expert": ["expert_review", "panel_vote"],
     "demo_leader": ["panel_group", "expert_review", "panel_vote"],
@@ -90,7 +90,7 @@ def test_a_user_with_several_roles_picks_the_context_and_gets_its_workspaces(app
     picker = at.sidebar.selectbox(key="app.context")
     assert picker.options == [t("context.option", role=t("role.unit_operator"), unit="筑南市第一人民医院"),
                               t("context.option", role=t("role.dept_operator"), unit="筑南市卫生健康局")]
-    assert nav(at) == ["home", "unit_verify", "unit_publicity", "unit_recommend", "password"]
+    assert nav(at) == ["home", "unit_verify", "unit_publicity", "unit_recommend", "analytics", "password"]
     picker.select(1).run()
-    assert nav(at) == ["home", "relay", "org_admin", "password"]
+    assert nav(at) == ["home", "relay", "org_admin", "analytics", "password"]
     assert at.session_state["app.actor"].role == "dept_operator"

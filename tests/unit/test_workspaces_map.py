@@ -6,12 +6,12 @@ from core.desks.workspaces import WORKSPACES, may_use, shown_actions, workspaces
 
 EXPECTED = {
     "applicant": ["my_declarations"],
-    "unit_admin": ["unit_accounts", "org_admin", "audit_log", "calendar"],
-    "unit_operator": ["unit_verify", "unit_publicity", "unit_recommend"],
-    "dept_operator": ["relay", "org_admin"],
-    "hr_operator": ["relay", "filing", "org_admin", "authority", "audit_log"],
+    "unit_admin": ["unit_accounts", "org_admin", "audit_log", "calendar", "analytics"],
+    "unit_operator": ["unit_verify", "unit_publicity", "unit_recommend", "analytics"],
+    "dept_operator": ["relay", "org_admin", "analytics"],
+    "hr_operator": ["relay", "filing", "org_admin", "authority", "audit_log", "analytics"],
     "committee_operator": ["material_receipt", "committee_publicity", "panel_admin", "panel_console", "filing",
-                           "authority", "reviewer_accounts"],
+                           "authority", "reviewer_accounts", "analytics"],
     "policy_reviewer": ["policy_review", "committee_publicity"],
     "expert": ["expert_review", "panel_vote"],
     "group_leader": ["panel_group", "expert_review", "panel_vote"],
@@ -34,7 +34,7 @@ def test_several_contexts_get_the_union_in_menu_order_each_once():
     spaces = workspaces_for([_actor("hr_operator"), _actor("committee_operator"), _actor("dept_operator")])
     assert [w.id for w in spaces] == ["relay", "material_receipt", "committee_publicity", "panel_admin",
                                       "panel_console", "filing", "org_admin", "authority", "audit_log",
-                                      "reviewer_accounts"]
+                                      "reviewer_accounts", "analytics"]
 
 
 def test_every_workspace_has_a_page_file_and_a_title_in_the_catalogue():

@@ -1,0 +1,4 @@
+"""Workspace: 统计分析 (issue 12)."""
+from ui.analytics import render
+
+render()
