@@ -30,7 +30,7 @@ from tests.world import HAPPY_PATH, World
 
 T0 = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)
 FAR_NAME = "=HYPERLINK(\"x\")另一市医院"  # a hostile unit name: exports must never run it
-_MIGRATION = Path(__file__).resolve().parents[2] / "db/migrations/versions/0009_stage_visits.py"
+_MIGRATION = Path(__file__).resolve().parents[2] / "db/migrations/versions/0008_stage_visits.py"
 
 
 def migration():
