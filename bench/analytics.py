@@ -1,5 +1,5 @@
 """The analytics benchmark (issue 12): a province of N declarations (bench/build.py) given a history of
-transition events (~9 per declaration), the stage-visit summary backfilled from them by migration 0009's SQL,
+transition events (~9 per declaration), the stage-visit summary backfilled from them by migration 0008's SQL,
 then, on each backend:
 
 (a) every chart query of core.reporting.analytics, uncached (fresh session; median of 3 and the first), for the
@@ -119,7 +119,7 @@ def _path(flow: str, state: str, unit: int, route: list[int], organizer: int | N
 def history(uow: UnitOfWork, seed: int, log) -> dict:
     """Transition events for every submitted declaration, consistent with its current state, spread from its
     creation to its ``state_since``; loaded in bulk (secondary indexes dropped and recreated), then the
-    stage-visit summary backfilled by migration 0009's own SQL."""
+    stage-visit summary backfilled by migration 0008's own SQL."""
     backend = uow.engine.dialect.name
     rng = np.random.default_rng(seed)
     with uow.read() as s:
@@ -188,7 +188,7 @@ def history(uow: UnitOfWork, seed: int, log) -> dict:
             conn.exec_driver_sql(migration.BACKFILL.format(epoch=migration.EPOCH[backend]))
             t_backfill = time.perf_counter() - t2
         visits = conn.scalar(select(func.count()).select_from(StageVisit))
-        log(f"  audit indexes recreated in {t_index:.1f}s; backfill (migration 0009's SQL) {visits:,} visits "
+        log(f"  audit indexes recreated in {t_index:.1f}s; backfill (migration 0008's SQL) {visits:,} visits "
             f"in {t_backfill:.1f}s")
         t3 = time.perf_counter()
         if backend == "postgresql":
@@ -434,7 +434,7 @@ def report(results: list[dict], args) -> str:
         h = r.get("history", {})
         lines += [f"## {r['backend']}, N = {r['n']:,}", "",
                   f"History: {h.get('events', 0):,} events, {h.get('visits', r.get('events', 0)):,} stage visits; "
-                  f"events loaded {h.get('events_s', 0):.0f} s, backfill (migration 0009) {h.get('backfill_s', 0):.0f} s.", "",
+                  f"events loaded {h.get('events_s', 0):.0f} s, backfill (migration 0008) {h.get('backfill_s', 0):.0f} s.", "",
                   "| query | province median (first) | city median | committee median |", "|---|---|---|---|"]
         charts = r["charts"]
         for name in charts["province"]:
