@@ -211,8 +211,8 @@ def history(uow: UnitOfWork, seed: int, log) -> dict:
 def _migration():
     import importlib.util
 
-    path = Path(__file__).resolve().parents[1] / "db/migrations/versions/0009_stage_visits.py"
-    spec = importlib.util.spec_from_file_location("stage_visits_0009", path)
+    path = Path(__file__).resolve().parents[1] / "db/migrations/versions/0008_stage_visits.py"
+    spec = importlib.util.spec_from_file_location("stage_visits_0008", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
