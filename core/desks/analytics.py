@@ -26,6 +26,7 @@ from core.desks.workspaces import HOLDER, require, workspaces_for
 from core.org.scope import unit_path, visible_declarations
 from core.reporting import analytics as an
 from core.workflow import MACHINES, Actor
+from core.refusals import refusals_audited
 from db.base import utcnow
 from db.models import Committee, Declaration, Level, Series, Unit
 from db.uow import UnitOfWork
@@ -42,6 +43,7 @@ def _names(session, model, key, column_zh, column_en, lang: str, wanted: Iterabl
     return dict(session.execute(select(key, column).where(key.in_(ids))).all())
 
 
+@refusals_audited
 def dashboard(uow: UnitOfWork, actor: Actor, filters: an.Filters, *, first: dt.date, last: dt.date,
               group: str = "unit", outcome_group: str = "series", lang: str = "zh",
               today: dt.date | None = None) -> dict[str, Any]:
@@ -89,6 +91,7 @@ def dashboard(uow: UnitOfWork, actor: Actor, filters: an.Filters, *, first: dt.d
     }
 
 
+@refusals_audited
 def regions(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str]]:
     """The units the actor may narrow to: its own unit and the HR bureaus, departments and units below it
     (for an HR operator, its cities and counties first)."""
@@ -106,6 +109,7 @@ def regions(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in sorted(rows, key=lambda r: (r.id != actor.unit_id, order[r.kind], r.path))]
 
 
+@refusals_audited
 def drill(uow: UnitOfWork, actor: Actor, filters: an.Filters, *, limit: int = 200, **what: Any) -> dict[str, Any]:
     """The declarations behind one bar or cell (``core.reporting.analytics.drill``), read-only, in scope and
     readable by the actor (``visible_declarations``); and the
@@ -184,6 +188,7 @@ def tables(data: dict, *, group: str, outcome_group: str, lang: str = "zh") -> d
     return out
 
 
+@refusals_audited
 def excel(uow: UnitOfWork, actor: Actor, table: str, filters: an.Filters, *, first: dt.date, last: dt.date,
           group: str = "unit", outcome_group: str = "series", lang: str = "zh",
           now: dt.datetime | None = None) -> bytes:
