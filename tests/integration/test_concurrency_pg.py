@@ -9,7 +9,6 @@ chains: ids are unique and increase along each chain, but are not contiguous acr
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
@@ -18,30 +17,10 @@ from core.common.errors import ConcurrentChange, NotFound
 from core.declaring.transitions import execute
 from core.declaring.store import SqlStore
 from db.models import AuditEvent
-from tests.integration.transition_support import PLEDGE, REASON, chain_intact, events_since, look
+from tests.integration.transition_support import PLEDGE, REASON, chain_intact, events_since, look, race
 from tests.world import World
 
 N = 8
-
-
-def _race(n: int, work: Callable[[int], int]) -> list:
-    """Run work(0..n-1) in n threads released together; each result is a value or the exception raised."""
-    start, results = threading.Barrier(n), [None] * n
-
-    def run(i: int) -> None:
-        start.wait(timeout=30)
-        try:
-            results[i] = work(i)
-        except Exception as error:  # noqa: BLE001 - the race's outcome is what the test inspects
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
-    return results
 
 
 @pytest.fixture
@@ -87,7 +66,7 @@ def test_of_eight_simultaneous_approvals_exactly_one_wins_and_the_others_are_tol
     if overlap == "after load":
         all_load_first(N)
 
-    results = _race(N, lambda i: execute(postgres, w.actor("unit_op"), d, "approve",
+    results = race(N, lambda i: execute(postgres, w.actor("unit_op"), d, "approve",
                                          expected_version=before.version))
 
     _, losses = _outcomes(results, before.version)
@@ -107,7 +86,7 @@ def test_competing_different_actions_on_one_declaration_leave_exactly_one_winner
     all_load_first(N)
     steps = [("approve", {}), ("reject", REASON), ("return_to_applicant", REASON)]
 
-    results = _race(N, lambda i: execute(postgres, w.actor("unit_op"), d, steps[i % 3][0], steps[i % 3][1]))
+    results = race(N, lambda i: execute(postgres, w.actor("unit_op"), d, steps[i % 3][0], steps[i % 3][1]))
 
     _outcomes(results, before.version)
     assert all(isinstance(e, ConcurrentChange) for e in results if not isinstance(e, int))
@@ -122,7 +101,7 @@ def test_approvals_of_different_declarations_in_parallel_all_succeed_with_one_au
     last = max(b.last_event_id for b in before.values())
     all_load_first(N)
 
-    results = _race(N, lambda i: execute(postgres, w.actor("unit_op"), decls[i], "approve"))
+    results = race(N, lambda i: execute(postgres, w.actor("unit_op"), decls[i], "approve"))
 
     assert results == [before[d].version + 1 for d in decls]
     events = events_since(postgres, last)
@@ -143,7 +122,7 @@ def test_denials_and_transitions_racing_each_other_keep_one_unbroken_audit_chain
             return execute(postgres, w.actor("sibling_op"), d, "approve")  # out of scope: a denial row
         return execute(postgres, w.actor("unit_op"), d, "approve")
 
-    results = _race(N, work)
+    results = race(N, work)
 
     assert all(isinstance(r, int) for r in results[0::2])
     assert all(isinstance(r, NotFound) for r in results[1::2])

@@ -7,9 +7,6 @@ at once by the unit handling it, each objection with its own audit event; anothe
 """
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from sqlalchemy import func, select
 
@@ -19,29 +16,9 @@ from core.review.objections import dismiss_objections, list_objections
 from core.review.portal import PER_CONTACT_HOUR, PER_DECLARATION_DAY, RateLimited, raise_public_objection
 from db.models import AuditEvent, Objection, PublicityItem, RateBucket
 from tests.integration.test_rule_boundaries_objections import DAY, SECOND, START, T0, running
-from tests.integration.transition_support import chain_intact, setup, world_in
+from tests.integration.transition_support import chain_intact, race, setup, world_in
 
 TODAY = START + DAY
-
-
-def _race(n: int, work: Callable[[int], object]) -> list:
-    """work(0..n-1) in n threads released together; each result is a value or the exception raised."""
-    start, results = threading.Barrier(n), [None] * n
-
-    def run(i: int) -> None:
-        start.wait(timeout=30)
-        try:
-            results[i] = work(i)
-        except Exception as error:  # noqa: BLE001 - the race's outcome is what the test inspects
-            results[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=90)
-    assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
-    return results
 
 
 def _publicised(uow):
@@ -64,7 +41,7 @@ def _accepted(results: list) -> list[int]:
 
 def test_twenty_parallel_objections_of_one_contact_from_twenty_addresses_let_exactly_three_through(postgres):
     w, d, batch = _publicised(postgres)
-    results = _race(20, lambda i: _submit(postgres, d, batch, f"198.51.100.{i}", "177 9293 6902"))
+    results = race(20, lambda i: _submit(postgres, d, batch, f"198.51.100.{i}", "177 9293 6902"))
     assert len(_accepted(results)) == PER_CONTACT_HOUR
     with postgres.read() as s:
         assert s.scalar(select(func.count()).select_from(Objection)) == PER_CONTACT_HOUR
@@ -72,13 +49,13 @@ def test_twenty_parallel_objections_of_one_contact_from_twenty_addresses_let_exa
 
 def test_twenty_parallel_objections_from_one_address_and_contact_let_exactly_three_through(postgres):
     w, d, batch = _publicised(postgres)
-    results = _race(20, lambda i: _submit(postgres, d, batch, "203.0.113.7", "13900000000"))
+    results = race(20, lambda i: _submit(postgres, d, batch, "203.0.113.7", "13900000000"))
     assert len(_accepted(results)) == 3
 
 
 def test_twenty_five_parallel_objections_to_one_declaration_let_exactly_twenty_through(postgres):
     w, d, batch = _publicised(postgres)
-    results = _race(25, lambda i: _submit(postgres, d, batch, f"198.51.{i}.1", f"139000000{i:02d}"))
+    results = race(25, lambda i: _submit(postgres, d, batch, f"198.51.{i}.1", f"139000000{i:02d}"))
     assert len(_accepted(results)) == PER_DECLARATION_DAY
     with postgres.read() as s:
         assert s.scalar(select(func.count()).select_from(Objection)) == PER_DECLARATION_DAY

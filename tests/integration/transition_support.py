@@ -6,6 +6,7 @@ have changed, in a fresh session, so a test sees only what was committed.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -251,3 +252,23 @@ def payload_of(w: World, payload: dict | Callable[[World], dict]) -> dict:
 
 def unit_of(w: World, name: str | None) -> int | None:
     return w.units[name] if name else None
+
+
+def race(n: int, work: Callable[[int], object]) -> list:
+    """work(0..n-1) in n threads released together; each result is a value or the exception raised."""
+    start, results = threading.Barrier(n), [None] * n
+
+    def run(i: int) -> None:
+        start.wait(timeout=30)
+        try:
+            results[i] = work(i)
+        except Exception as error:  # noqa: BLE001 - the race's outcome is what the test inspects
+            results[i] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=90)
+    assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
+    return results
